@@ -1,0 +1,319 @@
+import { randomUUID } from 'node:crypto';
+import { deterministicEventId } from './event-ids';
+import { EventStoreErrorCode, EventStoreException } from './event-store.exception';
+import { START_OF_LOG, compareLogPositions } from './event-store.port';
+import type { EventStore, LogPosition, NewEvent, RecordedEvent } from './event-store.port';
+
+export interface EventStoreContractOptions {
+  /** A store over an empty, migrated database. */
+  readonly open: () => Promise<EventStore>;
+  /** Whether appends can run in parallel transactions (PostgreSQL) or one at a time (PGlite). */
+  readonly concurrentTransactions: boolean;
+  /** Opens a transaction that appends `events` to `streamId` and stays open until `commit`. */
+  readonly holdAppendOpen?: (
+    streamId: string,
+    events: readonly NewEvent[],
+  ) => Promise<{ commit: () => Promise<void> }>;
+}
+
+const metadata = { actor: 'test', commandId: null, correlationId: null };
+
+function newEvent(type = 'LessonExchanged', data: Record<string, unknown> = {}): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type,
+    schemaVersion: 1,
+    occurredAt: '2024-10-15T00:00:00.000Z',
+    districtCode: '440311',
+    data,
+  };
+}
+
+function position(event: RecordedEvent): LogPosition {
+  return { transactionId: event.transactionId, globalPosition: event.globalPosition };
+}
+
+async function readEverything(store: EventStore, after: LogPosition = START_OF_LOG) {
+  const all: RecordedEvent[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await store.readAll({ after: cursor, limit: 3 });
+    if (page.length === 0) return all;
+    all.push(...page);
+    cursor = position(page.at(-1)!);
+  }
+}
+
+/** The contract every event store adapter passes (style.md, rule 10). */
+export function eventStoreContract(options: EventStoreContractOptions): void {
+  let store: EventStore;
+  beforeEach(async () => {
+    store = await options.open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  describe('append with expected version', () => {
+    it('appends to a new stream at version 0 and numbers events from 1', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      const result = await store.append({
+        streamId,
+        streamType: 'lesson-exchange',
+        expectedVersion: 0,
+        events: [newEvent(), newEvent()],
+        metadata,
+      });
+      expect(result.streamVersion).toBe(2);
+      expect(result.replayed).toBe(false);
+      expect(result.events.map((event) => event.streamVersion)).toEqual([1, 2]);
+      expect(result.events[0]!.globalPosition).toBeLessThan(result.events[1]!.globalPosition);
+      expect(result.events[0]!.actor).toBe('test');
+      expect(Date.parse(result.events[0]!.recordedAt)).not.toBeNaN();
+    });
+
+    it('rejects a stale expected version with a typed conflict and appends nothing', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      await store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata });
+      const stale = store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [newEvent()],
+        metadata,
+      });
+      await expect(stale).rejects.toMatchObject({
+        code: EventStoreErrorCode.WrongExpectedVersion,
+        details: { streamId, expectedVersion: 0, actualVersion: 1 },
+      });
+      await expect(stale).rejects.toBeInstanceOf(EventStoreException);
+      expect(await store.readStream(streamId)).toHaveLength(1);
+    });
+
+    it('appends at the current version and with "any"', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      await store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata });
+      await store.append({ streamId, streamType: 's', expectedVersion: 1, events: [newEvent()], metadata });
+      const any = await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 'any',
+        events: [newEvent()],
+        metadata,
+      });
+      expect(any.streamVersion).toBe(3);
+    });
+
+    it('lets exactly one of several concurrent appends at the same version win', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 8 }, () =>
+          store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata }),
+        ),
+      );
+      const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
+      const lost = attempts.filter((attempt) => attempt.status === 'rejected');
+      expect(won).toHaveLength(1);
+      for (const attempt of lost) {
+        expect((attempt as PromiseRejectedResult).reason).toMatchObject({
+          code: EventStoreErrorCode.WrongExpectedVersion,
+        });
+      }
+      expect(await store.readStream(streamId)).toHaveLength(1);
+    });
+  });
+
+  describe('idempotent append', () => {
+    it('answers a repeated key with the same events and appends nothing new', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      const key = randomUUID();
+      const events = [0, 1].map((index) => ({ ...newEvent(), eventId: deterministicEventId(key, index) }));
+      const first = await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events,
+        metadata,
+        idempotencyKey: key,
+      });
+      const again = await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events,
+        metadata,
+        idempotencyKey: key,
+      });
+      expect(again.replayed).toBe(true);
+      expect(again.events).toEqual(first.events);
+      expect(again.streamVersion).toBe(2);
+      expect(await store.readStream(streamId)).toEqual(first.events);
+    });
+
+    it('appends once when the same key arrives concurrently, and every caller gets the same events', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      const key = randomUUID();
+      const events = [{ ...newEvent(), eventId: deterministicEventId(key, 0) }];
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          store.append({ streamId, streamType: 's', expectedVersion: 0, events, metadata, idempotencyKey: key }),
+        ),
+      );
+      expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+      for (const result of results) expect(result.events).toEqual(results[0]!.events);
+      expect(await store.readStream(streamId)).toHaveLength(1);
+    });
+
+    it('releases the key when the append was rejected, so a corrected retry can use it', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      const key = randomUUID();
+      await store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata });
+      await expect(
+        store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata, idempotencyKey: key }),
+      ).rejects.toBeInstanceOf(EventStoreException);
+      const retried = await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 1,
+        events: [newEvent()],
+        metadata,
+        idempotencyKey: key,
+      });
+      expect(retried.replayed).toBe(false);
+      expect(retried.streamVersion).toBe(2);
+    });
+  });
+
+  describe('reading', () => {
+    it('reads one stream in version order and nothing of other streams', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      const other = `lesson-${randomUUID()}`;
+      await store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent('A')], metadata });
+      await store.append({ streamId: other, streamType: 's', expectedVersion: 0, events: [newEvent('X')], metadata });
+      await store.append({ streamId, streamType: 's', expectedVersion: 1, events: [newEvent('B', { n: 1 })], metadata });
+      const stream = await store.readStream(streamId);
+      expect(stream.map((event) => [event.type, event.streamVersion, event.data])).toEqual([
+        ['A', 1, {}],
+        ['B', 2, { n: 1 }],
+      ]);
+      expect(await store.readStream(`missing-${randomUUID()}`)).toEqual([]);
+    });
+
+    it('reads all committed events from a position, in commit order, page by page', async () => {
+      const before = await readEverything(store);
+      const start = before.length > 0 ? position(before.at(-1)!) : START_OF_LOG;
+      const appended: string[] = [];
+      for (let index = 0; index < 7; index += 1) {
+        const result = await store.append({
+          streamId: `lesson-${randomUUID()}`,
+          streamType: 's',
+          expectedVersion: 0,
+          events: [newEvent(), newEvent()],
+          metadata,
+        });
+        appended.push(...result.events.map((event) => event.eventId));
+      }
+      const read = await readEverything(store, start);
+      expect(read.map((event) => event.eventId)).toEqual(appended);
+      for (let index = 1; index < read.length; index += 1) {
+        expect(compareLogPositions(position(read[index - 1]!), position(read[index]!))).toBeLessThan(0);
+      }
+    });
+
+    it('keeps a named checkpoint', async () => {
+      const name = `reader-${randomUUID()}`;
+      expect(await store.loadCheckpoint(name)).toEqual(START_OF_LOG);
+      await store.saveCheckpoint(name, { transactionId: 42, globalPosition: 7 });
+      await store.saveCheckpoint(name, { transactionId: 43, globalPosition: 9 });
+      expect(await store.loadCheckpoint(name)).toEqual({ transactionId: 43, globalPosition: 9 });
+    });
+  });
+
+  if (options.concurrentTransactions && options.holdAppendOpen !== undefined) {
+    const holdAppendOpen = options.holdAppendOpen;
+    describe('in-flight transactions', () => {
+      it('holds back later commits until an earlier open transaction ends, then delivers it first', async () => {
+        const start = position((await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent));
+        const heldStream = `held-${randomUUID()}`;
+        const held = await holdAppendOpen(heldStream, [newEvent('Held')]);
+
+        // Later appends commit while the first transaction is still open.
+        const later = [];
+        for (let index = 0; index < 3; index += 1) {
+          later.push(
+            await store.append({
+              streamId: `later-${randomUUID()}`,
+              streamType: 's',
+              expectedVersion: 0,
+              events: [newEvent('Later')],
+              metadata,
+            }),
+          );
+        }
+        const laterIds = later.flatMap((result) => result.events.map((event) => event.eventId));
+        expect(later.every((result) => result.events.length === 1)).toBe(true);
+
+        // A reader must not pass the open transaction: it sees nothing after `start` yet.
+        const whileOpen = await readEverything(store, start);
+        expect(whileOpen.map((event) => event.type)).not.toContain('Later');
+        expect(whileOpen).toEqual([]);
+
+        await held.commit();
+
+        const afterCommit = await readEverything(store, start);
+        expect(afterCommit.map((event) => event.type)).toEqual(['Held', 'Later', 'Later', 'Later']);
+        expect(afterCommit.slice(1).map((event) => event.eventId)).toEqual(laterIds);
+        expect(afterCommit[0]!.streamId).toBe(heldStream);
+      });
+
+      it('never delivers an event of a transaction that rolled back, nor stalls behind it', async () => {
+        const start = position((await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent));
+        const doomed = store.append({
+          streamId: `doomed-${randomUUID()}`,
+          streamType: 's',
+          expectedVersion: 5,
+          events: [newEvent('Doomed')],
+          metadata,
+        });
+        await expect(doomed).rejects.toBeInstanceOf(EventStoreException);
+        const kept = await store.append({
+          streamId: `kept-${randomUUID()}`,
+          streamType: 's',
+          expectedVersion: 0,
+          events: [newEvent('Kept')],
+          metadata,
+        });
+        const read = await readEverything(store, start);
+        expect(read.map((event) => event.eventId)).toEqual([kept.events[0]!.eventId]);
+      });
+    });
+  } else {
+    describe('one transaction at a time', () => {
+      it('runs concurrent appends one after another, so no reader can pass an open one', async () => {
+        const start = position((await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            store.append({
+              streamId: `lesson-${randomUUID()}`,
+              streamType: 's',
+              expectedVersion: 0,
+              events: [newEvent(), newEvent()],
+              metadata,
+            }),
+          ),
+        );
+        const read = await readEverything(store, start);
+        const appended = results.flatMap((result) => result.events);
+        expect(read).toHaveLength(appended.length);
+        // Each append's events are contiguous: no transaction interleaved with another.
+        const byTransaction = new Map<number, number[]>();
+        read.forEach((event, index) => {
+          byTransaction.set(event.transactionId, [...(byTransaction.get(event.transactionId) ?? []), index]);
+        });
+        for (const indexes of byTransaction.values()) {
+          expect(indexes).toEqual([indexes[0]!, indexes[0]! + 1]);
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Where the log is: a commit-ordered position. `transactionId` is the PostgreSQL transaction
+ * (xid8) that appended the event and `globalPosition` its unique, store-assigned sequence
+ * number. Readers order by the pair, never by `globalPosition` alone: see docs/architecture.md,
+ * "Reading the log without skipping in-flight transactions".
+ */
+export interface LogPosition {
+  readonly transactionId: number;
+  readonly globalPosition: number;
+}
+
+export const START_OF_LOG: LogPosition = { transactionId: 0, globalPosition: 0 };
+
+export function compareLogPositions(a: LogPosition, b: LogPosition): number {
+  return a.transactionId - b.transactionId || a.globalPosition - b.globalPosition;
+}
+
+export interface EventMetadata {
+  readonly actor: string | null;
+  readonly commandId: string | null;
+  readonly correlationId: string | null;
+}
+
+/** An event as a command handler hands it to the store. */
+export interface NewEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** Valid time: when it happened in the world (ISO 8601). */
+  readonly occurredAt: string;
+  readonly districtCode: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** An event as the store recorded it: the envelope of architecture.md. */
+export interface RecordedEvent extends NewEvent, EventMetadata {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly streamVersion: number;
+  readonly globalPosition: number;
+  readonly transactionId: number;
+  /** Transaction time: when the store learned it (ISO 8601). */
+  readonly recordedAt: string;
+}
+
+/** `'any'` skips the check; `0` means the stream must not exist yet. */
+export type ExpectedVersion = number | 'any';
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly NewEvent[];
+  readonly metadata: EventMetadata;
+  /** The same key appends once; every retry answers with the events of the first append. */
+  readonly idempotencyKey?: string;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly events: readonly RecordedEvent[];
+  /** True when the idempotency key had been used: nothing new was appended. */
+  readonly replayed: boolean;
+}
+
+export interface ReadAllRequest {
+  readonly after: LogPosition;
+  readonly limit: number;
+}
+
+export interface EventStore {
+  /** Creates the schema if missing; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  append(request: AppendRequest): Promise<AppendResult>;
+  readStream(streamId: string): Promise<RecordedEvent[]>;
+  /**
+   * Committed events after `after`, in commit order. Events of transactions still in flight,
+   * and everything ordered after them, are held back until those transactions end.
+   */
+  readAll(request: ReadAllRequest): Promise<RecordedEvent[]>;
+  /** The last position reached by a named reader (the relay, the store-tail projector). */
+  loadCheckpoint(name: string): Promise<LogPosition>;
+  saveCheckpoint(name: string, position: LogPosition): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

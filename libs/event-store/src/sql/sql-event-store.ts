@@ -1,0 +1,260 @@
+import { EventStoreErrorCode, EventStoreException } from '../event-store.exception';
+import { START_OF_LOG } from '../event-store.port';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventStore,
+  LogPosition,
+  ReadAllRequest,
+  RecordedEvent,
+} from '../event-store.port';
+import { EVENT_STORE_SCHEMA } from './schema';
+import { sqlState } from './sql-executor';
+import type { SqlExecutor, SqlQueryable } from './sql-executor';
+
+interface EventRow {
+  global_position: string | number | bigint;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_type: string;
+  stream_version: string | number | bigint;
+  type: string;
+  schema_version: number;
+  occurred_at: Date | string;
+  recorded_at: Date | string;
+  district_code: string | null;
+  actor: string | null;
+  command_id: string | null;
+  correlation_id: string | null;
+  data: Record<string, unknown>;
+}
+
+const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id::text AS event_id,
+  stream_id, stream_type, stream_version, type, schema_version, occurred_at, recorded_at,
+  district_code, actor, command_id, correlation_id, data`;
+
+// Any 64-bit integer key works; this one is "junheng" in ASCII, so it is recognisable in pg_locks.
+const MIGRATION_LOCK_KEY = '29970464440182375';
+
+const UNIQUE_VIOLATION = '23505';
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    streamVersion: Number(row.stream_version),
+    globalPosition: Number(row.global_position),
+    transactionId: Number(row.transaction_id),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    recordedAt: new Date(row.recorded_at).toISOString(),
+    districtCode: row.district_code,
+    actor: row.actor,
+    commandId: row.command_id,
+    correlationId: row.correlation_id,
+    data: row.data,
+  };
+}
+
+/** The event store's SQL, shared by the PostgreSQL and PGlite adapters. */
+export class SqlEventStore implements EventStore {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async migrate(): Promise<void> {
+    await this.guard(() =>
+      this.sql.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+        for (const statement of EVENT_STORE_SCHEMA) await tx.query(statement);
+      }),
+    );
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    return this.guard(async () => {
+      const outcome = await this.sql.transaction((tx) => this.appendInTransaction(tx, request));
+      if (outcome !== 'key-used') return outcome;
+      // The key's first append has committed (the unique index made us wait for it): answer
+      // with its events, whatever this request carried.
+      const events = await this.eventsOfIdempotencyKey(request.idempotencyKey!);
+      const last = events.at(-1);
+      return {
+        streamId: last?.streamId ?? request.streamId,
+        streamVersion: last?.streamVersion ?? 0,
+        events,
+        replayed: true,
+      };
+    });
+  }
+
+  private async appendInTransaction(
+    tx: SqlQueryable,
+    request: AppendRequest,
+  ): Promise<AppendResult | 'key-used'> {
+    const { streamId, expectedVersion, idempotencyKey } = request;
+    if (idempotencyKey !== undefined) {
+      const claimed = await tx.query<{ idempotency_key: string }>(
+        `INSERT INTO idempotency_keys (idempotency_key, stream_id) VALUES ($1, $2)
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
+        [idempotencyKey, streamId],
+      );
+      if (claimed.length === 0) return 'key-used';
+    }
+    const [current] = await tx.query<{ version: string | number }>(
+      `SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1`,
+      [streamId],
+    );
+    const currentVersion = Number(current?.version ?? 0);
+    if (expectedVersion !== 'any' && currentVersion !== expectedVersion) {
+      throw EventStoreException.wrongExpectedVersion(streamId, expectedVersion, currentVersion);
+    }
+    if (request.events.length === 0) {
+      return { streamId, streamVersion: currentVersion, events: [], replayed: false };
+    }
+    const { events, metadata } = request;
+    let rows: EventRow[];
+    try {
+      rows = await tx.query<EventRow>(
+        `INSERT INTO events (event_id, stream_id, stream_type, stream_version, type, schema_version,
+           occurred_at, district_code, actor, command_id, correlation_id, idempotency_key, data)
+         SELECT e.event_id::uuid, $1, $2, $3::bigint + e.ordinality, e.type, e.schema_version,
+           e.occurred_at::timestamptz, NULLIF(e.district_code, ''), $4, $5, $6, $7, e.data::jsonb
+         FROM unnest($8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[])
+           WITH ORDINALITY AS e(event_id, type, schema_version, occurred_at, district_code, data, ordinality)
+         ORDER BY e.ordinality
+         RETURNING ${EVENT_COLUMNS}`,
+        [
+          streamId,
+          request.streamType,
+          currentVersion,
+          metadata.actor,
+          metadata.commandId,
+          metadata.correlationId,
+          idempotencyKey ?? null,
+          events.map((event) => event.eventId),
+          events.map((event) => event.type),
+          events.map((event) => event.schemaVersion),
+          events.map((event) => event.occurredAt),
+          events.map((event) => event.districtCode ?? ''),
+          events.map((event) => JSON.stringify(event.data)),
+        ],
+      );
+    } catch (error) {
+      throw this.translateInsertError(error, request, currentVersion);
+    }
+    const recorded = rows.map(toRecordedEvent).sort((a, b) => a.streamVersion - b.streamVersion);
+    return {
+      streamId,
+      streamVersion: recorded.at(-1)!.streamVersion,
+      events: recorded,
+      replayed: false,
+    };
+  }
+
+  private translateInsertError(error: unknown, request: AppendRequest, version: number): unknown {
+    if (sqlState(error) !== UNIQUE_VIOLATION) return error;
+    const constraint = (error as { constraint?: string }).constraint ?? '';
+    if (constraint.includes('event_id')) {
+      return new EventStoreException(
+        EventStoreErrorCode.DuplicateEventId,
+        `An event id of this append to "${request.streamId}" is already in the store`,
+        { streamId: request.streamId },
+        { cause: error },
+      );
+    }
+    // Another append to the same stream committed between our version check and our insert.
+    const expected = request.expectedVersion === 'any' ? version : request.expectedVersion;
+    return EventStoreException.wrongExpectedVersion(request.streamId, expected, null);
+  }
+
+  private async eventsOfIdempotencyKey(idempotencyKey: string): Promise<RecordedEvent[]> {
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE idempotency_key = $1 ORDER BY global_position`,
+      [idempotencyKey],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    return this.guard(async () => {
+      const rows = await this.sql.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+        [streamId],
+      );
+      return rows.map(toRecordedEvent);
+    });
+  }
+
+  /**
+   * `global_position` comes from a sequence, so a transaction that is still open can hold a
+   * smaller position than one that already committed. Reading `global_position > checkpoint`
+   * would pass it and never come back: the silent loss of naive SQL event stores. Instead we
+   * order by (transaction, position) and only return transactions older than the oldest one
+   * still running: every transaction below that horizon has ended, so nothing can appear
+   * behind the reader later.
+   */
+  async readAll({ after, limit }: ReadAllRequest): Promise<RecordedEvent[]> {
+    return this.guard(async () => {
+      const rows = await this.sql.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events
+         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY transaction_id, global_position
+         LIMIT $3`,
+        [String(after.transactionId), after.globalPosition, limit],
+      );
+      return rows.map(toRecordedEvent);
+    });
+  }
+
+  async loadCheckpoint(name: string): Promise<LogPosition> {
+    return this.guard(async () => {
+      const [row] = await this.sql.query<{ transaction_id: string; global_position: string }>(
+        `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
+         FROM checkpoints WHERE name = $1`,
+        [name],
+      );
+      if (row === undefined) return START_OF_LOG;
+      return {
+        transactionId: Number(row.transaction_id),
+        globalPosition: Number(row.global_position),
+      };
+    });
+  }
+
+  async saveCheckpoint(name: string, position: LogPosition): Promise<void> {
+    await this.guard(() =>
+      this.sql.query(
+        `INSERT INTO checkpoints (name, transaction_id, global_position, updated_at)
+         VALUES ($1, $2::text::xid8, $3, now())
+         ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id,
+           global_position = excluded.global_position, updated_at = excluded.updated_at`,
+        [name, String(position.transactionId), position.globalPosition],
+      ),
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.guard(() => this.sql.query('SELECT 1'));
+  }
+
+  async close(): Promise<void> {
+    await this.sql.close();
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof EventStoreException || !this.sql.isUnavailable(error)) throw error;
+      throw new EventStoreException(
+        EventStoreErrorCode.Unavailable,
+        'The event store is unavailable',
+        {},
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,26 @@
+export type SqlParameter = string | number | boolean | null | readonly string[] | readonly number[];
+
+export interface SqlQueryable {
+  query<Row>(sql: string, parameters?: readonly SqlParameter[]): Promise<Row[]>;
+}
+
+/**
+ * The little the event store needs from a PostgreSQL driver. The PostgreSQL (`pg`) and PGlite
+ * adapters implement it; all SQL lives once, in SqlEventStore.
+ */
+export interface SqlExecutor extends SqlQueryable {
+  /** Runs `work` in one READ COMMITTED transaction, committing if it resolves. */
+  transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** Whether a PostgreSQL error means "try again later" (connection lost, server down). */
+  isUnavailable(error: unknown): boolean;
+}
+
+/** The SQLSTATE of a driver error, when it has one. */
+export function sqlState(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,129 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/**
+ * Every setting Junheng reads, parsed and validated once at start-up (docs/operations.md lists
+ * them). Nothing else in the code base reads process.env.
+ */
+export interface JunhengConfig {
+  readonly port: number;
+  readonly logLevel: string;
+  /** PostgreSQL connection string; absent → embedded PGlite at `pgliteDataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly pgliteDataDir: string;
+  /** Kafka bootstrap brokers; empty → the projector tails the event store directly. */
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaClientId: string;
+  readonly kafkaTopic: string;
+  readonly kafkaTopicPartitions: number;
+  readonly kafkaConsumerGroup: string;
+  /** ClickHouse HTTP(S) endpoint; absent → embedded chDB at `chdbDataDir`. */
+  readonly clickhouseUrl: string | undefined;
+  readonly clickhouseDatabase: string;
+  readonly clickhouseUser: string | undefined;
+  readonly clickhousePassword: string | undefined;
+  readonly chdbDataDir: string;
+  /** Load the demo dataset into an empty event store at start-up. */
+  readonly demoData: boolean;
+  /** Poll interval of the relay and of the store-tail source when they find nothing new. */
+  readonly pollIntervalMs: number;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export function loadConfig(env: Environment = process.env): JunhengConfig {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  };
+  const url = (name: string, protocols: readonly string[]): string | undefined => {
+    const raw = text(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+      }
+    } catch {
+      problems.push(`${name} is not a URL`);
+    }
+    return raw;
+  };
+  const dataDir = (name: string, fallback: string): string => {
+    const raw = text(name) ?? fallback;
+    return isAbsolute(raw) ? raw : resolve(raw);
+  };
+
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const clickhouseUrl = url('CLICKHOUSE_URL', ['http:', 'https:']);
+  const kafkaBrokers = (text('KAFKA_BROKERS') ?? '')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
+  for (const broker of kafkaBrokers) {
+    if (!/^[\w.-]+:\d+$/.test(broker)) problems.push(`KAFKA_BROKERS entry "${broker}" is not host:port`);
+  }
+  const clickhouseDatabase = text('CLICKHOUSE_DATABASE') ?? 'junheng';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(clickhouseDatabase)) {
+    problems.push(`CLICKHOUSE_DATABASE must be an identifier, got "${clickhouseDatabase}"`);
+  }
+
+  const config: JunhengConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    logLevel: text('LOG_LEVEL') ?? 'info',
+    databaseUrl,
+    pgliteDataDir: dataDir('PGLITE_DATA_DIR', '.junheng/pglite'),
+    kafkaBrokers,
+    kafkaClientId: text('KAFKA_CLIENT_ID') ?? 'junheng',
+    kafkaTopic: text('KAFKA_TOPIC') ?? 'junheng.events',
+    kafkaTopicPartitions: integer('KAFKA_TOPIC_PARTITIONS', 12, 1, 10000),
+    kafkaConsumerGroup: text('KAFKA_CONSUMER_GROUP') ?? 'junheng-projector',
+    clickhouseUrl,
+    clickhouseDatabase,
+    clickhouseUser: text('CLICKHOUSE_USER'),
+    clickhousePassword: text('CLICKHOUSE_PASSWORD'),
+    chdbDataDir: dataDir('CHDB_DATA_DIR', '.junheng/chdb'),
+    demoData: flag('JUNHENG_DEMO_DATA', databaseUrl === undefined),
+    pollIntervalMs: integer('JUNHENG_POLL_INTERVAL_MS', 100, 5, 60000),
+  };
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return config;
+}
+
+/** Where each part of the system runs, derived from the configuration. */
+export function describeTopology(config: JunhengConfig): {
+  eventStore: 'postgresql' | 'pglite';
+  transport: 'kafka' | 'store-tail';
+  analytics: 'clickhouse-server' | 'chdb';
+} {
+  return {
+    eventStore: config.databaseUrl === undefined ? 'pglite' : 'postgresql',
+    transport: config.kafkaBrokers.length > 0 ? 'kafka' : 'store-tail',
+    analytics: config.clickhouseUrl === undefined ? 'chdb' : 'clickhouse-server',
+  };
+}

@@ -1,0 +1,3 @@
+export * from './engines';
+export * from './eventually';
+export * from './infrastructure';
