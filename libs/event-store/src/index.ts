@@ -6,3 +6,5 @@ export { SqlEventStore } from './sql/sql-event-store';
 export { PostgresExecutor } from './postgres/postgres-executor';
 export { PgliteExecutor } from './pglite/pglite-executor';
 export type { SqlExecutor, SqlQueryable, SqlParameter } from './sql/sql-executor';
+export * from './relay/outbox-relay';
+export * from './event-store.module';

@@ -1,0 +1,34 @@
+import { ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import type { JunhengConfig } from '@junheng/platform';
+import { ApiModule, pipelineRunsInProcess } from './api.module';
+import { RequestValidationException } from './problem-details/request-validation.exception';
+
+const MAX_BODY = '1mb';
+
+/** Builds the HTTP application for a configuration; main.ts and the e2e tests share it. */
+export async function createApiApplication(
+  config: JunhengConfig,
+  options: { withPipeline?: boolean } = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.forRoot(config, { withPipeline: options.withPipeline ?? pipelineRunsInProcess(config) }),
+    { bufferLogs: true, bodyParser: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: MAX_BODY });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      exceptionFactory: (errors) => RequestValidationException.fromValidationErrors(errors),
+    }),
+  );
+  app.enableShutdownHooks();
+  return app;
+}

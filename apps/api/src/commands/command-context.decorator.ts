@@ -1,0 +1,33 @@
+import { createParamDecorator } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { CORRELATION_ID_HEADER } from '@junheng/platform';
+import { RequestValidationException } from '../problem-details/request-validation.exception';
+import type { CommandContext } from './aggregate-command.executor';
+
+const IDEMPOTENCY_KEY = /^[\w.:-]{1,200}$/;
+
+/**
+ * The command's context from the request: its `Idempotency-Key`, correlation id and actor.
+ * The actor is "unauthenticated" until the identity work (issue 3) puts a person here.
+ */
+export const CommandContextOf = createParamDecorator(
+  (_: unknown, execution: ExecutionContext): CommandContext => {
+    const request = execution.switchToHttp().getRequest<Request>();
+    const key = request.header('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new RequestValidationException([
+        {
+          field: 'header.Idempotency-Key',
+          reason: 'Idempotency-Key must be 1 to 200 letters, digits, "_", ".", ":" or "-"',
+        },
+      ]);
+    }
+    const correlationId = execution.switchToHttp().getResponse<{ getHeader(name: string): unknown }>().getHeader(CORRELATION_ID_HEADER);
+    return {
+      idempotencyKey: key,
+      correlationId: typeof correlationId === 'string' ? correlationId : null,
+      actor: 'unauthenticated',
+    };
+  },
+);

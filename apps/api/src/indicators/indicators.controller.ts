@@ -1,0 +1,14 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { LessonExchangeIndicatorQuery } from './lesson-exchange-indicator.query';
+import { IndicatorsService } from './indicators.service';
+import type { LessonExchangeIndicatorAnswer } from './indicators.service';
+
+@Controller('v1/indicators')
+export class IndicatorsController {
+  constructor(private readonly indicators: IndicatorsService) {}
+
+  @Get('lesson-exchanges')
+  lessonExchanges(@Query() query: LessonExchangeIndicatorQuery): Promise<LessonExchangeIndicatorAnswer> {
+    return this.indicators.lessonExchanges(query);
+  }
+}

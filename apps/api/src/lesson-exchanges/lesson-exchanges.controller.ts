@@ -1,0 +1,24 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { CommandContextOf } from '../commands/command-context.decorator';
+import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
+import { RecordLessonExchangeDto } from './record-lesson-exchange.dto';
+
+@Controller('v1/lesson-exchanges')
+export class LessonExchangesController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  async record(
+    @Body() body: RecordLessonExchangeDto,
+    @CommandContextOf() context: CommandContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandOutcome> {
+    const outcome = await this.commandBus.execute(new RecordLessonExchangeCommand(body, context));
+    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return outcome;
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import { LessonExchangesController } from './lesson-exchanges.controller';
+import { RecordLessonExchangeHandler } from './record-lesson-exchange.handler';
+
+@Module({
+  controllers: [LessonExchangesController],
+  providers: [AggregateCommandExecutor, RecordLessonExchangeHandler],
+})
+export class LessonExchangesModule {}

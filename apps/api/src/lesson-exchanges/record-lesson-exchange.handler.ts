@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler } from '@nestjs/cqrs';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import {
+  LESSON_EXCHANGE_STREAM_TYPE,
+  lessonExchangeDecider,
+  lessonExchangeStreamId,
+} from '@junheng/domain';
+import type { LessonExchangeEvent } from '@junheng/domain';
+import { uuidV5 } from '@junheng/event-store';
+import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import type { CommandOutcome } from '../commands/aggregate-command.executor';
+import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
+
+// A retried request must land on the same stream, so the exchange id follows the key.
+const EXCHANGE_ID_NAMESPACE = 'b1f6a9f0-3c1d-4e55-8f0e-7c2d9b4a6e11';
+
+@CommandHandler(RecordLessonExchangeCommand)
+export class RecordLessonExchangeHandler implements ICommandHandler<RecordLessonExchangeCommand> {
+  constructor(private readonly executor: AggregateCommandExecutor) {}
+
+  execute({ payload, context }: RecordLessonExchangeCommand): Promise<CommandOutcome> {
+    const exchangeId =
+      context.idempotencyKey === undefined
+        ? randomUUID()
+        : uuidV5(EXCHANGE_ID_NAMESPACE, context.idempotencyKey);
+    return this.executor.execute({
+      decider: lessonExchangeDecider,
+      streamId: lessonExchangeStreamId(exchangeId),
+      streamType: LESSON_EXCHANGE_STREAM_TYPE,
+      command: { type: 'RecordLessonExchange', exchangeId, ...payload },
+      envelope: (event: LessonExchangeEvent) => ({
+        occurredAt: `${event.data.date}T00:00:00.000Z`,
+        districtCode: event.data.districtCode,
+      }),
+      context,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Stable problem types (RFC 9457). Clients branch on `type`; titles and details may be
+ * reworded. docs/api.md lists every type.
+ */
+export const PROBLEM_TYPE_PREFIX = 'urn:junheng:problem:';
+
+export const ProblemType = {
+  validation: `${PROBLEM_TYPE_PREFIX}validation`,
+  malformedRequest: `${PROBLEM_TYPE_PREFIX}malformed-request`,
+  notFound: `${PROBLEM_TYPE_PREFIX}not-found`,
+  concurrencyConflict: `${PROBLEM_TYPE_PREFIX}concurrency-conflict`,
+  unavailable: `${PROBLEM_TYPE_PREFIX}service-unavailable`,
+  internal: `${PROBLEM_TYPE_PREFIX}internal`,
+  /** One type per domain rule, named after it: `urn:junheng:problem:rule:<rule>`. */
+  rule: (rule: string): string => `${PROBLEM_TYPE_PREFIX}rule:${rule}`,
+} as const;
+
+export interface FieldError {
+  /** Dotted path of the offending field in the request (`attendees`, `query.month`). */
+  readonly field: string;
+  readonly reason: string;
+}
+
+export interface ProblemDetails {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly instance?: string;
+  readonly correlationId?: string;
+  readonly errors?: readonly FieldError[];
+  readonly rule?: string;
+  readonly facts?: Readonly<Record<string, unknown>>;
+  readonly [extension: string]: unknown;
+}

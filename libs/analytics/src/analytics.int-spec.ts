@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordedEvent } from '@junheng/event-store';
+import { openTestAnalytics } from '@junheng/testing';
+import type { AnalyticsClient } from './client/analytics-client';
+import { lessonExchangesIndicator } from './indicators/lesson-exchanges.indicator';
+import { ANALYTICS_MIGRATIONS, migrateAnalytics } from './migrations';
+import { PROJECTIONS } from './projections';
+import { ProjectionWriter } from './projections/projection-writer';
+
+let position = 0;
+function lessonExchanged(district: string, date: string, attendees: number): RecordedEvent {
+  position += 1;
+  return {
+    eventId: randomUUID(),
+    type: 'LessonExchanged',
+    schemaVersion: 1,
+    streamId: `lesson-exchange-${position}`,
+    streamType: 'lesson-exchange',
+    streamVersion: 1,
+    globalPosition: position,
+    transactionId: 1000 + position,
+    occurredAt: `${date}T00:00:00.000Z`,
+    recordedAt: `2024-11-0${(position % 9) + 1}T10:00:00.000Z`,
+    districtCode: district,
+    actor: 'clerk',
+    commandId: null,
+    correlationId: null,
+    data: {
+      exchangeId: `x${position}`,
+      districtCode: district,
+      hostSchoolCode: '1144031101',
+      visitingSchoolCode: '1144030501',
+      kind: 'demonstration',
+      subject: 'chinese',
+      date,
+      attendees,
+    },
+  };
+}
+
+describe('analytics on the ClickHouse engine', () => {
+  let analytics: AnalyticsClient;
+  let writer: ProjectionWriter;
+
+  beforeAll(async () => {
+    analytics = await openTestAnalytics();
+    await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
+    writer = new ProjectionWriter(analytics, PROJECTIONS);
+  });
+  afterAll(async () => {
+    await analytics.close();
+  });
+
+  it('records applied migrations and applies nothing the second time', async () => {
+    const again = await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toEqual(ANALYTICS_MIGRATIONS.map((migration) => migration.id));
+    const tables = await analytics.query<{ name: string }>(
+      'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
+    );
+    expect(tables.map((table) => table.name)).toEqual([
+      'events',
+      'lesson_exchanges',
+      'projection_checkpoints',
+      'schema_migrations',
+    ]);
+  });
+
+  it('answers the lesson-exchange indicator per district and month, and a batch delivered twice changes nothing', async () => {
+    // Seed 000: a demonstration lesson with 67 人次, then two smaller ones; one in another month
+    // and one in another district must not count.
+    const batch = [
+      lessonExchanged('440311', '2024-10-15', 67),
+      lessonExchanged('440311', '2024-10-22', 30),
+      lessonExchanged('440311', '2024-10-31', 12),
+      lessonExchanged('440311', '2024-11-01', 40),
+      lessonExchanged('440305', '2024-10-15', 25),
+    ];
+    const delivery = {
+      events: batch,
+      batchId: 'test:1-5',
+      source: 'test',
+      position: { transactionId: 1005, globalPosition: 5 },
+    };
+    await writer.apply(delivery);
+    const once = await lessonExchangesIndicator(analytics, { district: '440311', month: '2024-10' });
+    expect(once).toEqual({ exchanges: 3, attendees: 67 + 30 + 12 });
+
+    await writer.apply(delivery);
+    // The same events again under another batch id (a redelivery cut differently).
+    await writer.apply({ ...delivery, batchId: 'test:other-cut', events: batch.slice(1, 3) });
+    const twice = await lessonExchangesIndicator(analytics, { district: '440311', month: '2024-10' });
+    expect(twice).toEqual(once);
+    const [raw] = await analytics.query<{ n: string }>(
+      'SELECT count() AS n FROM {db:Identifier}.events FINAL',
+    );
+    expect(Number(raw!.n)).toBe(5);
+
+    expect(await lessonExchangesIndicator(analytics, { district: '440311', month: '2024-11' })).toEqual({
+      exchanges: 1,
+      attendees: 40,
+    });
+    expect(await lessonExchangesIndicator(analytics, { district: '440305', month: '2024-10' })).toEqual({
+      exchanges: 1,
+      attendees: 25,
+    });
+    expect(await lessonExchangesIndicator(analytics, { district: '110101', month: '2024-10' })).toEqual({
+      exchanges: 0,
+      attendees: 0,
+    });
+  });
+
+  it('keeps the last checkpoint per source and reports the watermark', async () => {
+    expect(await writer.checkpoint('test')).toEqual({ transactionId: 1005, globalPosition: 5 });
+    expect(await writer.checkpoint('nowhere')).toEqual({ transactionId: 0, globalPosition: 0 });
+    const watermark = await writer.watermark();
+    expect(watermark).toMatchObject({ transactionId: 1005, globalPosition: 5, sources: 1 });
+    expect(watermark.recordedAt).toMatch(/^2024-11-0\dT10:00:00.000Z$/);
+  });
+});

@@ -1,0 +1,13 @@
+import { rawEventsMigration } from './0001-raw-events.migration';
+import { lessonExchangesMigration } from './0002-lesson-exchanges.migration';
+import { projectionCheckpointsMigration } from './0003-projection-checkpoints.migration';
+import type { AnalyticsMigration } from './migration';
+
+export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
+  rawEventsMigration,
+  lessonExchangesMigration,
+  projectionCheckpointsMigration,
+];
+
+export type { AnalyticsMigration } from './migration';
+export { migrateAnalytics } from './migration-runner';

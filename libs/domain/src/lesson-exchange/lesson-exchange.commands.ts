@@ -1,0 +1,15 @@
+import type { LessonExchangeKind } from './lesson-exchange-kind';
+
+export interface RecordLessonExchange {
+  readonly type: 'RecordLessonExchange';
+  readonly exchangeId: string;
+  readonly districtCode: string;
+  readonly hostSchoolCode: string;
+  readonly visitingSchoolCode: string;
+  readonly kind: LessonExchangeKind;
+  readonly subject: string;
+  readonly date: string;
+  readonly attendees: number;
+}
+
+export type LessonExchangeCommand = RecordLessonExchange;

@@ -1,0 +1,12 @@
+/**
+ * The schema version each event type is written at today. A reader lifts older payloads
+ * through the upcasters below; a newer version than it knows is a poison event for it.
+ */
+export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
+  LessonExchanged: 1,
+};
+
+export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+
+/** `UPCASTERS[type][v]` lifts a payload of version v to v + 1. None yet: every type is at 1. */
+export const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {};
