@@ -1,0 +1,209 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { createApiApplication } from '../apps/api/src/api.factory';
+import { DEMO_LESSON_EXCHANGES } from '../apps/api/src/demo/demo-data';
+import { loadConfig } from '@junheng/platform';
+import type { Environment } from '@junheng/platform';
+import {
+  chdbTestPath,
+  createTestDatabase,
+  describeWith,
+  eventually,
+  kafkaBrokers,
+  uniqueName,
+} from '@junheng/testing';
+
+interface Topology {
+  readonly name: string;
+  readonly engines: readonly ('PostgreSQL' | 'Kafka')[];
+  readonly environment: () => Promise<{ env: Environment; cleanUp: () => Promise<void> }>;
+  readonly demoData: boolean;
+}
+
+const TOPOLOGIES: readonly Topology[] = [
+  {
+    name: 'embedded: PGlite + store tail + chDB',
+    engines: [],
+    demoData: true,
+    environment: async () => {
+      const pgliteDir = mkdtempSync(join(tmpdir(), 'junheng-e2e-pglite-'));
+      return {
+        env: {
+          PGLITE_DATA_DIR: pgliteDir,
+          CHDB_DATA_DIR: chdbTestPath(),
+          CLICKHOUSE_DATABASE: uniqueName('e2e'),
+          JUNHENG_POLL_INTERVAL_MS: '20',
+          LOG_LEVEL: 'warn',
+        },
+        cleanUp: () => Promise.resolve(rmSync(pgliteDir, { recursive: true, force: true })),
+      };
+    },
+  },
+  {
+    name: 'servers: PostgreSQL + Kafka + chDB',
+    engines: ['PostgreSQL', 'Kafka'],
+    demoData: false,
+    environment: async () => {
+      const database = await createTestDatabase();
+      return {
+        env: {
+          DATABASE_URL: database.url,
+          KAFKA_BROKERS: kafkaBrokers().join(','),
+          KAFKA_TOPIC: uniqueName('e2e.events'),
+          KAFKA_TOPIC_PARTITIONS: '3',
+          KAFKA_CONSUMER_GROUP: uniqueName('e2e-projector'),
+          CHDB_DATA_DIR: chdbTestPath(),
+          CLICKHOUSE_DATABASE: uniqueName('e2e'),
+          JUNHENG_POLL_INTERVAL_MS: '20',
+          LOG_LEVEL: 'warn',
+        },
+        cleanUp: database.drop,
+      };
+    },
+  },
+];
+
+const exchange = {
+  districtCode: '440311',
+  hostSchoolCode: '3144031102',
+  visitingSchoolCode: '3144030503',
+  kind: 'demonstration',
+  subject: 'mathematics',
+  date: '2024-10-15',
+  attendees: 67,
+};
+
+for (const topology of TOPOLOGIES) {
+  describeWith(topology.engines, `lesson exchanges end to end (${topology.name})`, () => {
+    let app: INestApplication<App>;
+    let cleanUp: () => Promise<void>;
+
+    beforeAll(async () => {
+      const prepared = await topology.environment();
+      cleanUp = prepared.cleanUp;
+      app = await createApiApplication(loadConfig({ ...prepared.env, JUNHENG_DEMO_DATA: String(topology.demoData) }));
+      await app.init();
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await cleanUp?.();
+    });
+
+    const indicator = async (month: string) => {
+      const response = await request(app.getHttpServer())
+        .get('/v1/indicators/lesson-exchanges')
+        .query({ district: '440311', month })
+        .expect(200);
+      return response.body as {
+        exchanges: number;
+        attendees: number;
+        freshness: { globalPosition: number; transactionId: number; recordedAt: string | null };
+      };
+    };
+
+    it('is ready, with every dependency up', async () => {
+      const response = await eventually(async () =>
+        request(app.getHttpServer()).get('/health/ready').expect(200),
+      );
+      const expected = topology.engines.includes('Kafka')
+        ? ['analytics', 'eventStore', 'kafka', 'projector', 'relay']
+        : ['analytics', 'eventStore', 'projector'];
+      expect(Object.keys(response.body.dependencies).sort()).toEqual(expected);
+      await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
+    });
+
+    it('projects what was there before the request (the demo data in embedded mode)', async () => {
+      const october = DEMO_LESSON_EXCHANGES.filter((demo) => demo.date.startsWith('2024-10'));
+      const expected = topology.demoData
+        ? { exchanges: october.length, attendees: october.reduce((sum, demo) => sum + demo.attendees, 0) }
+        : { exchanges: 0, attendees: 0 };
+      expect(october.length).toBeGreaterThan(0);
+      await eventually(async () => expect(await indicator('2024-10')).toMatchObject(expected));
+    });
+
+    it('records a lesson exchange and shows it in the district indicator', async () => {
+      const before = await indicator('2024-10');
+      const key = uniqueName('exchange');
+      const created = await request(app.getHttpServer())
+        .post('/v1/lesson-exchanges')
+        .set('Idempotency-Key', key)
+        .send(exchange)
+        .expect(201);
+      expect(created.body).toMatchObject({ replayed: false, streamVersion: 1 });
+      expect(created.body.eventIds).toHaveLength(1);
+      expect(created.body.globalPosition).toEqual(expect.any(Number));
+
+      const after = await eventually(async () => {
+        const answer = await indicator('2024-10');
+        expect(answer).toMatchObject({
+          exchanges: before.exchanges + 1,
+          attendees: before.attendees + exchange.attendees,
+        });
+        // The watermark is read before the figures, so it may lag them, never lead them.
+        expect(answer.freshness.globalPosition).toBeGreaterThanOrEqual(created.body.globalPosition);
+        return answer;
+      });
+      expect(after.freshness.recordedAt).not.toBeNull();
+
+      // The same request again: the original answer, nothing appended, nothing counted twice.
+      const retried = await request(app.getHttpServer())
+        .post('/v1/lesson-exchanges')
+        .set('Idempotency-Key', key)
+        .send(exchange)
+        .expect(201);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toEqual({ ...created.body, replayed: true });
+      await request(app.getHttpServer())
+        .post('/v1/lesson-exchanges')
+        .send({ ...exchange, date: '2024-11-02', attendees: 5 })
+        .expect(201);
+      await eventually(async () => expect((await indicator('2024-11')).attendees).toBe(
+        (topology.demoData ? DEMO_LESSON_EXCHANGES.filter((demo) => demo.date.startsWith('2024-11')).reduce((sum, demo) => sum + demo.attendees, 0) : 0) + 5,
+      ));
+      expect(await indicator('2024-10')).toMatchObject({ exchanges: after.exchanges, attendees: after.attendees });
+    });
+
+    it('refuses a broken rule and a malformed request with problem details, appending nothing', async () => {
+      const before = await indicator('2024-10');
+      const sameSchool = await request(app.getHttpServer())
+        .post('/v1/lesson-exchanges')
+        .send({ ...exchange, visitingSchoolCode: exchange.hostSchoolCode })
+        .expect(422)
+        .expect('content-type', /application\/problem\+json/);
+      expect(sameSchool.body).toMatchObject({
+        type: 'urn:junheng:problem:rule:lesson-exchange.same-school',
+        status: 422,
+        rule: 'lesson-exchange.same-school',
+        facts: { schoolCode: exchange.hostSchoolCode },
+      });
+
+      const invalid = await request(app.getHttpServer())
+        .post('/v1/lesson-exchanges')
+        .send({ ...exchange, districtCode: '4403', attendees: -3 })
+        .expect(400);
+      expect(invalid.body.type).toBe('urn:junheng:problem:validation');
+      expect(invalid.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+        'attendees',
+        'districtCode',
+      ]);
+
+      const badQuery = await request(app.getHttpServer())
+        .get('/v1/indicators/lesson-exchanges')
+        .query({ district: '440311', month: '2024-13' })
+        .expect(400);
+      expect(badQuery.body.errors).toEqual([{ field: 'month', reason: 'month must be YYYY-MM' }]);
+
+      // Give the projector a moment's chance to show anything that should not be there.
+      await request(app.getHttpServer()).get('/health/ready').expect(200);
+      expect(await indicator('2024-10')).toMatchObject({
+        exchanges: before.exchanges,
+        attendees: before.attendees,
+      });
+    });
+  });
+}
