@@ -14,13 +14,22 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': [
         'error',
-        { prefer: 'type-imports', fixStyle: 'separate-type-imports', disallowTypeAnnotations: false },
+        {
+          prefer: 'type-imports',
+          fixStyle: 'separate-type-imports',
+          disallowTypeAnnotations: false,
+        },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../*'], message: 'Use the @junheng/* aliases across folders.' }] },
+        {
+          patterns: [{ group: ['../../*'], message: 'Use the @junheng/* aliases across folders.' }],
+        },
       ],
     },
   },
@@ -38,7 +47,17 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@nestjs/*', 'kafkajs', '@clickhouse/*', 'chdb', 'chdb/*', 'pg', '@electric-sql/*', 'node:*', '@junheng/*'],
+              group: [
+                '@nestjs/*',
+                'kafkajs',
+                '@clickhouse/*',
+                'chdb',
+                'chdb/*',
+                'pg',
+                '@electric-sql/*',
+                'node:*',
+                '@junheng/*',
+              ],
               message: 'libs/domain is pure: no framework, no IO, no other lib.',
             },
           ],
@@ -52,6 +71,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/require-await': 'off',
     },
   },
 );

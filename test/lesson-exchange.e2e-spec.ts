@@ -85,7 +85,9 @@ for (const topology of TOPOLOGIES) {
     beforeAll(async () => {
       const prepared = await topology.environment();
       cleanUp = prepared.cleanUp;
-      app = await createApiApplication(loadConfig({ ...prepared.env, JUNHENG_DEMO_DATA: String(topology.demoData) }));
+      app = await createApiApplication(
+        loadConfig({ ...prepared.env, JUNHENG_DEMO_DATA: String(topology.demoData) }),
+      );
       await app.init();
     });
 
@@ -113,14 +115,17 @@ for (const topology of TOPOLOGIES) {
       const expected = topology.engines.includes('Kafka')
         ? ['analytics', 'eventStore', 'kafka', 'projector', 'relay']
         : ['analytics', 'eventStore', 'projector'];
-      expect(Object.keys(response.body.dependencies).sort()).toEqual(expected);
+      expect(Object.keys(response.body.dependencies as object).sort()).toEqual(expected);
       await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
     });
 
     it('projects what was there before the request (the demo data in embedded mode)', async () => {
       const october = DEMO_LESSON_EXCHANGES.filter((demo) => demo.date.startsWith('2024-10'));
       const expected = topology.demoData
-        ? { exchanges: october.length, attendees: october.reduce((sum, demo) => sum + demo.attendees, 0) }
+        ? {
+            exchanges: october.length,
+            attendees: october.reduce((sum, demo) => sum + demo.attendees, 0),
+          }
         : { exchanges: 0, attendees: 0 };
       expect(october.length).toBeGreaterThan(0);
       await eventually(async () => expect(await indicator('2024-10')).toMatchObject(expected));
@@ -145,7 +150,9 @@ for (const topology of TOPOLOGIES) {
           attendees: before.attendees + exchange.attendees,
         });
         // The watermark is read before the figures, so it may lag them, never lead them.
-        expect(answer.freshness.globalPosition).toBeGreaterThanOrEqual(created.body.globalPosition);
+        expect(answer.freshness.globalPosition).toBeGreaterThanOrEqual(
+          created.body.globalPosition as number,
+        );
         return answer;
       });
       expect(after.freshness.recordedAt).not.toBeNull();
@@ -162,10 +169,20 @@ for (const topology of TOPOLOGIES) {
         .post('/v1/lesson-exchanges')
         .send({ ...exchange, date: '2024-11-02', attendees: 5 })
         .expect(201);
-      await eventually(async () => expect((await indicator('2024-11')).attendees).toBe(
-        (topology.demoData ? DEMO_LESSON_EXCHANGES.filter((demo) => demo.date.startsWith('2024-11')).reduce((sum, demo) => sum + demo.attendees, 0) : 0) + 5,
-      ));
-      expect(await indicator('2024-10')).toMatchObject({ exchanges: after.exchanges, attendees: after.attendees });
+      await eventually(async () =>
+        expect((await indicator('2024-11')).attendees).toBe(
+          (topology.demoData
+            ? DEMO_LESSON_EXCHANGES.filter((demo) => demo.date.startsWith('2024-11')).reduce(
+                (sum, demo) => sum + demo.attendees,
+                0,
+              )
+            : 0) + 5,
+        ),
+      );
+      expect(await indicator('2024-10')).toMatchObject({
+        exchanges: after.exchanges,
+        attendees: after.attendees,
+      });
     });
 
     it('refuses a broken rule and a malformed request with problem details, appending nothing', async () => {
@@ -187,10 +204,8 @@ for (const topology of TOPOLOGIES) {
         .send({ ...exchange, districtCode: '4403', attendees: -3 })
         .expect(400);
       expect(invalid.body.type).toBe('urn:junheng:problem:validation');
-      expect(invalid.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
-        'attendees',
-        'districtCode',
-      ]);
+      const fields = (invalid.body.errors as { field: string }[]).map((error) => error.field);
+      expect(fields.sort()).toEqual(['attendees', 'districtCode']);
 
       const badQuery = await request(app.getHttpServer())
         .get('/v1/indicators/lesson-exchanges')

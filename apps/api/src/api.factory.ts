@@ -15,7 +15,9 @@ export async function createApiApplication(
   options: { withPipeline?: boolean } = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    ApiModule.forRoot(config, { withPipeline: options.withPipeline ?? pipelineRunsInProcess(config) }),
+    ApiModule.forRoot(config, {
+      withPipeline: options.withPipeline ?? pipelineRunsInProcess(config),
+    }),
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));

@@ -35,7 +35,12 @@ export class ApiModule {
         EventStoreModule.forRoot(),
         AnalyticsModule.forRoot(),
         CqrsModule.forRoot(),
-        { module: ClockModule, global: true, providers: [{ provide: CLOCK, useValue: systemClock }], exports: [CLOCK] },
+        {
+          module: ClockModule,
+          global: true,
+          providers: [{ provide: CLOCK, useValue: systemClock }],
+          exports: [CLOCK],
+        },
         LessonExchangesModule,
         IndicatorsModule,
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),

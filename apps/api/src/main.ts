@@ -23,7 +23,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigurationError ? `${error.message}\n` : `Junheng failed to start: ${String(error)}\n`,
+    error instanceof ConfigurationError
+      ? `${error.message}\n`
+      : `Junheng failed to start: ${String(error)}\n`,
   );
   process.exit(1);
 });

@@ -83,28 +83,40 @@ describe('analytics on the ClickHouse engine', () => {
       position: { transactionId: 1005, globalPosition: 5 },
     };
     await writer.apply(delivery);
-    const once = await lessonExchangesIndicator(analytics, { district: '440311', month: '2024-10' });
+    const once = await lessonExchangesIndicator(analytics, {
+      district: '440311',
+      month: '2024-10',
+    });
     expect(once).toEqual({ exchanges: 3, attendees: 67 + 30 + 12 });
 
     await writer.apply(delivery);
     // The same events again under another batch id (a redelivery cut differently).
     await writer.apply({ ...delivery, batchId: 'test:other-cut', events: batch.slice(1, 3) });
-    const twice = await lessonExchangesIndicator(analytics, { district: '440311', month: '2024-10' });
+    const twice = await lessonExchangesIndicator(analytics, {
+      district: '440311',
+      month: '2024-10',
+    });
     expect(twice).toEqual(once);
     const [raw] = await analytics.query<{ n: string }>(
       'SELECT count() AS n FROM {db:Identifier}.events FINAL',
     );
     expect(Number(raw!.n)).toBe(5);
 
-    expect(await lessonExchangesIndicator(analytics, { district: '440311', month: '2024-11' })).toEqual({
+    expect(
+      await lessonExchangesIndicator(analytics, { district: '440311', month: '2024-11' }),
+    ).toEqual({
       exchanges: 1,
       attendees: 40,
     });
-    expect(await lessonExchangesIndicator(analytics, { district: '440305', month: '2024-10' })).toEqual({
+    expect(
+      await lessonExchangesIndicator(analytics, { district: '440305', month: '2024-10' }),
+    ).toEqual({
       exchanges: 1,
       attendees: 25,
     });
-    expect(await lessonExchangesIndicator(analytics, { district: '110101', month: '2024-10' })).toEqual({
+    expect(
+      await lessonExchangesIndicator(analytics, { district: '110101', month: '2024-10' }),
+    ).toEqual({
       exchanges: 0,
       attendees: 0,
     });

@@ -74,7 +74,13 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
 
     it('rejects a stale expected version with a typed conflict and appends nothing', async () => {
       const streamId = `lesson-${randomUUID()}`;
-      await store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata });
+      await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [newEvent()],
+        metadata,
+      });
       const stale = store.append({
         streamId,
         streamType: 's',
@@ -92,8 +98,20 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
 
     it('appends at the current version and with "any"', async () => {
       const streamId = `lesson-${randomUUID()}`;
-      await store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata });
-      await store.append({ streamId, streamType: 's', expectedVersion: 1, events: [newEvent()], metadata });
+      await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [newEvent()],
+        metadata,
+      });
+      await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 1,
+        events: [newEvent()],
+        metadata,
+      });
       const any = await store.append({
         streamId,
         streamType: 's',
@@ -108,14 +126,22 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
       const streamId = `lesson-${randomUUID()}`;
       const attempts = await Promise.allSettled(
         Array.from({ length: 8 }, () =>
-          store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata }),
+          store.append({
+            streamId,
+            streamType: 's',
+            expectedVersion: 0,
+            events: [newEvent()],
+            metadata,
+          }),
         ),
       );
       const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
-      const lost = attempts.filter((attempt) => attempt.status === 'rejected');
+      const lost = attempts.filter(
+        (attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected',
+      );
       expect(won).toHaveLength(1);
       for (const attempt of lost) {
-        expect((attempt as PromiseRejectedResult).reason).toMatchObject({
+        expect(attempt.reason).toMatchObject({
           code: EventStoreErrorCode.WrongExpectedVersion,
         });
       }
@@ -127,7 +153,10 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
     it('answers a repeated key with the same events and appends nothing new', async () => {
       const streamId = `lesson-${randomUUID()}`;
       const key = randomUUID();
-      const events = [0, 1].map((index) => ({ ...newEvent(), eventId: deterministicEventId(key, index) }));
+      const events = [0, 1].map((index) => ({
+        ...newEvent(),
+        eventId: deterministicEventId(key, index),
+      }));
       const first = await store.append({
         streamId,
         streamType: 's',
@@ -156,7 +185,14 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
       const events = [{ ...newEvent(), eventId: deterministicEventId(key, 0) }];
       const results = await Promise.all(
         Array.from({ length: 10 }, () =>
-          store.append({ streamId, streamType: 's', expectedVersion: 0, events, metadata, idempotencyKey: key }),
+          store.append({
+            streamId,
+            streamType: 's',
+            expectedVersion: 0,
+            events,
+            metadata,
+            idempotencyKey: key,
+          }),
         ),
       );
       expect(results.filter((result) => !result.replayed)).toHaveLength(1);
@@ -167,9 +203,22 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
     it('releases the key when the append was rejected, so a corrected retry can use it', async () => {
       const streamId = `lesson-${randomUUID()}`;
       const key = randomUUID();
-      await store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata });
+      await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [newEvent()],
+        metadata,
+      });
       await expect(
-        store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent()], metadata, idempotencyKey: key }),
+        store.append({
+          streamId,
+          streamType: 's',
+          expectedVersion: 0,
+          events: [newEvent()],
+          metadata,
+          idempotencyKey: key,
+        }),
       ).rejects.toBeInstanceOf(EventStoreException);
       const retried = await store.append({
         streamId,
@@ -188,9 +237,27 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
     it('reads one stream in version order and nothing of other streams', async () => {
       const streamId = `lesson-${randomUUID()}`;
       const other = `lesson-${randomUUID()}`;
-      await store.append({ streamId, streamType: 's', expectedVersion: 0, events: [newEvent('A')], metadata });
-      await store.append({ streamId: other, streamType: 's', expectedVersion: 0, events: [newEvent('X')], metadata });
-      await store.append({ streamId, streamType: 's', expectedVersion: 1, events: [newEvent('B', { n: 1 })], metadata });
+      await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [newEvent('A')],
+        metadata,
+      });
+      await store.append({
+        streamId: other,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [newEvent('X')],
+        metadata,
+      });
+      await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 1,
+        events: [newEvent('B', { n: 1 })],
+        metadata,
+      });
       const stream = await store.readStream(streamId);
       expect(stream.map((event) => [event.type, event.streamVersion, event.data])).toEqual([
         ['A', 1, {}],
@@ -216,7 +283,9 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
       const read = await readEverything(store, start);
       expect(read.map((event) => event.eventId)).toEqual(appended);
       for (let index = 1; index < read.length; index += 1) {
-        expect(compareLogPositions(position(read[index - 1]!), position(read[index]!))).toBeLessThan(0);
+        expect(
+          compareLogPositions(position(read[index - 1]!), position(read[index]!)),
+        ).toBeLessThan(0);
       }
     });
 
@@ -233,7 +302,9 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
     const holdAppendOpen = options.holdAppendOpen;
     describe('in-flight transactions', () => {
       it('holds back later commits until an earlier open transaction ends, then delivers it first', async () => {
-        const start = position((await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent));
+        const start = position(
+          (await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent),
+        );
         const heldStream = `held-${randomUUID()}`;
         const held = await holdAppendOpen(heldStream, [newEvent('Held')]);
 
@@ -267,7 +338,9 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
       });
 
       it('never delivers an event of a transaction that rolled back, nor stalls behind it', async () => {
-        const start = position((await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent));
+        const start = position(
+          (await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent),
+        );
         const doomed = store.append({
           streamId: `doomed-${randomUUID()}`,
           streamType: 's',
@@ -290,7 +363,9 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
   } else {
     describe('one transaction at a time', () => {
       it('runs concurrent appends one after another, so no reader can pass an open one', async () => {
-        const start = position((await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent));
+        const start = position(
+          (await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent),
+        );
         const results = await Promise.all(
           Array.from({ length: 20 }, () =>
             store.append({
@@ -308,7 +383,10 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
         // Each append's events are contiguous: no transaction interleaved with another.
         const byTransaction = new Map<number, number[]>();
         read.forEach((event, index) => {
-          byTransaction.set(event.transactionId, [...(byTransaction.get(event.transactionId) ?? []), index]);
+          byTransaction.set(event.transactionId, [
+            ...(byTransaction.get(event.transactionId) ?? []),
+            index,
+          ]);
         });
         for (const indexes of byTransaction.values()) {
           expect(indexes).toEqual([indexes[0]!, indexes[0]! + 1]);

@@ -29,7 +29,12 @@ const kafkaSource: Provider = {
 const storeTailSource: Provider = {
   provide: EVENT_SOURCE,
   inject: [EVENT_STORE, ProjectionWriter, JUNHENG_CONFIG, PinoLogger],
-  useFactory: (store: EventStore, writer: ProjectionWriter, config: JunhengConfig, logger: PinoLogger) => {
+  useFactory: (
+    store: EventStore,
+    writer: ProjectionWriter,
+    config: JunhengConfig,
+    logger: PinoLogger,
+  ) => {
     logger.setContext(StoreTailEventSource.name);
     return new StoreTailEventSource(
       store,

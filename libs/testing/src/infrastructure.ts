@@ -11,7 +11,10 @@ export interface Infrastructure {
   readonly notes: readonly string[];
 }
 
-const STATE_FILE = join(tmpdir(), `junheng-test-infrastructure-${process.ppid}-${process.pid}.json`);
+const STATE_FILE = join(
+  tmpdir(),
+  `junheng-test-infrastructure-${process.ppid}-${process.pid}.json`,
+);
 const STATE_FILE_ENV = 'JUNHENG_TEST_INFRASTRUCTURE_FILE';
 const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 

@@ -114,10 +114,17 @@ export class AggregateCommandExecutor {
 }
 
 function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): Event {
-  return { type: event.type, schemaVersion: event.schemaVersion, data: event.data } as unknown as Event;
+  return {
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+  } as unknown as Event;
 }
 
-function replayedEvents(history: readonly RecordedEvent[], idempotencyKey: string): RecordedEvent[] {
+function replayedEvents(
+  history: readonly RecordedEvent[],
+  idempotencyKey: string,
+): RecordedEvent[] {
   const ids = new Set(history.map((_, index) => deterministicEventId(idempotencyKey, index)));
   return history.filter((event) => ids.has(event.eventId));
 }

@@ -23,7 +23,10 @@ export const CommandContextOf = createParamDecorator(
         },
       ]);
     }
-    const correlationId = execution.switchToHttp().getResponse<{ getHeader(name: string): unknown }>().getHeader(CORRELATION_ID_HEADER);
+    const correlationId = execution
+      .switchToHttp()
+      .getResponse<{ getHeader(name: string): unknown }>()
+      .getHeader(CORRELATION_ID_HEADER);
     return {
       idempotencyKey: key,
       correlationId: typeof correlationId === 'string' ? correlationId : null,

@@ -8,7 +8,9 @@ export class IndicatorsController {
   constructor(private readonly indicators: IndicatorsService) {}
 
   @Get('lesson-exchanges')
-  lessonExchanges(@Query() query: LessonExchangeIndicatorQuery): Promise<LessonExchangeIndicatorAnswer> {
+  lessonExchanges(
+    @Query() query: LessonExchangeIndicatorQuery,
+  ): Promise<LessonExchangeIndicatorAnswer> {
     return this.indicators.lessonExchanges(query);
   }
 }

@@ -25,7 +25,13 @@ export class IndicatorsService {
     private readonly writer: ProjectionWriter,
   ) {}
 
-  async lessonExchanges({ district, month }: { district: string; month: string }): Promise<LessonExchangeIndicatorAnswer> {
+  async lessonExchanges({
+    district,
+    month,
+  }: {
+    district: string;
+    month: string;
+  }): Promise<LessonExchangeIndicatorAnswer> {
     // The watermark is read first: the figures are at least as fresh as it claims.
     const watermark = await this.writer.watermark();
     const figures = await lessonExchangesIndicator(this.analytics, { district, month });

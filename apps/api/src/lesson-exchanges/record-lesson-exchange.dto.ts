@@ -14,7 +14,9 @@ export class RecordLessonExchangeDto {
   @Matches(/^\d{10}$/, { message: 'visitingSchoolCode must be a 10-digit school code' })
   visitingSchoolCode!: string;
 
-  @IsIn(LESSON_EXCHANGE_KINDS, { message: `kind must be one of ${LESSON_EXCHANGE_KINDS.join(', ')}` })
+  @IsIn(LESSON_EXCHANGE_KINDS, {
+    message: `kind must be one of ${LESSON_EXCHANGE_KINDS.join(', ')}`,
+  })
   kind!: LessonExchangeKind;
 
   @IsString()

@@ -25,12 +25,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const correlationId = String(response.getHeader(CORRELATION_ID_HEADER) ?? correlationIdOf(request));
-    const problem = { ...this.toProblem(exception), instance: request.originalUrl.split('?')[0], correlationId };
+    const correlationId = String(
+      response.getHeader(CORRELATION_ID_HEADER) ?? correlationIdOf(request),
+    );
+    const problem = {
+      ...this.toProblem(exception),
+      instance: request.originalUrl.split('?')[0],
+      correlationId,
+    };
     if (problem.status >= 500) {
       this.logger.error({ err: exception, correlationId, type: problem.type }, 'request failed');
     }
-    if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) {
+    if (problem.status === 503) {
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
@@ -76,7 +82,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === HttpStatus.NOT_FOUND) {
+      if (status === 404) {
         return { type: ProblemType.notFound, title: 'No such resource', status };
       }
       return {

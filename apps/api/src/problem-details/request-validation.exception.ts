@@ -8,7 +8,10 @@ export class RequestValidationException extends Error {
     this.name = 'RequestValidationException';
   }
 
-  static fromValidationErrors(errors: readonly ValidationError[], prefix = ''): RequestValidationException {
+  static fromValidationErrors(
+    errors: readonly ValidationError[],
+    prefix = '',
+  ): RequestValidationException {
     return new RequestValidationException(flatten(errors, prefix));
   }
 }

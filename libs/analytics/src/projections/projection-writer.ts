@@ -84,7 +84,8 @@ export class ProjectionWriter {
     return {
       transactionId: Number(row?.transaction_id ?? 0),
       globalPosition: Number(row?.global_position ?? 0),
-      recordedAt: sources === 0 || row === undefined ? null : new Date(row.recorded_at).toISOString(),
+      recordedAt:
+        sources === 0 || row === undefined ? null : new Date(row.recorded_at).toISOString(),
       sources,
     };
   }

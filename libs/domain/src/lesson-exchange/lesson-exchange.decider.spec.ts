@@ -57,16 +57,26 @@ describe('lesson exchange', () => {
   });
 
   it.each([
-    [{ visitingSchoolCode: '1144031101' }, 'lesson-exchange.same-school', { schoolCode: '1144031101' }],
+    [
+      { visitingSchoolCode: '1144031101' },
+      'lesson-exchange.same-school',
+      { schoolCode: '1144031101' },
+    ],
     [{ attendees: -1 }, 'lesson-exchange.invalid-attendees', { attendees: -1 }],
     [{ attendees: 2.5 }, 'lesson-exchange.invalid-attendees', { attendees: 2.5 }],
     [{ date: '2024-02-30' }, 'calendar.invalid-date', { date: '2024-02-30' }],
     [{ districtCode: '440300' }, 'organisation.unknown-district-code', { districtCode: '440300' }],
-    [{ hostSchoolCode: '12345' }, 'organisation.invalid-school-code', { role: 'host', schoolCode: '12345' }],
+    [
+      { hostSchoolCode: '12345' },
+      'organisation.invalid-school-code',
+      { role: 'host', schoolCode: '12345' },
+    ],
     [{ kind: 'picnic' }, 'lesson-exchange.unknown-kind', { kind: 'picnic' }],
   ])('refuses %j with %s', (change, rule, facts) => {
     const command = { ...record, ...change } as RecordLessonExchange;
-    expect(given(lessonExchangeDecider, clock).when(command)).toEqual({ violation: { rule, facts } });
+    expect(given(lessonExchangeDecider, clock).when(command)).toEqual({
+      violation: { rule, facts },
+    });
   });
 
   it('refuses to record the same exchange twice', () => {

@@ -9,8 +9,7 @@ import type { LessonExchangeCommand, RecordLessonExchange } from './lesson-excha
 import type { LessonExchangeEvent } from './lesson-exchange.events';
 
 export type LessonExchangeState =
-  | { readonly status: 'unrecorded' }
-  | { readonly status: 'recorded'; readonly date: string };
+  { readonly status: 'unrecorded' } | { readonly status: 'recorded'; readonly date: string };
 
 export const initialLessonExchangeState: LessonExchangeState = { status: 'unrecorded' };
 

@@ -10,7 +10,12 @@ export interface Decider<Command, Event, State> {
 
 export type Outcome<Event> =
   | { readonly events: readonly Event[] }
-  | { readonly violation: { readonly rule: string; readonly facts: Readonly<Record<string, unknown>> } };
+  | {
+      readonly violation: {
+        readonly rule: string;
+        readonly facts: Readonly<Record<string, unknown>>;
+      };
+    };
 
 /**
  * Given past events, when a command arrives, then these events — or this rule's violation.

@@ -4,8 +4,22 @@ import { sqlState } from '../sql/sql-executor';
 import type { SqlExecutor, SqlParameter, SqlQueryable } from '../sql/sql-executor';
 
 // Connection failures, admin shutdown and "cannot connect now": the database will be back.
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+]);
 
 export interface PostgresExecutorOptions {
   readonly connectionString: string;
@@ -52,7 +66,10 @@ export class PostgresExecutor implements SqlExecutor {
 
   isUnavailable(error: unknown): boolean {
     const state = sqlState(error);
-    if (state !== undefined && (UNAVAILABLE_SQLSTATES.has(state) || UNAVAILABLE_NODE_CODES.has(state))) {
+    if (
+      state !== undefined &&
+      (UNAVAILABLE_SQLSTATES.has(state) || UNAVAILABLE_NODE_CODES.has(state))
+    ) {
       return true;
     }
     const message = error instanceof Error ? error.message : '';

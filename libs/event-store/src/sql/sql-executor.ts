@@ -19,8 +19,7 @@ export interface SqlExecutor extends SqlQueryable {
 /** The SQLSTATE of a driver error, when it has one. */
 export function sqlState(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
+    return typeof error.code === 'string' ? error.code : undefined;
   }
   return undefined;
 }

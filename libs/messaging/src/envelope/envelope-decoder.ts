@@ -1,7 +1,8 @@
 import { CURRENT_SCHEMA_VERSIONS, UPCASTERS } from '../schema/event-schemas';
 import type { EventEnvelope } from './event-envelope';
 
-export type PoisonReason = 'malformed' | 'unknown-type' | 'future-schema-version' | 'missing-upcaster';
+export type PoisonReason =
+  'malformed' | 'unknown-type' | 'future-schema-version' | 'missing-upcaster';
 
 /** A message no reader of this version can apply. */
 export class PoisonEventError extends Error {
@@ -14,8 +15,20 @@ export class PoisonEventError extends Error {
   }
 }
 
-const STRING_FIELDS = ['eventId', 'type', 'streamId', 'streamType', 'occurredAt', 'recordedAt'] as const;
-const NUMBER_FIELDS = ['schemaVersion', 'streamVersion', 'globalPosition', 'transactionId'] as const;
+const STRING_FIELDS = [
+  'eventId',
+  'type',
+  'streamId',
+  'streamType',
+  'occurredAt',
+  'recordedAt',
+] as const;
+const NUMBER_FIELDS = [
+  'schemaVersion',
+  'streamVersion',
+  'globalPosition',
+  'transactionId',
+] as const;
 
 /** Parses a message value into today's envelope shape, upcasting older payloads. */
 export function decodeEnvelope(value: string | Buffer | null): EventEnvelope {
@@ -58,7 +71,10 @@ export function decodeEnvelope(value: string | Buffer | null): EventEnvelope {
   for (let version = envelope.schemaVersion; version < current; version += 1) {
     const upcast = UPCASTERS[envelope.type]?.[version];
     if (upcast === undefined) {
-      throw new PoisonEventError('missing-upcaster', `No upcaster for ${envelope.type} v${version}`);
+      throw new PoisonEventError(
+        'missing-upcaster',
+        `No upcaster for ${envelope.type} v${version}`,
+      );
     }
     data = upcast(data);
   }

@@ -1,4 +1,4 @@
-import { CompressionTypes } from 'kafkajs';
+import { CompressionTypes, Partitioners } from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import type { RecordedEvent } from '@junheng/event-store';
 import { encodeEnvelope } from '../envelope/event-envelope';
@@ -16,7 +16,12 @@ export class KafkaEventPublisher {
     kafka: Kafka,
     private readonly topic: string,
   ) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+    // The Java client's murmur2 partitioner: other consumers of the topic agree on key → partition.
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async publish(events: readonly RecordedEvent[]): Promise<void> {

@@ -48,9 +48,10 @@ export class KafkaEventSource implements EventSource {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
-          if (!isRunning() || isStale()) return;
+          if (!payload.isRunning() || payload.isStale()) return;
           const slice = batch.messages.slice(start, start + maxBatchSize);
           const events: EventEnvelope[] = [];
           const poison: PoisonMessage[] = [];
@@ -77,13 +78,21 @@ export class KafkaEventSource implements EventSource {
             position:
               lastEvent === undefined
                 ? null
-                : { transactionId: lastEvent.transactionId, globalPosition: lastEvent.globalPosition },
+                : {
+                    transactionId: lastEvent.transactionId,
+                    globalPosition: lastEvent.globalPosition,
+                  },
           });
-          resolveOffset(last);
-          await commitOffsetsIfNecessary({
-            topics: [{ topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }],
+          payload.resolveOffset(last);
+          await payload.commitOffsetsIfNecessary({
+            topics: [
+              {
+                topic,
+                partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }],
+              },
+            ],
           });
-          await heartbeat();
+          await payload.heartbeat();
         }
       },
     });

@@ -4,7 +4,12 @@ import type { PollLoopLogger } from '@junheng/platform';
 import { PoisonEventError, decodeEnvelope } from '../envelope/envelope-decoder';
 import type { EventEnvelope } from '../envelope/event-envelope';
 import { encodeEnvelope } from '../envelope/event-envelope';
-import type { BatchHandler, EventSource, PoisonMessage, SourceCheckpoints } from '../event-source.port';
+import type {
+  BatchHandler,
+  EventSource,
+  PoisonMessage,
+  SourceCheckpoints,
+} from '../event-source.port';
 
 export const STORE_TAIL_SOURCE = 'store-tail';
 
@@ -37,7 +42,10 @@ export class StoreTailEventSource implements EventSource {
       logger: this.options.logger,
       tick: async () => {
         position ??= await this.checkpoints.load(STORE_TAIL_SOURCE);
-        const recorded = await this.store.readAll({ after: position, limit: this.options.batchSize });
+        const recorded = await this.store.readAll({
+          after: position,
+          limit: this.options.batchSize,
+        });
         if (recorded.length === 0) return 'idle';
         const events: EventEnvelope[] = [];
         const poison: PoisonMessage[] = [];
@@ -46,7 +54,11 @@ export class StoreTailEventSource implements EventSource {
             events.push(decodeEnvelope(encodeEnvelope(event).value));
           } catch (error) {
             if (!(error instanceof PoisonEventError)) throw error;
-            poison.push({ reason: error.reason, message: error.message, origin: `store@${event.globalPosition}` });
+            poison.push({
+              reason: error.reason,
+              message: error.message,
+              origin: `store@${event.globalPosition}`,
+            });
           }
         }
         const last = recorded.at(-1)!;

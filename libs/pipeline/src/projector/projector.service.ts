@@ -29,7 +29,10 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   private async apply(batch: EventBatch): Promise<void> {
     for (const poison of batch.poison) {
       // Dead-lettering is issue 5's work; until then a poison message is logged and passed.
-      this.logger.error({ reason: poison.reason, origin: poison.origin }, `poison event: ${poison.message}`);
+      this.logger.error(
+        { reason: poison.reason, origin: poison.origin },
+        `poison event: ${poison.message}`,
+      );
     }
     await this.writer.apply(batch);
   }

@@ -37,7 +37,10 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
         try {
           const progress = await this.relay.step();
           if (progress.published > 0) {
-            this.logger.debug({ published: progress.published, position: progress.position }, 'relayed');
+            this.logger.debug(
+              { published: progress.published, position: progress.position },
+              'relayed',
+            );
           }
           return progress.published === RELAY_BATCH_SIZE ? 'more' : 'idle';
         } catch (error) {

@@ -86,7 +86,8 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     .map((broker) => broker.trim())
     .filter((broker) => broker !== '');
   for (const broker of kafkaBrokers) {
-    if (!/^[\w.-]+:\d+$/.test(broker)) problems.push(`KAFKA_BROKERS entry "${broker}" is not host:port`);
+    if (!/^[\w.-]+:\d+$/.test(broker))
+      problems.push(`KAFKA_BROKERS entry "${broker}" is not host:port`);
   }
   const clickhouseDatabase = text('CLICKHOUSE_DATABASE') ?? 'junheng';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(clickhouseDatabase)) {

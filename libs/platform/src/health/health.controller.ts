@@ -17,6 +17,9 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) response: Response) {
     const readiness = await this.registry.readiness();
     response.status(readiness.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: readiness.ready ? 'ready' : 'not-ready', dependencies: readiness.dependencies };
+    return {
+      status: readiness.ready ? 'ready' : 'not-ready',
+      dependencies: readiness.dependencies,
+    };
   }
 }
