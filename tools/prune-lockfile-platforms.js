@@ -25,4 +25,6 @@ for (const entry of Object.values(lock.packages)) {
   if (Object.keys(entry.optionalDependencies).length === 0) delete entry.optionalDependencies;
 }
 fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
-process.stdout.write(`prune-lockfile-platforms: dropped ${dropped} unavailable optional dependencies\n`);
+process.stdout.write(
+  `prune-lockfile-platforms: dropped ${dropped} unavailable optional dependencies\n`,
+);
