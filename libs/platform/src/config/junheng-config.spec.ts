@@ -1,0 +1,66 @@
+import { ConfigurationError, describeTopology, loadConfig } from './junheng-config';
+
+describe('configuration', () => {
+  it('defaults to the embedded topology with demo data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      kafkaBrokers: [],
+      clickhouseUrl: undefined,
+      clickhouseDatabase: 'junheng',
+      kafkaTopic: 'junheng.events',
+      demoData: true,
+    });
+    expect(config.pgliteDataDir).toMatch(/\.junheng\/pglite$/);
+    expect(describeTopology(config)).toEqual({
+      eventStore: 'pglite',
+      transport: 'store-tail',
+      analytics: 'chdb',
+    });
+  });
+
+  it('reads the server topology and turns demo data off with a real database', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://junheng@db:5432/junheng',
+      KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+      CLICKHOUSE_URL: 'https://clickhouse:8443',
+      KAFKA_TOPIC_PARTITIONS: '48',
+    });
+    expect(config.kafkaBrokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
+    expect(config.kafkaTopicPartitions).toBe(48);
+    expect(config.demoData).toBe(false);
+    expect(describeTopology(config)).toEqual({
+      eventStore: 'postgresql',
+      transport: 'kafka',
+      analytics: 'clickhouse-server',
+    });
+  });
+
+  it('names every invalid setting at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://db',
+        KAFKA_BROKERS: 'no-port',
+        CLICKHOUSE_URL: 'not a url',
+        CLICKHOUSE_DATABASE: 'drop table',
+        JUNHENG_DEMO_DATA: 'maybe',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect([...(error as ConfigurationError).problems].sort()).toEqual(
+      [
+        'PORT must be an integer from 0 to 65535, got "eighty"',
+        'DATABASE_URL must use postgres: or postgresql:, got "mysql:"',
+        'CLICKHOUSE_URL is not a URL',
+        'KAFKA_BROKERS entry "no-port" is not host:port',
+        'CLICKHOUSE_DATABASE must be an identifier, got "drop table"',
+        'JUNHENG_DEMO_DATA must be true or false, got "maybe"',
+      ].sort(),
+    );
+  });
+});
