@@ -5,3 +5,4 @@ export * from './health/health.module';
 export * from './health/health.registry';
 export * from './logging/logging.module';
 export * from './polling/poll-loop';
+export * from './bootstrap/run-service';
