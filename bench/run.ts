@@ -81,7 +81,13 @@ async function appendBench(name: string, store: EventStore): Promise<void> {
           streamType: 'lesson-exchange',
           expectedVersion: 0,
           idempotencyKey: randomUUID(),
-          metadata: { actor: 'bench', commandId: null, correlationId: null },
+          metadata: {
+            actor: 'bench',
+            actorRole: null,
+            actorScope: null,
+            commandId: null,
+            correlationId: null,
+          },
           events: [lessonEvent(index)],
         });
         latencies.push(performance.now() - begin);
@@ -185,6 +191,8 @@ function recorded(index: number): RecordedEvent {
     transactionId: 1_000 + index,
     recordedAt: '2024-11-01T08:00:00.000Z',
     actor: 'bench',
+    actorRole: null,
+    actorScope: null,
     commandId: null,
     correlationId: null,
   };

@@ -9,6 +9,8 @@ import { DEMO_LESSON_EXCHANGES } from '../apps/api/src/demo/demo-data';
 import { loadConfig } from '@junheng/platform';
 import type { Environment } from '@junheng/platform';
 import {
+  TEST_IDENTITY_ENV,
+  bearer,
   chdbTestPath,
   createTestDatabase,
   describeWith,
@@ -67,6 +69,9 @@ const TOPOLOGIES: readonly Topology[] = [
   },
 ];
 
+// A Guangming (光明区) district clerk reports and reads its own county.
+const clerk = bearer('district-clerk', '44/4403/440311');
+
 const exchange = {
   districtCode: '440311',
   hostSchoolCode: '3144031102',
@@ -86,7 +91,11 @@ for (const topology of TOPOLOGIES) {
       const prepared = await topology.environment();
       cleanUp = prepared.cleanUp;
       app = await createApiApplication(
-        loadConfig({ ...prepared.env, JUNHENG_DEMO_DATA: String(topology.demoData) }),
+        loadConfig({
+          ...prepared.env,
+          ...TEST_IDENTITY_ENV,
+          JUNHENG_DEMO_DATA: String(topology.demoData),
+        }),
       );
       await app.init();
     });
@@ -99,6 +108,7 @@ for (const topology of TOPOLOGIES) {
     const indicator = async (month: string) => {
       const response = await request(app.getHttpServer())
         .get('/v1/indicators/lesson-exchanges')
+        .set('Authorization', clerk)
         .query({ district: '440311', month })
         .expect(200);
       return response.body as {
@@ -136,6 +146,7 @@ for (const topology of TOPOLOGIES) {
       const key = uniqueName('exchange');
       const created = await request(app.getHttpServer())
         .post('/v1/lesson-exchanges')
+        .set('Authorization', clerk)
         .set('Idempotency-Key', key)
         .send(exchange)
         .expect(201);
@@ -160,6 +171,7 @@ for (const topology of TOPOLOGIES) {
       // The same request again: the original answer, nothing appended, nothing counted twice.
       const retried = await request(app.getHttpServer())
         .post('/v1/lesson-exchanges')
+        .set('Authorization', clerk)
         .set('Idempotency-Key', key)
         .send(exchange)
         .expect(201);
@@ -167,6 +179,7 @@ for (const topology of TOPOLOGIES) {
       expect(retried.body).toEqual({ ...created.body, replayed: true });
       await request(app.getHttpServer())
         .post('/v1/lesson-exchanges')
+        .set('Authorization', clerk)
         .send({ ...exchange, date: '2024-11-02', attendees: 5 })
         .expect(201);
       await eventually(async () =>
@@ -189,6 +202,7 @@ for (const topology of TOPOLOGIES) {
       const before = await indicator('2024-10');
       const sameSchool = await request(app.getHttpServer())
         .post('/v1/lesson-exchanges')
+        .set('Authorization', clerk)
         .send({ ...exchange, visitingSchoolCode: exchange.hostSchoolCode })
         .expect(422)
         .expect('content-type', /application\/problem\+json/);
@@ -201,6 +215,7 @@ for (const topology of TOPOLOGIES) {
 
       const invalid = await request(app.getHttpServer())
         .post('/v1/lesson-exchanges')
+        .set('Authorization', clerk)
         .send({ ...exchange, districtCode: '4403', attendees: -3 })
         .expect(400);
       expect(invalid.body.type).toBe('urn:junheng:problem:validation');
@@ -209,6 +224,7 @@ for (const topology of TOPOLOGIES) {
 
       const badQuery = await request(app.getHttpServer())
         .get('/v1/indicators/lesson-exchanges')
+        .set('Authorization', clerk)
         .query({ district: '440311', month: '2024-13' })
         .expect(400);
       expect(badQuery.body.errors).toEqual([{ field: 'month', reason: 'month must be YYYY-MM' }]);

@@ -6,6 +6,8 @@ import { createApiApplication } from '../apps/api/src/api.factory';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { loadConfig } from '@junheng/platform';
 import {
+  TEST_IDENTITY_ENV,
+  bearer,
   chdbTestPath,
   createTestDatabase,
   describeWith,
@@ -37,6 +39,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'api and projector as separate application
       CLICKHOUSE_DATABASE: uniqueName('split'),
       JUNHENG_POLL_INTERVAL_MS: '20',
       LOG_LEVEL: 'warn',
+      ...TEST_IDENTITY_ENV,
     });
     api = await createApiApplication(config, { withPipeline: false });
     await api.init();
@@ -71,6 +74,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'api and projector as separate application
   it('carries a command from the api through the projector process to the indicator', async () => {
     await request(api.getHttpServer())
       .post('/v1/lesson-exchanges')
+      .set('Authorization', bearer('district-clerk', '44/4403/440311'))
       .send({
         districtCode: '440311',
         hostSchoolCode: '3144031103',
@@ -84,6 +88,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'api and projector as separate application
     await eventually(async () => {
       const response = await request(api.getHttpServer())
         .get('/v1/indicators/lesson-exchanges')
+        .set('Authorization', bearer('dashboard', '44'))
         .query({ district: '440311', month: '2024-12' })
         .expect(200);
       expect(response.body).toMatchObject({ exchanges: 1, attendees: 38 });

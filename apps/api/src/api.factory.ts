@@ -2,10 +2,12 @@ import { ValidationPipe } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { JunhengConfig } from '@junheng/platform';
 import { ApiModule, pipelineRunsInProcess } from './api.module';
 import { RequestValidationException } from './problem-details/request-validation.exception';
+import { withCallerSlot } from './security/caller-context';
 
 const MAX_BODY = '1mb';
 
@@ -22,6 +24,9 @@ export async function createApiApplication(
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // A caller slot per request, before anything that may authenticate or audit.
+  app.use((_request: unknown, _response: unknown, next: () => void) => withCallerSlot(next));
+  app.use(helmet());
   app.useBodyParser('json', { limit: MAX_BODY });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -11,6 +11,7 @@ import { DemoDataLoader } from './demo/demo-data.loader';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
+import { SecurityModule } from './security/security.module';
 
 export interface ApiModuleOptions {
   /** Run the relay and projector in this process (required wherever chDB is the engine). */
@@ -41,6 +42,7 @@ export class ApiModule {
           providers: [{ provide: CLOCK, useValue: systemClock }],
           exports: [CLOCK],
         },
+        SecurityModule.forRoot(config),
         LessonExchangesModule,
         IndicatorsModule,
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),

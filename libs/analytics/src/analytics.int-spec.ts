@@ -23,6 +23,8 @@ function lessonExchanged(district: string, date: string, attendees: number): Rec
     recordedAt: `2024-11-0${(position % 9) + 1}T10:00:00.000Z`,
     districtCode: district,
     actor: 'clerk',
+    actorRole: 'district-clerk',
+    actorScope: '44/4403/440311',
     commandId: null,
     correlationId: null,
     data: {

@@ -16,7 +16,13 @@ export interface EventStoreContractOptions {
   ) => Promise<{ commit: () => Promise<void> }>;
 }
 
-const metadata = { actor: 'test', commandId: null, correlationId: null };
+const metadata = {
+  actor: 'test',
+  actorRole: 'district-clerk',
+  actorScope: '44/4403/440311',
+  commandId: null,
+  correlationId: null,
+};
 
 function newEvent(type = 'LessonExchanged', data: Record<string, unknown> = {}): NewEvent {
   return {

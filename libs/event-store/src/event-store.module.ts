@@ -2,9 +2,14 @@ import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
 import { HealthRegistry, JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
-import { openEventStore } from './event-store.factory';
+import { openSqlExecutor } from './event-store.factory';
 import { EVENT_STORE } from './event-store.port';
 import type { EventStore } from './event-store.port';
+import { SqlEventStore } from './sql/sql-event-store';
+import type { SqlExecutor } from './sql/sql-executor';
+
+/** The PostgreSQL (or PGlite) database itself, for the repositories that live beside the events. */
+export const SQL_EXECUTOR = Symbol('SQL_EXECUTOR');
 
 @Injectable()
 class EventStoreLifecycle implements OnApplicationShutdown {
@@ -15,7 +20,7 @@ class EventStoreLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Provides EVENT_STORE: PostgreSQL when DATABASE_URL is set, PGlite otherwise. */
+/** Provides EVENT_STORE (and its SQL_EXECUTOR): PostgreSQL when DATABASE_URL is set, PGlite otherwise. */
 @Global()
 @Module({})
 export class EventStoreModule {
@@ -24,20 +29,27 @@ export class EventStoreModule {
       module: EventStoreModule,
       providers: [
         {
-          provide: EVENT_STORE,
-          inject: [JUNHENG_CONFIG, HealthRegistry],
-          useFactory: async (config: JunhengConfig, health: HealthRegistry) => {
-            const store = await openEventStore({
+          provide: SQL_EXECUTOR,
+          inject: [JUNHENG_CONFIG],
+          useFactory: (config: JunhengConfig) =>
+            openSqlExecutor({
               databaseUrl: config.databaseUrl,
               pgliteDataDir: config.pgliteDataDir,
-            });
+            }),
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [SQL_EXECUTOR, HealthRegistry],
+          useFactory: async (sql: SqlExecutor, health: HealthRegistry) => {
+            const store = new SqlEventStore(sql);
+            await store.migrate();
             health.register('eventStore', () => store.ping());
             return store;
           },
         },
         EventStoreLifecycle,
       ],
-      exports: [EVENT_STORE],
+      exports: [EVENT_STORE, SQL_EXECUTOR],
     };
   }
 }

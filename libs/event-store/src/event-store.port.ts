@@ -16,7 +16,11 @@ export function compareLogPositions(a: LogPosition, b: LogPosition): number {
 }
 
 export interface EventMetadata {
+  /** Who reported it: a person or machine client (`sub`), never a student. */
   readonly actor: string | null;
+  /** The actor's role and org-unit scope at the time, for the audit of every fact. */
+  readonly actorRole: string | null;
+  readonly actorScope: string | null;
   readonly commandId: string | null;
   readonly correlationId: string | null;
 }

@@ -6,3 +6,4 @@ export * from './health/health.registry';
 export * from './logging/logging.module';
 export * from './polling/poll-loop';
 export * from './bootstrap/run-service';
+export * from './http/route-access';

@@ -2,3 +2,4 @@ export * from './engines';
 export * from './eventually';
 export * from './infrastructure';
 export * from './analytics';
+export * from './identity';

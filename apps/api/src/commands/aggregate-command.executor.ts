@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Clock, Decider } from '@junheng/domain';
+import { formatOrgScope } from '@junheng/identity';
+import type { Principal } from '@junheng/identity';
 import {
   EVENT_STORE,
   EventStoreErrorCode,
@@ -20,7 +22,10 @@ export interface DomainEvent {
 export interface CommandContext {
   readonly idempotencyKey: string | undefined;
   readonly correlationId: string | null;
-  readonly actor: string | null;
+  /** The authenticated caller; null when Junheng itself acts (the demo-data loader). */
+  readonly caller: Principal | null;
+  /** Names the system actor when `caller` is null. */
+  readonly systemActor?: string;
 }
 
 export interface CommandOutcome {
@@ -97,7 +102,7 @@ export class AggregateCommandExecutor {
       expectedVersion: history.at(-1)?.streamVersion ?? 0,
       idempotencyKey,
       metadata: {
-        actor: request.context.actor,
+        ...actorOf(request.context),
         commandId: idempotencyKey,
         correlationId: request.context.correlationId,
       },
@@ -111,6 +116,17 @@ export class AggregateCommandExecutor {
     });
     return outcome(result.streamId, result.events, result.events, result.replayed);
   }
+}
+
+function actorOf(context: CommandContext): {
+  actor: string;
+  actorRole: string;
+  actorScope: string | null;
+} {
+  const { caller } = context;
+  return caller === null
+    ? { actor: `system:${context.systemActor ?? 'junheng'}`, actorRole: 'system', actorScope: null }
+    : { actor: caller.subject, actorRole: caller.role, actorScope: formatOrgScope(caller.scope) };
 }
 
 function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): Event {

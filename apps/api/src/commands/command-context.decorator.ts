@@ -3,14 +3,12 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { CORRELATION_ID_HEADER } from '@junheng/platform';
 import { RequestValidationException } from '../problem-details/request-validation.exception';
+import { currentPrincipal } from '../security/caller-context';
 import type { CommandContext } from './aggregate-command.executor';
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,200}$/;
 
-/**
- * The command's context from the request: its `Idempotency-Key`, correlation id and actor.
- * The actor is "unauthenticated" until the identity work (issue 3) puts a person here.
- */
+/** The command's context from the request: its `Idempotency-Key`, correlation id and caller. */
 export const CommandContextOf = createParamDecorator(
   (_: unknown, execution: ExecutionContext): CommandContext => {
     const request = execution.switchToHttp().getRequest<Request>();
@@ -30,7 +28,7 @@ export const CommandContextOf = createParamDecorator(
     return {
       idempotencyKey: key,
       correlationId: typeof correlationId === 'string' ? correlationId : null,
-      actor: 'unauthenticated',
+      caller: currentPrincipal() ?? null,
     };
   },
 );

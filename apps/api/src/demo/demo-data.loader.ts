@@ -33,7 +33,8 @@ export class DemoDataLoader implements OnApplicationBootstrap {
         new RecordLessonExchangeCommand(exchange, {
           idempotencyKey: key,
           correlationId: 'demo-data',
-          actor: 'demo-data',
+          caller: null,
+          systemActor: 'demo-data',
         }),
       );
     }

@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { RequirePermission } from '@junheng/identity';
 import { LessonExchangeIndicatorQuery } from './lesson-exchange-indicator.query';
 import { IndicatorsService } from './indicators.service';
 import type { LessonExchangeIndicatorAnswer } from './indicators.service';
@@ -8,6 +9,7 @@ export class IndicatorsController {
   constructor(private readonly indicators: IndicatorsService) {}
 
   @Get('lesson-exchanges')
+  @RequirePermission('indicators:read')
   lessonExchanges(
     @Query() query: LessonExchangeIndicatorQuery,
   ): Promise<LessonExchangeIndicatorAnswer> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ANALYTICS_CLIENT, ProjectionWriter, lessonExchangesIndicator } from '@junheng/analytics';
 import type { AnalyticsClient, Watermark } from '@junheng/analytics';
+import { CallerContext } from '../security/caller-context';
 
 export interface Freshness {
   /** The projection has applied the log up to here (commit order). */
@@ -23,6 +24,7 @@ export class IndicatorsService {
   constructor(
     @Inject(ANALYTICS_CLIENT) private readonly analytics: AnalyticsClient,
     private readonly writer: ProjectionWriter,
+    private readonly caller: CallerContext,
   ) {}
 
   async lessonExchanges({
@@ -32,6 +34,7 @@ export class IndicatorsService {
     district: string;
     month: string;
   }): Promise<LessonExchangeIndicatorAnswer> {
+    this.caller.requireDistrict(district);
     // The watermark is read first: the figures are at least as fresh as it claims.
     const watermark = await this.writer.watermark();
     const figures = await lessonExchangesIndicator(this.analytics, { district, month });

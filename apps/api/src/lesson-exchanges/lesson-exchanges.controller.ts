@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { RequirePermission } from '@junheng/identity';
 import type { Response } from 'express';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { CommandContextOf } from '../commands/command-context.decorator';
@@ -11,6 +12,7 @@ export class LessonExchangesController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @RequirePermission('facts:record')
   @HttpCode(HttpStatus.CREATED)
   async record(
     @Body() body: RecordLessonExchangeDto,

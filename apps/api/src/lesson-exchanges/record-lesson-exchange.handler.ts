@@ -8,6 +8,7 @@ import {
 } from '@junheng/domain';
 import type { LessonExchangeEvent } from '@junheng/domain';
 import { uuidV5 } from '@junheng/event-store';
+import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
 import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
@@ -20,6 +21,11 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
   constructor(private readonly executor: AggregateCommandExecutor) {}
 
   execute({ payload, context }: RecordLessonExchangeCommand): Promise<CommandOutcome> {
+    // The host school is the school the fact is about. Until the school hierarchy (issue 4)
+    // answers which district held it on the day, the reported district stands for it.
+    if (context.caller !== null) {
+      assertSchoolInScope(context.caller, payload.districtCode, payload.hostSchoolCode);
+    }
     const exchangeId =
       context.idempotencyKey === undefined
         ? randomUUID()

@@ -1,10 +1,14 @@
 import { Catch, HttpException, HttpStatus } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { DomainRuleViolation } from '@junheng/domain';
 import { EventStoreErrorCode, EventStoreException } from '@junheng/event-store';
+import { ScopeViolation } from '@junheng/identity';
 import { CORRELATION_ID_HEADER, correlationIdOf } from '@junheng/platform';
+import { AuditTrail } from '../audit/audit-trail';
+import { AccessDeniedException, UnauthenticatedException } from '../security/security.exceptions';
 import { ProblemType } from './problem-types';
 import type { ProblemDetails } from './problem-types';
 import { RequestValidationException } from './request-validation.exception';
@@ -17,11 +21,14 @@ const RETRY_AFTER_SECONDS = 5;
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {
+  constructor(
+    private readonly logger: PinoLogger,
+    private readonly audit: AuditTrail,
+  ) {
     logger.setContext(ProblemDetailsFilter.name);
   }
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
@@ -36,8 +43,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: exception, correlationId, type: problem.type }, 'request failed');
     }
-    if (problem.status === 503) {
-      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (problem.status === 503 || problem.status === 429) {
+      response.setHeader('Retry-After', String(problem.status === 429 ? 60 : RETRY_AFTER_SECONDS));
+    }
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="junheng"');
+    if (AuditTrail.audited(request)) {
+      try {
+        await this.audit.record(request, {
+          status: problem.status,
+          problemType: problem.type,
+          correlationId,
+        });
+      } catch (error) {
+        // The refusal still reaches the caller; the lost audit entry is an operational alarm.
+        this.logger.error({ err: error, correlationId }, 'audit entry could not be written');
+      }
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
@@ -50,6 +70,41 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status: HttpStatus.BAD_REQUEST,
         detail: exception.message,
         errors: exception.errors,
+      };
+    }
+    if (exception instanceof UnauthenticatedException) {
+      return {
+        type: ProblemType.unauthenticated,
+        title: 'Authentication is required',
+        status: HttpStatus.UNAUTHORIZED,
+        detail: exception.reason,
+      };
+    }
+    if (exception instanceof AccessDeniedException) {
+      return {
+        type: ProblemType.forbidden,
+        title: 'You may not do this',
+        status: HttpStatus.FORBIDDEN,
+        detail: exception.message,
+        reason: exception.reason,
+        facts: exception.facts,
+      };
+    }
+    if (exception instanceof ScopeViolation) {
+      return {
+        type: ProblemType.outOfScope,
+        title: 'These facts are outside your scope',
+        status: HttpStatus.FORBIDDEN,
+        detail: exception.message,
+        facts: exception.facts,
+      };
+    }
+    if (exception instanceof ThrottlerException) {
+      return {
+        type: ProblemType.rateLimited,
+        title: 'Too many requests',
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        detail: 'Slow down and retry after the time in Retry-After.',
       };
     }
     if (exception instanceof DomainRuleViolation) {

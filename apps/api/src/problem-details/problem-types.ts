@@ -6,6 +6,10 @@ export const PROBLEM_TYPE_PREFIX = 'urn:junheng:problem:';
 
 export const ProblemType = {
   validation: `${PROBLEM_TYPE_PREFIX}validation`,
+  unauthenticated: `${PROBLEM_TYPE_PREFIX}unauthenticated`,
+  forbidden: `${PROBLEM_TYPE_PREFIX}forbidden`,
+  outOfScope: `${PROBLEM_TYPE_PREFIX}out-of-scope`,
+  rateLimited: `${PROBLEM_TYPE_PREFIX}rate-limited`,
   malformedRequest: `${PROBLEM_TYPE_PREFIX}malformed-request`,
   notFound: `${PROBLEM_TYPE_PREFIX}not-found`,
   concurrencyConflict: `${PROBLEM_TYPE_PREFIX}concurrency-conflict`,

@@ -1,12 +1,14 @@
 import { rawEventsMigration } from './0001-raw-events.migration';
 import { lessonExchangesMigration } from './0002-lesson-exchanges.migration';
 import { projectionCheckpointsMigration } from './0003-projection-checkpoints.migration';
+import { eventActorScopeMigration } from './0004-event-actor-scope.migration';
 import type { AnalyticsMigration } from './migration';
 
 export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   rawEventsMigration,
   lessonExchangesMigration,
   projectionCheckpointsMigration,
+  eventActorScopeMigration,
 ];
 
 export type { AnalyticsMigration } from './migration';

@@ -19,6 +19,8 @@ export const rawEventsProjection: Projection = {
       recorded_at: clickhouseDateTime(event.recordedAt),
       district_code: event.districtCode ?? '',
       actor: event.actor ?? '',
+      actor_role: event.actorRole ?? '',
+      actor_scope: event.actorScope ?? '',
       command_id: event.commandId ?? '',
       correlation_id: event.correlationId ?? '',
       data: JSON.stringify(event.data),

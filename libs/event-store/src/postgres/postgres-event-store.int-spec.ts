@@ -70,7 +70,13 @@ describeWith(['PostgreSQL'], 'PostgreSQL event store', () => {
         streamType: 'held',
         expectedVersion: 0,
         events,
-        metadata: { actor: 'test', commandId: null, correlationId: null },
+        metadata: {
+          actor: 'test',
+          actorRole: null,
+          actorScope: null,
+          commandId: null,
+          correlationId: null,
+        },
       });
       await gate.atCommit;
       return {

@@ -23,6 +23,8 @@ export const EVENT_STORE_SCHEMA: readonly string[] = [
      data             jsonb       NOT NULL,
      CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version)
    )`,
+  `ALTER TABLE events ADD COLUMN IF NOT EXISTS actor_role text`,
+  `ALTER TABLE events ADD COLUMN IF NOT EXISTS actor_scope text`,
   `CREATE INDEX IF NOT EXISTS events_commit_order ON events (transaction_id, global_position)`,
   `CREATE INDEX IF NOT EXISTS events_idempotency_key ON events (idempotency_key)
      WHERE idempotency_key IS NOT NULL`,

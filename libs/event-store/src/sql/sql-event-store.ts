@@ -25,6 +25,8 @@ interface EventRow {
   recorded_at: Date | string;
   district_code: string | null;
   actor: string | null;
+  actor_role: string | null;
+  actor_scope: string | null;
   command_id: string | null;
   correlation_id: string | null;
   data: Record<string, unknown>;
@@ -32,7 +34,7 @@ interface EventRow {
 
 const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id::text AS event_id,
   stream_id, stream_type, stream_version, type, schema_version, occurred_at, recorded_at,
-  district_code, actor, command_id, correlation_id, data`;
+  district_code, actor, actor_role, actor_scope, command_id, correlation_id, data`;
 
 // Any 64-bit integer key works; this one is "junheng" in ASCII, so it is recognisable in pg_locks.
 const MIGRATION_LOCK_KEY = '29970464440182375';
@@ -53,6 +55,8 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     recordedAt: new Date(row.recorded_at).toISOString(),
     districtCode: row.district_code,
     actor: row.actor,
+    actorRole: row.actor_role,
+    actorScope: row.actor_scope,
     commandId: row.command_id,
     correlationId: row.correlation_id,
     data: row.data,
@@ -118,10 +122,11 @@ export class SqlEventStore implements EventStore {
     try {
       rows = await tx.query<EventRow>(
         `INSERT INTO events (event_id, stream_id, stream_type, stream_version, type, schema_version,
-           occurred_at, district_code, actor, command_id, correlation_id, idempotency_key, data)
+           occurred_at, district_code, actor, actor_role, actor_scope, command_id, correlation_id,
+           idempotency_key, data)
          SELECT e.event_id::uuid, $1, $2, $3::bigint + e.ordinality, e.type, e.schema_version,
-           e.occurred_at::timestamptz, NULLIF(e.district_code, ''), $4, $5, $6, $7, e.data::jsonb
-         FROM unnest($8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[])
+           e.occurred_at::timestamptz, NULLIF(e.district_code, ''), $4, $5, $6, $7, $8, $9, e.data::jsonb
+         FROM unnest($10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::text[])
            WITH ORDINALITY AS e(event_id, type, schema_version, occurred_at, district_code, data, ordinality)
          ORDER BY e.ordinality
          RETURNING ${EVENT_COLUMNS}`,
@@ -130,6 +135,8 @@ export class SqlEventStore implements EventStore {
           request.streamType,
           currentVersion,
           metadata.actor,
+          metadata.actorRole,
+          metadata.actorScope,
           metadata.commandId,
           metadata.correlationId,
           idempotencyKey ?? null,

@@ -15,6 +15,8 @@ const event: RecordedEvent = {
   recordedAt: '2024-10-16T09:30:00.000Z',
   districtCode: '440311',
   actor: 'clerk',
+  actorRole: 'district-clerk',
+  actorScope: '44/4403/440311',
   commandId: 'key-1',
   correlationId: 'corr-1',
   data: { attendees: 67 },

@@ -53,7 +53,13 @@ describeWith(['PostgreSQL', 'Kafka'], 'Kafka messaging and the outbox relay', ()
         streamId: `lesson-exchange-${randomUUID()}`,
         streamType: 'lesson-exchange',
         expectedVersion: 0,
-        metadata: { actor: 'test', commandId: null, correlationId: `corr-${stream}` },
+        metadata: {
+          actor: 'test',
+          actorRole: null,
+          actorScope: null,
+          commandId: null,
+          correlationId: `corr-${stream}`,
+        },
         events: Array.from({ length: eventsPerStream }, (_, index) => ({
           eventId: randomUUID(),
           type: 'LessonExchanged',

@@ -26,15 +26,25 @@ describe('configuration', () => {
       KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
       CLICKHOUSE_URL: 'https://clickhouse:8443',
       KAFKA_TOPIC_PARTITIONS: '48',
+      JWT_JWKS_FILE: '/etc/junheng/jwks.json',
+      PSEUDONYM_KEY: Buffer.alloc(32, 1).toString('base64'),
     });
     expect(config.kafkaBrokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
     expect(config.kafkaTopicPartitions).toBe(48);
     expect(config.demoData).toBe(false);
+    expect(config.developmentSecretsDir).toBeUndefined();
+    expect(config.auth.jwtJwksFile).toBe('/etc/junheng/jwks.json');
     expect(describeTopology(config)).toEqual({
       eventStore: 'postgresql',
       transport: 'kafka',
       analytics: 'clickhouse-server',
     });
+  });
+
+  it('refuses a server deployment without authentication or a pseudonymisation key', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://db/junheng' })).toThrow(
+      /configure authentication[\s\S]*PSEUDONYM_KEY is required/,
+    );
   });
 
   it('names every invalid setting at once', () => {
@@ -47,6 +57,8 @@ describe('configuration', () => {
         CLICKHOUSE_URL: 'not a url',
         CLICKHOUSE_DATABASE: 'drop table',
         JUNHENG_DEMO_DATA: 'maybe',
+        JWT_SECRET: 'short',
+        PSEUDONYM_KEY_ID: 'Key 1',
       });
     } catch (caught) {
       error = caught;
@@ -60,6 +72,9 @@ describe('configuration', () => {
         'KAFKA_BROKERS entry "no-port" is not host:port',
         'CLICKHOUSE_DATABASE must be an identifier, got "drop table"',
         'JUNHENG_DEMO_DATA must be true or false, got "maybe"',
+        'JWT_SECRET must be at least 32 characters',
+        'PSEUDONYM_KEY_ID must be 1 to 8 lower-case letters or digits',
+        'With DATABASE_URL set, PSEUDONYM_KEY is required',
       ].sort(),
     );
   });

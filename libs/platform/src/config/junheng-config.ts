@@ -26,6 +26,25 @@ export interface JunhengConfig {
   readonly demoData: boolean;
   /** Poll interval of the relay and of the store-tail source when they find nothing new. */
   readonly pollIntervalMs: number;
+  readonly auth: AuthConfig;
+  /** HMAC key for personal identifiers (base64, ≥ 32 bytes) and its id, part of every pseudonym. */
+  readonly pseudonymKey: string | undefined;
+  readonly pseudonymKeyId: string;
+  /** Requests per caller per minute before 429. */
+  readonly rateLimitPerMinute: number;
+  /** Embedded mode only: where generated development secrets are kept when none are set. */
+  readonly developmentSecretsDir: string | undefined;
+}
+
+export interface AuthConfig {
+  /** HS256 shared secret (≥ 32 characters). */
+  readonly jwtSecret: string | undefined;
+  /** RS256 public key, PEM file. */
+  readonly jwtPublicKeyFile: string | undefined;
+  /** RS256 keys, JWKS file (keys chosen by `kid`). */
+  readonly jwtJwksFile: string | undefined;
+  readonly jwtIssuer: string | undefined;
+  readonly jwtAudience: string | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -94,6 +113,40 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     problems.push(`CLICKHOUSE_DATABASE must be an identifier, got "${clickhouseDatabase}"`);
   }
 
+  const auth: AuthConfig = {
+    jwtSecret: text('JWT_SECRET'),
+    jwtPublicKeyFile: text('JWT_PUBLIC_KEY_FILE'),
+    jwtJwksFile: text('JWT_JWKS_FILE'),
+    jwtIssuer: text('JWT_ISSUER'),
+    jwtAudience: text('JWT_AUDIENCE'),
+  };
+  if (auth.jwtSecret !== undefined && auth.jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters');
+  }
+  const verifiers = [auth.jwtSecret, auth.jwtPublicKeyFile, auth.jwtJwksFile].filter(
+    (v) => v !== undefined,
+  );
+  if (verifiers.length > 1) {
+    problems.push('Set only one of JWT_SECRET, JWT_PUBLIC_KEY_FILE and JWT_JWKS_FILE');
+  }
+  const pseudonymKey = text('PSEUDONYM_KEY');
+  if (pseudonymKey !== undefined && Buffer.from(pseudonymKey, 'base64').length < 32) {
+    problems.push('PSEUDONYM_KEY must be base64 of at least 32 bytes');
+  }
+  const pseudonymKeyId = text('PSEUDONYM_KEY_ID') ?? 'k1';
+  if (!/^[a-z0-9]{1,8}$/.test(pseudonymKeyId)) {
+    problems.push('PSEUDONYM_KEY_ID must be 1 to 8 lower-case letters or digits');
+  }
+  const embedded = databaseUrl === undefined;
+  if (!embedded && verifiers.length === 0) {
+    problems.push(
+      'With DATABASE_URL set, configure authentication: JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE',
+    );
+  }
+  if (!embedded && pseudonymKey === undefined) {
+    problems.push('With DATABASE_URL set, PSEUDONYM_KEY is required');
+  }
+
   const config: JunhengConfig = {
     port: integer('PORT', 3000, 0, 65535),
     logLevel: text('LOG_LEVEL') ?? 'info',
@@ -111,6 +164,14 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     chdbDataDir: dataDir('CHDB_DATA_DIR', '.junheng/chdb'),
     demoData: flag('JUNHENG_DEMO_DATA', databaseUrl === undefined),
     pollIntervalMs: integer('JUNHENG_POLL_INTERVAL_MS', 100, 5, 60000),
+    auth,
+    pseudonymKey,
+    pseudonymKeyId,
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    // Generated secrets sit beside the embedded database, never in a server deployment.
+    developmentSecretsDir: embedded
+      ? resolve(dataDir('PGLITE_DATA_DIR', '.junheng/pglite'), '..')
+      : undefined,
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

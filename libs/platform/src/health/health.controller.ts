@@ -1,8 +1,10 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Anonymous } from '../http/route-access';
 import { HealthRegistry } from './health.registry';
 
 /** Anonymous by design: orchestrators probe these without credentials. */
+@Anonymous()
 @Controller('health')
 export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Clock } from '@junheng/domain';
+import { formatOrgScope } from '@junheng/identity';
+import { CLOCK } from '@junheng/platform';
+import { currentPrincipal } from '../security/caller-context';
+import { AuditRepository } from './audit.repository';
+import type { AuditOutcome } from './audit.repository';
+
+/** Canonical JSON (keys sorted at every level), so equal parameters digest equally. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    );
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function parametersDigest(request: Pick<Request, 'query' | 'body'>): string {
+  return createHash('sha256')
+    .update(canonical({ query: request.query ?? {}, body: (request.body as unknown) ?? null }))
+    .digest('hex');
+}
+
+/**
+ * Writes one audit entry per command or query attempt, accepted or not, before the answer
+ * leaves. Parameters are kept as a digest: the trail proves what was asked without becoming a
+ * second copy of personal data.
+ */
+@Injectable()
+export class AuditTrail {
+  constructor(
+    private readonly repository: AuditRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  static audited(request: Request): boolean {
+    return !request.path.startsWith('/health');
+  }
+
+  async record(
+    request: Request,
+    outcome: { status: number; problemType: string | null; correlationId: string },
+  ): Promise<void> {
+    const principal = currentPrincipal();
+    const kind = request.method === 'GET' || request.method === 'HEAD' ? 'query' : 'command';
+    const routePath = (request.route as { path?: string } | undefined)?.path ?? request.path;
+    const result: AuditOutcome =
+      outcome.status >= 500
+        ? 'failed'
+        : outcome.status >= 400
+          ? 'rejected'
+          : kind === 'command'
+            ? 'accepted'
+            : 'answered';
+    await this.repository.record({
+      at: this.clock.now().toISOString(),
+      kind,
+      action: `${request.method} ${routePath}`,
+      method: request.method,
+      path: request.path,
+      parametersDigest: parametersDigest(request),
+      callerSubject: principal?.subject ?? 'anonymous',
+      callerRole: principal?.role ?? null,
+      callerScope: principal === undefined ? null : formatOrgScope(principal.scope),
+      outcome: result,
+      status: outcome.status,
+      problemType: outcome.problemType,
+      correlationId: outcome.correlationId,
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export const IDENTITY_SECRETS = Symbol('IDENTITY_SECRETS');

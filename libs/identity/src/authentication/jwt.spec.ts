@@ -1,0 +1,128 @@
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { InvalidTokenError, rs256Keys, signHs256, verifyJwt } from './jwt';
+import { mintToken, principalFromClaims } from './token';
+
+const secret = Buffer.from('a-test-secret-that-is-long-enough-0123456789');
+const now = new Date('2024-10-15T08:00:00.000Z');
+const epoch = Math.floor(now.getTime() / 1000);
+
+function reason(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return error.message;
+    throw error;
+  }
+  return 'valid';
+}
+
+function rs256(claims: object, privateKey: KeyObject, kid?: string): string {
+  const header = Buffer.from(
+    JSON.stringify({ alg: 'RS256', typ: 'JWT', ...(kid ? { kid } : {}) }),
+  ).toString('base64url');
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const signature = createSign('RSA-SHA256')
+    .update(`${header}.${payload}`)
+    .sign(privateKey)
+    .toString('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+describe('JWT', () => {
+  const claims = {
+    sub: 'clerk-1',
+    role: 'district-clerk',
+    scope: '44/4403/440311',
+    iat: epoch,
+    exp: epoch + 600,
+  };
+
+  it('verifies HS256 and reads Junheng’s claims into a principal', () => {
+    const verified = verifyJwt(signHs256(claims, secret), { algorithm: 'HS256', secret }, { now });
+    expect(principalFromClaims(verified)).toEqual({
+      subject: 'clerk-1',
+      role: 'district-clerk',
+      scope: { level: 'district', province: '44', city: '4403', district: '440311' },
+      via: 'jwt',
+    });
+  });
+
+  it('refuses tampering, another key, expiry, missing expiry, alg none and audience or issuer mismatches', () => {
+    const token = signHs256(claims, secret);
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, role: 'province-admin' })).toString('base64url')}.${signature}`;
+    const verifier = { algorithm: 'HS256' as const, secret };
+    expect(reason(() => verifyJwt(forged, verifier, { now }))).toBe(
+      'the signature does not verify',
+    );
+    expect(
+      reason(() => verifyJwt(signHs256(claims, Buffer.from('x'.repeat(40))), verifier, { now })),
+    ).toBe('the signature does not verify');
+    expect(
+      reason(() =>
+        verifyJwt(signHs256({ ...claims, exp: epoch - 120 }, secret), verifier, { now }),
+      ),
+    ).toBe('the token has expired');
+    expect(
+      reason(() => verifyJwt(signHs256({ ...claims, exp: undefined }, secret), verifier, { now })),
+    ).toBe('the token has no expiry');
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${token.split('.')[1]}.`;
+    expect(reason(() => verifyJwt(none, verifier, { now }))).toBe(
+      'tokens must be signed with HS256',
+    );
+    expect(reason(() => verifyJwt(token, verifier, { now, audience: 'junheng' }))).toBe(
+      'the token is meant for another audience',
+    );
+    expect(reason(() => verifyJwt(token, verifier, { now, issuer: 'https://idp' }))).toBe(
+      'the token was issued by someone else',
+    );
+    expect(reason(() => verifyJwt('abc', verifier, { now }))).toBe(
+      'the token is not a compact JWS',
+    );
+  });
+
+  it('verifies RS256 with a PEM key or JWKS by kid, and refuses HS256 tokens signed with the public key', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const fromPem = { algorithm: 'RS256' as const, keys: rs256Keys({ pem }) };
+    expect(verifyJwt(rs256(claims, privateKey), fromPem, { now }).sub).toBe('clerk-1');
+
+    const jwks = JSON.stringify({
+      keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k-2024', use: 'sig' }],
+    });
+    const fromJwks = { algorithm: 'RS256' as const, keys: rs256Keys({ jwks }) };
+    expect(verifyJwt(rs256(claims, privateKey, 'k-2024'), fromJwks, { now }).sub).toBe('clerk-1');
+
+    // The classic key-confusion attack: HS256 "signed" with the RSA public key as the secret.
+    expect(reason(() => verifyJwt(signHs256(claims, Buffer.from(pem)), fromPem, { now }))).toBe(
+      'tokens must be signed with RS256',
+    );
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    expect(reason(() => verifyJwt(rs256(claims, other), fromPem, { now }))).toBe(
+      'the signature does not verify',
+    );
+  });
+
+  it('refuses tokens without a known role or a valid scope', () => {
+    expect(() => principalFromClaims({ ...claims, role: 'janitor' })).toThrow(
+      'the token carries no known role',
+    );
+    expect(() => principalFromClaims({ ...claims, scope: '44/4503' })).toThrow(InvalidTokenError);
+    expect(() => principalFromClaims({ ...claims, sub: '' })).toThrow('the token names no subject');
+  });
+
+  it('mints tokens the verifier accepts, with the scope written canonically', () => {
+    const token = mintToken(
+      secret,
+      { subject: 's', role: 'dashboard', scope: '44', ttlSeconds: 60 },
+      now,
+    );
+    expect(verifyJwt(token, { algorithm: 'HS256', secret }, { now })).toMatchObject({
+      sub: 's',
+      role: 'dashboard',
+      scope: '44',
+      exp: epoch + 60,
+    });
+  });
+});

@@ -1,0 +1,28 @@
+import { Pseudonymizer } from './pseudonymizer';
+
+describe('pseudonymisation', () => {
+  const key = Buffer.alloc(32, 9);
+  const pseudonymizer = new Pseudonymizer(key, 'k1');
+  const studentNumber = 'G440311201509150021';
+
+  it('gives a person one stable pseudonym that does not contain the identifier', () => {
+    const pseudonym = pseudonymizer.pseudonymize('student', studentNumber);
+    expect(pseudonym).toMatch(/^k1\.[A-Za-z0-9_-]{43}$/);
+    expect(pseudonym).not.toContain('440311201509150021');
+    expect(pseudonymizer.pseudonymize('student', ` ${studentNumber.toLowerCase()} `)).toBe(
+      pseudonym,
+    );
+  });
+
+  it('separates students from teachers and one key from another', () => {
+    const asStudent = pseudonymizer.pseudonymize('student', studentNumber);
+    expect(pseudonymizer.pseudonymize('teacher', studentNumber)).not.toBe(asStudent);
+    expect(
+      new Pseudonymizer(Buffer.alloc(32, 8), 'k2').pseudonymize('student', studentNumber),
+    ).not.toBe(asStudent);
+  });
+
+  it('refuses short keys', () => {
+    expect(() => new Pseudonymizer(Buffer.alloc(16), 'k1')).toThrow('at least 32 bytes');
+  });
+});

@@ -1,0 +1,28 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Turns a personal identifier (全国学籍号, ID number) into a keyed hash before anything is
+ * stored: HMAC-SHA-256 under a secret key, so the same person always gets the same pseudonym
+ * (indicators can follow a student) but nobody without the key can go back or test a guess.
+ * The key id is part of the pseudonym, so a rotated key never collides with the old one; see
+ * docs/security.md for rotation.
+ */
+export class Pseudonymizer {
+  constructor(
+    private readonly key: Buffer,
+    readonly keyId: string,
+  ) {
+    if (key.length < 32) throw new Error('The pseudonymisation key must be at least 32 bytes');
+    if (!/^[a-z0-9]{1,8}$/.test(keyId))
+      throw new Error('The pseudonymisation key id must be 1-8 of [a-z0-9]');
+  }
+
+  /** `kind` separates namespaces: a student and a teacher with equal numbers get different pseudonyms. */
+  pseudonymize(kind: 'student' | 'teacher', identifier: string): string {
+    const normalized = identifier.trim().toUpperCase();
+    const digest = createHmac('sha256', this.key)
+      .update(`${kind}:${normalized}`, 'utf8')
+      .digest('base64url');
+    return `${this.keyId}.${digest}`;
+  }
+}
