@@ -21,9 +21,11 @@ export class AuditReader {
 
   async find(query: AuditQuery): Promise<AuditPage> {
     const limit = query.limit ?? 100;
+    const { scope } = this.caller.principal();
     const entries = await this.repository.find({
       ...query,
-      withinScope: formatOrgScope(this.caller.principal().scope),
+      withinScope: formatOrgScope(scope),
+      includeUnscoped: scope.level === 'province',
       limit,
     });
     return { entries, next: entries.length === limit ? (entries.at(-1)?.id ?? null) : null };

@@ -24,6 +24,8 @@ export interface AuditEntry {
 export interface AuditFilter {
   /** Entries by callers whose scope lies inside this one (a province admin sees its province). */
   readonly withinScope: string;
+  /** Also entries without a caller scope (anonymous attempts): for province administrators. */
+  readonly includeUnscoped: boolean;
   readonly caller?: string;
   readonly kind?: AuditKind;
   readonly outcome?: AuditOutcome;
@@ -104,8 +106,14 @@ export class AuditRepository {
 
   /** Newest first; `before` is the `id` cursor of the previous page. */
   async find(filter: AuditFilter): Promise<Array<AuditEntry & { id: number }>> {
-    const conditions = ['(caller_scope = $1 OR caller_scope LIKE $2)'];
-    const parameters: Array<string | number> = [filter.withinScope, `${filter.withinScope}/%`];
+    const conditions = [
+      '(caller_scope = $1 OR caller_scope LIKE $2 OR (caller_scope IS NULL AND $3))',
+    ];
+    const parameters: Array<string | number | boolean> = [
+      filter.withinScope,
+      `${filter.withinScope}/%`,
+      filter.includeUnscoped,
+    ];
     const add = (condition: string, value: string | number | undefined): void => {
       if (value === undefined) return;
       parameters.push(value);

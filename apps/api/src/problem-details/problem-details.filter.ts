@@ -147,10 +147,34 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: exception.message,
       };
     }
+    const clientError = asClientError(exception);
+    if (clientError !== null) {
+      return {
+        type: ProblemType.malformedRequest,
+        title: 'The request could not be read',
+        status: clientError.status,
+        detail: clientError.message,
+      };
+    }
     return {
       type: ProblemType.internal,
       title: 'Something went wrong on our side',
       status: HttpStatus.INTERNAL_SERVER_ERROR,
     };
   }
+}
+
+/**
+ * Errors of the body parser and other http-errors middleware (a body over the size limit, a
+ * wrong charset): they carry a 4xx `status` and mark their message safe to show (`expose`).
+ */
+function asClientError(exception: unknown): { status: number; message: string } | null {
+  if (typeof exception !== 'object' || exception === null) return null;
+  const { status, expose, message } = exception as {
+    status?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return null;
+  return { status, message: typeof message === 'string' ? message : 'Bad request' };
 }

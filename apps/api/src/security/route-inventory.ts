@@ -1,0 +1,52 @@
+import type { INestApplication } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import { ROUTE_ACCESS_KEY } from '@junheng/platform';
+
+export interface RouteAccess {
+  readonly method: string;
+  readonly path: string;
+  /** The declared permission, `anonymous`, or null when the route declares nothing. */
+  readonly access: string | null;
+}
+
+function joinPaths(...parts: Array<string | string[] | undefined>): string {
+  const segments = parts
+    .map((part) => (Array.isArray(part) ? part[0] : part) ?? '')
+    .flatMap((part) => part.split('/'))
+    .filter((segment) => segment !== '');
+  return `/${segments.join('/')}`;
+}
+
+/**
+ * Every HTTP route of a running application with the access it declares, read from the same
+ * metadata the authentication guard reads. docs/security.md's route table and the
+ * deny-by-default test both come from here.
+ */
+export function routeInventory(app: INestApplication): RouteAccess[] {
+  const routes: RouteAccess[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
+      if (controller === null || wrapper.isNotMetatype) continue;
+      const prefix = Reflect.getMetadata(PATH_METADATA, controller) as
+        string | string[] | undefined;
+      const classAccess = Reflect.getMetadata(ROUTE_ACCESS_KEY, controller) as string | undefined;
+      const prototype = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+        if (path === undefined) continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+        const access =
+          (Reflect.getMetadata(ROUTE_ACCESS_KEY, handler) as string | undefined) ??
+          classAccess ??
+          null;
+        routes.push({ method: RequestMethod[method], path: joinPaths(prefix, path), access });
+      }
+    }
+  }
+  return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}

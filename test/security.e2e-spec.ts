@@ -1,0 +1,500 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Controller, Get, Module } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { Test } from '@nestjs/testing';
+import { createApiApplication } from '../apps/api/src/api.factory';
+import { ApiModule } from '../apps/api/src/api.module';
+import { withCallerSlot } from '../apps/api/src/security/caller-context';
+import { routeInventory } from '../apps/api/src/security/route-inventory';
+import { EVENT_STORE, START_OF_LOG } from '@junheng/event-store';
+import type { EventStore } from '@junheng/event-store';
+import { ApiKeyRepository, issueApiKey, parseOrgScope } from '@junheng/identity';
+import type { Role } from '@junheng/identity';
+import { loadConfig } from '@junheng/platform';
+import { TEST_IDENTITY_ENV, bearer, chdbTestPath, uniqueName } from '@junheng/testing';
+
+/** A fresh embedded api (PGlite + chDB); `env` overrides settings. */
+async function startApi(env: Record<string, string> = {}) {
+  const pgliteDir = mkdtempSync(join(tmpdir(), 'junheng-security-'));
+  const app = await createApiApplication(
+    loadConfig({
+      PGLITE_DATA_DIR: pgliteDir,
+      CHDB_DATA_DIR: chdbTestPath(),
+      CLICKHOUSE_DATABASE: uniqueName('security'),
+      JUNHENG_DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      ...TEST_IDENTITY_ENV,
+      ...env,
+    }),
+  );
+  await app.init();
+  return {
+    app: app as INestApplication<App>,
+    stop: async () => {
+      await app.close();
+      rmSync(pgliteDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Guangming (光明区 440311) and Nanshan (南山区 440305) are in Shenzhen (4403), Guangdong (44);
+// Tianhe (天河区 440106) is in Guangzhou (4401); Qingxiu (青秀区 450103) is in Guangxi (45).
+const OWN_SCHOOL = '3144031101';
+const callers: Record<
+  Role,
+  {
+    scope: string;
+    own: { district: string; school: string };
+    other: { district: string; school: string };
+  }
+> = {
+  'province-admin': {
+    scope: '44',
+    own: { district: '440311', school: OWN_SCHOOL },
+    other: { district: '450103', school: '3145010301' },
+  },
+  'city-viewer': {
+    scope: '44/4403',
+    own: { district: '440311', school: OWN_SCHOOL },
+    other: { district: '440106', school: '3144010601' },
+  },
+  'district-clerk': {
+    scope: '44/4403/440311',
+    own: { district: '440311', school: OWN_SCHOOL },
+    other: { district: '440305', school: '3144030501' },
+  },
+  'school-clerk': {
+    scope: `44/4403/440311/${OWN_SCHOOL}`,
+    own: { district: '440311', school: OWN_SCHOOL },
+    other: { district: '440311', school: '3144031102' },
+  },
+  inspector: {
+    scope: '44',
+    own: { district: '440311', school: OWN_SCHOOL },
+    other: { district: '450103', school: '3145010301' },
+  },
+  dashboard: {
+    scope: '44',
+    own: { district: '440311', school: OWN_SCHOOL },
+    other: { district: '450103', school: '3145010301' },
+  },
+};
+
+type Target = 'own' | 'other';
+interface Endpoint {
+  readonly name: string;
+  readonly call: (
+    app: App,
+    auth: string | null,
+    target: { district: string; school: string },
+  ) => request.Test;
+}
+
+const ENDPOINTS: readonly Endpoint[] = [
+  {
+    name: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/lesson-exchanges');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send({
+        districtCode: target.district,
+        hostSchoolCode: target.school,
+        visitingSchoolCode: '3144030599',
+        kind: 'open',
+        subject: 'chinese',
+        date: '2024-10-10',
+        attendees: 12,
+      });
+    },
+  },
+  {
+    name: 'GET /v1/indicators/lesson-exchanges',
+    call: (app, auth, target) => {
+      const test = request(app)
+        .get('/v1/indicators/lesson-exchanges')
+        .query({ district: target.district, month: '2024-10' });
+      if (auth !== null) test.set('Authorization', auth);
+      return test;
+    },
+  },
+  {
+    name: 'GET /v1/audit',
+    call: (app, auth) => {
+      const test = request(app).get('/v1/audit').query({ limit: 5 });
+      if (auth !== null) test.set('Authorization', auth);
+      return test;
+    },
+  },
+];
+
+/** The expected status of every role × endpoint × own/other scope (docs/security.md). */
+const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
+  'province-admin': {
+    'POST /v1/lesson-exchanges': { own: 201, other: 403 },
+    'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
+    'GET /v1/audit': { own: 200, other: 200 },
+  },
+  'city-viewer': {
+    'POST /v1/lesson-exchanges': { own: 403, other: 403 },
+    'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
+    'GET /v1/audit': { own: 403, other: 403 },
+  },
+  'district-clerk': {
+    'POST /v1/lesson-exchanges': { own: 201, other: 403 },
+    'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
+    'GET /v1/audit': { own: 403, other: 403 },
+  },
+  'school-clerk': {
+    'POST /v1/lesson-exchanges': { own: 201, other: 403 },
+    // A district figure covers other schools: a school scope never reads it.
+    'GET /v1/indicators/lesson-exchanges': { own: 403, other: 403 },
+    'GET /v1/audit': { own: 403, other: 403 },
+  },
+  inspector: {
+    'POST /v1/lesson-exchanges': { own: 403, other: 403 },
+    'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
+    'GET /v1/audit': { own: 403, other: 403 },
+  },
+  dashboard: {
+    'POST /v1/lesson-exchanges': { own: 403, other: 403 },
+    'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
+    'GET /v1/audit': { own: 403, other: 403 },
+  },
+};
+
+describe('security of the api', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('declares a permission on every route; only health is anonymous', () => {
+    const routes = routeInventory(api.app);
+    expect(routes.length).toBeGreaterThanOrEqual(5);
+    expect(routes.filter((route) => route.access === null)).toEqual([]);
+    expect(
+      routes.filter((route) => route.access === 'anonymous').map((route) => route.path),
+    ).toEqual(['/health/live', '/health/ready']);
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        { method: 'POST', path: '/v1/lesson-exchanges', access: 'facts:record' },
+        { method: 'GET', path: '/v1/indicators/lesson-exchanges', access: 'indicators:read' },
+        { method: 'GET', path: '/v1/audit', access: 'audit:read' },
+      ]),
+    );
+  });
+
+  describe('authorization matrix', () => {
+    for (const role of Object.keys(EXPECTED) as Role[]) {
+      for (const endpoint of ENDPOINTS) {
+        for (const target of ['own', 'other'] as const) {
+          const expected = EXPECTED[role][endpoint.name]![target];
+          it(`${role} → ${endpoint.name} (${target} scope) → ${expected}`, async () => {
+            const caller = callers[role];
+            const response = await endpoint.call(
+              api.app.getHttpServer(),
+              bearer(role, caller.scope),
+              caller[target],
+            );
+            expect(response.status).toBe(expected);
+            if (expected === 403) {
+              expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+              expect([
+                'urn:junheng:problem:forbidden',
+                'urn:junheng:problem:out-of-scope',
+              ]).toContain(response.body.type);
+            }
+          });
+        }
+      }
+    }
+
+    it.each(ENDPOINTS.map((endpoint) => endpoint.name))(
+      'anonymous → %s → 401 problem',
+      async (name) => {
+        const endpoint = ENDPOINTS.find((candidate) => candidate.name === name)!;
+        const response = await endpoint.call(
+          api.app.getHttpServer(),
+          null,
+          callers['district-clerk'].own,
+        );
+        expect(response.status).toBe(401);
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="junheng"');
+        expect(response.body).toMatchObject({
+          type: 'urn:junheng:problem:unauthenticated',
+          status: 401,
+        });
+      },
+    );
+
+    it('refuses forged, expired and malformed credentials with 401', async () => {
+      const server = api.app.getHttpServer();
+      const valid = bearer('province-admin', '44');
+      const forged = `${valid.slice(0, -4)}AAAA`;
+      for (const authorization of [forged, 'Bearer not.a.token', 'Basic dXNlcjpwYXNz']) {
+        const response = await request(server)
+          .get('/v1/indicators/lesson-exchanges')
+          .query({ district: '440311', month: '2024-10' })
+          .set('Authorization', authorization);
+        expect(response.status).toBe(401);
+      }
+      await request(server).get('/health/live').expect(200);
+    });
+  });
+
+  it('answers out-of-scope commands with the facts that were out of scope, and appends nothing', async () => {
+    const server = api.app.getHttpServer();
+    const clerk = callers['district-clerk'];
+    const refused = await ENDPOINTS[0]!.call(
+      server,
+      bearer('district-clerk', clerk.scope),
+      clerk.other,
+    );
+    expect(refused.body).toMatchObject({
+      type: 'urn:junheng:problem:out-of-scope',
+      facts: {
+        scope: clerk.scope,
+        districtCode: clerk.other.district,
+        schoolCode: clerk.other.school,
+      },
+    });
+    const nanshan = await request(server)
+      .get('/v1/indicators/lesson-exchanges')
+      .set('Authorization', bearer('city-viewer', '44/4403'))
+      .query({ district: '440305', month: '2024-10' })
+      .expect(200);
+    expect(nanshan.body).toMatchObject({ exchanges: 0 });
+  });
+
+  it('authenticates machine clients by API key, stored hashed, until revoked', async () => {
+    const keys = api.app.get(ApiKeyRepository);
+    const issued = issueApiKey();
+    await keys.create(issued, {
+      name: 'provincial dashboard',
+      role: 'dashboard',
+      scope: parseOrgScope('44'),
+    });
+    const read = () =>
+      request(api.app.getHttpServer())
+        .get('/v1/indicators/lesson-exchanges')
+        .set('X-Api-Key', issued.key)
+        .query({ district: '440311', month: '2024-10' });
+    expect((await read()).status).toBe(200);
+    const wrongSecret = `${issued.key.slice(0, -3)}abc`;
+    await request(api.app.getHttpServer())
+      .get('/v1/indicators/lesson-exchanges')
+      .set('X-Api-Key', wrongSecret)
+      .query({ district: '440311', month: '2024-10' })
+      .expect(401);
+    expect(await keys.revoke(issued.id)).toBe(true);
+    expect((await read()).status).toBe(401);
+  });
+
+  it('audits accepted, rejected and denied commands and answered queries, readable by province administrators', async () => {
+    const server = api.app.getHttpServer();
+    const subject = uniqueName('clerk');
+    const clerk = bearer('district-clerk', '44/4403/440311', subject);
+    const body = {
+      districtCode: '440311',
+      hostSchoolCode: OWN_SCHOOL,
+      visitingSchoolCode: '3144030502',
+      kind: 'lecture',
+      subject: 'science',
+      date: '2024-10-11',
+      attendees: 30,
+    };
+    await request(server)
+      .post('/v1/lesson-exchanges')
+      .set('Authorization', clerk)
+      .send(body)
+      .expect(201);
+    await request(server)
+      .post('/v1/lesson-exchanges')
+      .set('Authorization', clerk)
+      .send({ ...body, visitingSchoolCode: OWN_SCHOOL })
+      .expect(422);
+    await request(server)
+      .post('/v1/lesson-exchanges')
+      .set('Authorization', clerk)
+      .send({ ...body, districtCode: '440305', hostSchoolCode: '3144030501' })
+      .expect(403);
+    await request(server)
+      .get('/v1/indicators/lesson-exchanges')
+      .set('Authorization', clerk)
+      .query({ district: '440311', month: '2024-10' })
+      .expect(200);
+    await request(server).get('/v1/audit').set('Authorization', clerk).expect(403);
+
+    const trail = await request(server)
+      .get('/v1/audit')
+      .set('Authorization', bearer('province-admin', '44'))
+      .query({ caller: subject })
+      .expect(200);
+    const entries = (trail.body as { entries: Array<Record<string, unknown>> }).entries;
+    expect(
+      entries.map((entry) => [
+        entry.kind,
+        entry.action,
+        entry.outcome,
+        entry.status,
+        entry.problemType,
+      ]),
+    ).toEqual([
+      ['query', 'GET /v1/audit', 'rejected', 403, 'urn:junheng:problem:forbidden'],
+      ['query', 'GET /v1/indicators/lesson-exchanges', 'answered', 200, null],
+      ['command', 'POST /v1/lesson-exchanges', 'rejected', 403, 'urn:junheng:problem:out-of-scope'],
+      [
+        'command',
+        'POST /v1/lesson-exchanges',
+        'rejected',
+        422,
+        'urn:junheng:problem:rule:lesson-exchange.same-school',
+      ],
+      ['command', 'POST /v1/lesson-exchanges', 'accepted', 201, null],
+    ]);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({
+        callerSubject: subject,
+        callerRole: 'district-clerk',
+        callerScope: '44/4403/440311',
+      });
+      expect(entry.parametersDigest).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(entry)).not.toContain('science');
+    }
+    const [command, rejected] = [entries[4]!, entries[3]!];
+    expect(command.parametersDigest).not.toBe(rejected.parametersDigest);
+
+    // Filters, and scope: another province's administrator sees none of it.
+    const onlyRejected = await request(server)
+      .get('/v1/audit')
+      .set('Authorization', bearer('province-admin', '44'))
+      .query({ caller: subject, kind: 'command', outcome: 'rejected' })
+      .expect(200);
+    expect((onlyRejected.body as { entries: unknown[] }).entries).toHaveLength(2);
+    const guangxi = await request(server)
+      .get('/v1/audit')
+      .set('Authorization', bearer('province-admin', '45'))
+      .query({ caller: subject })
+      .expect(200);
+    expect(guangxi.body).toEqual({ entries: [], next: null });
+
+    // The accepted command's event carries who reported it, with role and scope.
+    const recorded = await api.app
+      .get<EventStore>(EVENT_STORE)
+      .readAll({ after: START_OF_LOG, limit: 1000 });
+    expect(recorded.filter((event) => event.actor === subject)).toEqual([
+      expect.objectContaining({
+        type: 'LessonExchanged',
+        actorRole: 'district-clerk',
+        actorScope: '44/4403/440311',
+      }),
+    ]);
+
+    // Anonymous attempts are in the trail too, for the province's administrators.
+    await request(server).get('/v1/audit').expect(401);
+    const anonymous = await request(server)
+      .get('/v1/audit')
+      .set('Authorization', bearer('province-admin', '44'))
+      .query({ caller: 'anonymous', limit: 1 })
+      .expect(200);
+    expect((anonymous.body as { entries: Array<{ status: number }> }).entries[0]?.status).toBe(401);
+  });
+
+  it('sends security headers and limits request size', async () => {
+    const server = api.app.getHttpServer();
+    const response = await request(server).get('/health/live').expect(200);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['strict-transport-security']).toBeDefined();
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    const huge = await request(server)
+      .post('/v1/lesson-exchanges')
+      .set('Authorization', bearer('district-clerk', '44/4403/440311'))
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ subject: 'x'.repeat(1_100_000) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.type).toBe('urn:junheng:problem:malformed-request');
+  });
+});
+
+describe('rate limits', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  beforeAll(async () => {
+    api = await startApi({ RATE_LIMIT_PER_MINUTE: '3' });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('limits each caller on its own and says when to come back', async () => {
+    const server = api.app.getHttpServer();
+    const read = (auth: string) =>
+      request(server)
+        .get('/v1/indicators/lesson-exchanges')
+        .set('Authorization', auth)
+        .query({ district: '440311', month: '2024-10' });
+    const busy = bearer('dashboard', '44', 'busy-dashboard');
+    const statuses = [];
+    for (let call = 0; call < 4; call += 1) statuses.push((await read(busy)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await read(busy);
+    expect(limited.body.type).toBe('urn:junheng:problem:rate-limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await read(bearer('dashboard', '44', 'quiet-dashboard'))).status).toBe(200);
+  });
+});
+
+/** A negative control: the inventory and the guard catch a route that declares nothing. */
+@Controller('v1/forgotten')
+class ForgottenController {
+  @Get()
+  find(): string {
+    return 'secret';
+  }
+}
+
+@Module({ controllers: [ForgottenController] })
+class ForgottenModule {}
+
+describe('deny by default', () => {
+  it('finds an undeclared route and refuses it even to a province administrator', async () => {
+    const pgliteDir = mkdtempSync(join(tmpdir(), 'junheng-forgotten-'));
+    const config = loadConfig({
+      PGLITE_DATA_DIR: pgliteDir,
+      CHDB_DATA_DIR: chdbTestPath(),
+      CLICKHOUSE_DATABASE: uniqueName('forgotten'),
+      JUNHENG_DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      ...TEST_IDENTITY_ENV,
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [ApiModule.forRoot(config, { withPipeline: false }), ForgottenModule],
+    }).compile();
+    const app = moduleRef.createNestApplication();
+    app.use((_request: unknown, _response: unknown, next: () => void) => withCallerSlot(next));
+    await app.init();
+    try {
+      expect(routeInventory(app).filter((route) => route.access === null)).toEqual([
+        { method: 'GET', path: '/v1/forgotten', access: null },
+      ]);
+      const response = await request(app.getHttpServer() as App)
+        .get('/v1/forgotten')
+        .set('Authorization', bearer('province-admin', '44'));
+      expect(response.status).toBe(403);
+      expect(response.body).toMatchObject({
+        type: 'urn:junheng:problem:forbidden',
+        reason: 'undeclared-permission',
+      });
+    } finally {
+      await app.close();
+      rmSync(pgliteDir, { recursive: true, force: true });
+    }
+  });
+});
