@@ -1,14 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { GraphQLSchemaHost, Query, Resolver } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { createApiApplication } from '../apps/api/src/api.factory';
 import { ApiModule } from '../apps/api/src/api.module';
 import { withCallerSlot } from '../apps/api/src/security/caller-context';
+import { SCHEMA_FILE, printGraphqlSchema } from '../apps/api/src/graphql/graphql-schema';
 import { routeInventory } from '../apps/api/src/security/route-inventory';
 import { EVENT_STORE, START_OF_LOG } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
@@ -87,6 +89,8 @@ const callers: Record<
 type Target = 'own' | 'other';
 interface Endpoint {
   readonly name: string;
+  /** The row of EXPECTED this endpoint answers to (GraphQL twins share their REST row). */
+  readonly expectation: string;
   readonly call: (
     app: App,
     auth: string | null,
@@ -94,25 +98,91 @@ interface Endpoint {
   ) => request.Test;
 }
 
+/** REST answers with its status; GraphQL with 200 and, on refusal, the problem's status. */
+function effectiveStatus(endpoint: Endpoint, response: request.Response): number {
+  if (!endpoint.name.startsWith('graphql')) return response.status;
+  const body = response.body as {
+    errors?: Array<{ extensions?: { problem?: { status?: number } } }>;
+  };
+  if (body.errors !== undefined && body.errors.length > 0) {
+    return body.errors[0]?.extensions?.problem?.status ?? 500;
+  }
+  return endpoint.name.startsWith('graphql mutation') ? 201 : 200;
+}
+
+function problemOf(
+  endpoint: Endpoint,
+  response: request.Response,
+): { type?: string; status?: number } {
+  if (!endpoint.name.startsWith('graphql')) return response.body as { type?: string };
+  const body = response.body as {
+    errors?: Array<{ extensions?: { problem?: { type?: string } } }>;
+  };
+  return body.errors?.[0]?.extensions?.problem ?? {};
+}
+
+function graphql(
+  app: App,
+  auth: string | null,
+  query: string,
+  variables: Record<string, unknown>,
+): request.Test {
+  const test = request(app).post('/graphql');
+  if (auth !== null) test.set('Authorization', auth);
+  return test.send({ query, variables });
+}
+
+const exchangeOf = (target: { district: string; school: string }) => ({
+  districtCode: target.district,
+  hostSchoolCode: target.school,
+  visitingSchoolCode: '3144030599',
+  kind: 'open',
+  subject: 'chinese',
+  date: '2024-10-10',
+  attendees: 12,
+});
+
 const ENDPOINTS: readonly Endpoint[] = [
   {
     name: 'POST /v1/lesson-exchanges',
+    expectation: 'POST /v1/lesson-exchanges',
     call: (app, auth, target) => {
       const test = request(app).post('/v1/lesson-exchanges');
       if (auth !== null) test.set('Authorization', auth);
-      return test.send({
-        districtCode: target.district,
-        hostSchoolCode: target.school,
-        visitingSchoolCode: '3144030599',
-        kind: 'open',
-        subject: 'chinese',
-        date: '2024-10-10',
-        attendees: 12,
-      });
+      return test.send(exchangeOf(target));
     },
   },
   {
+    name: 'graphql mutation recordLessonExchange',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: RecordLessonExchangeInput!) { recordLessonExchange(input: $input) { eventIds replayed } }',
+        { input: exchangeOf(target) },
+      ),
+  },
+  {
+    name: 'graphql query lessonExchangeIndicator',
+    expectation: 'GET /v1/indicators/lesson-exchanges',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'query ($district: String!) { lessonExchangeIndicator(district: $district, month: "2024-10") { exchanges attendees freshness { globalPosition } } }',
+        { district: target.district },
+      ),
+  },
+  {
+    name: 'graphql query auditTrail',
+    expectation: 'GET /v1/audit',
+    call: (app, auth) =>
+      graphql(app, auth, '{ auditTrail(limit: 5) { entries { action } next } }', {}),
+  },
+  {
     name: 'GET /v1/indicators/lesson-exchanges',
+    expectation: 'GET /v1/indicators/lesson-exchanges',
     call: (app, auth, target) => {
       const test = request(app)
         .get('/v1/indicators/lesson-exchanges')
@@ -123,6 +193,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     name: 'GET /v1/audit',
+    expectation: 'GET /v1/audit',
     call: (app, auth) => {
       const test = request(app).get('/v1/audit').query({ limit: 5 });
       if (auth !== null) test.set('Authorization', auth);
@@ -175,6 +246,11 @@ describe('security of the api', () => {
     await api?.stop();
   });
 
+  it('serves exactly the committed GraphQL schema (npm run sync:schema regenerates it)', () => {
+    const served = printGraphqlSchema(api.app.get(GraphQLSchemaHost).schema);
+    expect(served).toBe(readFileSync(SCHEMA_FILE, 'utf8'));
+  });
+
   it('declares a permission on every route; only health is anonymous', () => {
     const routes = routeInventory(api.app);
     expect(routes.length).toBeGreaterThanOrEqual(5);
@@ -195,7 +271,7 @@ describe('security of the api', () => {
     for (const role of Object.keys(EXPECTED) as Role[]) {
       for (const endpoint of ENDPOINTS) {
         for (const target of ['own', 'other'] as const) {
-          const expected = EXPECTED[role][endpoint.name]![target];
+          const expected = EXPECTED[role][endpoint.expectation]![target];
           it(`${role} → ${endpoint.name} (${target} scope) → ${expected}`, async () => {
             const caller = callers[role];
             const response = await endpoint.call(
@@ -203,13 +279,15 @@ describe('security of the api', () => {
               bearer(role, caller.scope),
               caller[target],
             );
-            expect(response.status).toBe(expected);
+            expect(effectiveStatus(endpoint, response)).toBe(expected);
             if (expected === 403) {
-              expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+              if (!endpoint.name.startsWith('graphql')) {
+                expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+              }
               expect([
                 'urn:junheng:problem:forbidden',
                 'urn:junheng:problem:out-of-scope',
-              ]).toContain(response.body.type);
+              ]).toContain(problemOf(endpoint, response).type);
             }
           });
         }
@@ -225,12 +303,14 @@ describe('security of the api', () => {
           null,
           callers['district-clerk'].own,
         );
-        expect(response.status).toBe(401);
-        expect(response.headers['www-authenticate']).toBe('Bearer realm="junheng"');
-        expect(response.body).toMatchObject({
+        expect(effectiveStatus(endpoint, response)).toBe(401);
+        expect(problemOf(endpoint, response)).toMatchObject({
           type: 'urn:junheng:problem:unauthenticated',
           status: 401,
         });
+        if (!endpoint.name.startsWith('graphql')) {
+          expect(response.headers['www-authenticate']).toBe('Bearer realm="junheng"');
+        }
       },
     );
 
@@ -460,7 +540,15 @@ class ForgottenController {
   }
 }
 
-@Module({ controllers: [ForgottenController] })
+@Resolver()
+class ForgottenResolver {
+  @Query(() => String)
+  forgotten(): string {
+    return 'secret';
+  }
+}
+
+@Module({ controllers: [ForgottenController], providers: [ForgottenResolver] })
 class ForgottenModule {}
 
 describe('deny by default', () => {
@@ -483,7 +571,17 @@ describe('deny by default', () => {
     try {
       expect(routeInventory(app).filter((route) => route.access === null)).toEqual([
         { method: 'GET', path: '/v1/forgotten', access: null },
+        { method: 'Query', path: 'graphql:forgotten', access: null },
       ]);
+      const viaGraphql = await request(app.getHttpServer() as App)
+        .post('/graphql')
+        .set('Authorization', bearer('province-admin', '44'))
+        .send({ query: '{ forgotten }' });
+      expect(viaGraphql.body.data).toBeNull();
+      expect(viaGraphql.body.errors[0].extensions.problem).toMatchObject({
+        type: 'urn:junheng:problem:forbidden',
+        reason: 'undeclared-permission',
+      });
       const response = await request(app.getHttpServer() as App)
         .get('/v1/forgotten')
         .set('Authorization', bearer('province-admin', '44'));

@@ -8,6 +8,7 @@ import { PipelineModule } from '@junheng/pipeline';
 import { CLOCK, ConfigModule, HealthModule, loggingModule, systemClock } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { DemoDataLoader } from './demo/demo-data.loader';
+import { graphqlApiModule } from './graphql/graphql-api.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
@@ -42,6 +43,7 @@ export class ApiModule {
           providers: [{ provide: CLOCK, useValue: systemClock }],
           exports: [CLOCK],
         },
+        graphqlApiModule(),
         SecurityModule.forRoot(config),
         LessonExchangesModule,
         IndicatorsModule,

@@ -6,7 +6,7 @@ import { formatOrgScope } from '@junheng/identity';
 import { CLOCK } from '@junheng/platform';
 import { currentPrincipal } from '../security/caller-context';
 import { AuditRepository } from './audit.repository';
-import type { AuditOutcome } from './audit.repository';
+import type { AuditKind, AuditOutcome } from './audit.repository';
 
 /** Canonical JSON (keys sorted at every level), so equal parameters digest equally. */
 function canonical(value: unknown): string {
@@ -20,10 +20,36 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export function parametersDigest(request: Pick<Request, 'query' | 'body'>): string {
-  return createHash('sha256')
-    .update(canonical({ query: request.query ?? {}, body: (request.body as unknown) ?? null }))
-    .digest('hex');
+export function parametersDigest(parameters: unknown): string {
+  return createHash('sha256').update(canonical(parameters)).digest('hex');
+}
+
+/** What was attempted: a REST route, or one root field of a GraphQL operation. */
+export interface AuditedOperation {
+  readonly kind: AuditKind;
+  readonly action: string;
+  readonly parameters: unknown;
+}
+
+export function restOperation(request: Request): AuditedOperation {
+  const routePath = (request.route as { path?: string } | undefined)?.path ?? request.path;
+  return {
+    kind: request.method === 'GET' || request.method === 'HEAD' ? 'query' : 'command',
+    action: `${request.method} ${routePath}`,
+    parameters: { query: request.query ?? {}, body: (request.body as unknown) ?? null },
+  };
+}
+
+export function graphqlOperation(
+  info: { operation: { operation: string }; fieldName: string },
+  args: unknown,
+): AuditedOperation {
+  const type = info.operation.operation;
+  return {
+    kind: type === 'mutation' ? 'command' : 'query',
+    action: `graphql ${type} ${info.fieldName}`,
+    parameters: args,
+  };
 }
 
 /**
@@ -45,10 +71,10 @@ export class AuditTrail {
   async record(
     request: Request,
     outcome: { status: number; problemType: string | null; correlationId: string },
+    operation: AuditedOperation = restOperation(request),
   ): Promise<void> {
     const principal = currentPrincipal();
-    const kind = request.method === 'GET' || request.method === 'HEAD' ? 'query' : 'command';
-    const routePath = (request.route as { path?: string } | undefined)?.path ?? request.path;
+    const { kind } = operation;
     const result: AuditOutcome =
       outcome.status >= 500
         ? 'failed'
@@ -60,10 +86,10 @@ export class AuditTrail {
     await this.repository.record({
       at: this.clock.now().toISOString(),
       kind,
-      action: `${request.method} ${routePath}`,
+      action: operation.action,
       method: request.method,
       path: request.path,
-      parametersDigest: parametersDigest(request),
+      parametersDigest: parametersDigest(operation.parameters),
       callerSubject: principal?.subject ?? 'anonymous',
       callerRole: principal?.role ?? null,
       callerScope: principal === undefined ? null : formatOrgScope(principal.scope),

@@ -1,36 +1,45 @@
+import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { AuditKind, AuditOutcome } from './audit.repository';
 
-/** GET /v1/audit — filters for the audit trail, newest first, paged by `before`. */
+/** GET /v1/audit and the GraphQL query auditTrail: filters, newest first, paged by `before`. */
+@ArgsType()
 export class AuditQuery {
+  @Field({ nullable: true })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   caller?: string;
 
+  @Field(() => String, { nullable: true, description: 'command | query' })
   @IsOptional()
   @IsIn(['command', 'query'])
   kind?: AuditKind;
 
+  @Field(() => String, { nullable: true, description: 'accepted | answered | rejected | failed' })
   @IsOptional()
   @IsIn(['accepted', 'answered', 'rejected', 'failed'])
   outcome?: AuditOutcome;
 
+  @Field({ nullable: true, description: 'ISO 8601, inclusive' })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
+  @Field({ nullable: true, description: 'ISO 8601, exclusive' })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
 
+  @Field(() => Int, { nullable: true, description: 'the `next` of the previous page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   before?: number;
 
+  @Field(() => Int, { nullable: true, description: '1 to 1000, default 100' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,5 +1,9 @@
 import { Catch, HttpException, HttpStatus } from '@nestjs/common';
+import { GqlArgumentsHost } from '@nestjs/graphql';
+import type { GqlContextType } from '@nestjs/graphql';
 import { ThrottlerException } from '@nestjs/throttler';
+import { GraphQLError } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
@@ -7,7 +11,7 @@ import { DomainRuleViolation } from '@junheng/domain';
 import { EventStoreErrorCode, EventStoreException } from '@junheng/event-store';
 import { ScopeViolation } from '@junheng/identity';
 import { CORRELATION_ID_HEADER, correlationIdOf } from '@junheng/platform';
-import { AuditTrail } from '../audit/audit-trail';
+import { AuditTrail, graphqlOperation } from '../audit/audit-trail';
 import { AccessDeniedException, UnauthenticatedException } from '../security/security.exceptions';
 import { ProblemType } from './problem-types';
 import type { ProblemDetails } from './problem-types';
@@ -28,7 +32,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     logger.setContext(ProblemDetailsFilter.name);
   }
 
-  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void | GraphQLError> {
+    if (host.getType<GqlContextType>() === 'graphql') return this.catchGraphql(exception, host);
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
@@ -60,6 +65,43 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       }
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  /**
+   * GraphQL answers with an error whose extensions carry the same problem details as REST:
+   * `extensions.code` is the problem type, `extensions.problem` the whole document.
+   */
+  private async catchGraphql(exception: unknown, host: ArgumentsHost): Promise<GraphQLError> {
+    const gql = GqlArgumentsHost.create(host);
+    const { req: request, res: response } = gql.getContext<{ req: Request; res: Response }>();
+    const info = gql.getInfo<GraphQLResolveInfo>();
+    const correlationId = String(
+      response.getHeader(CORRELATION_ID_HEADER) ?? correlationIdOf(request),
+    );
+    const problem = {
+      ...this.toProblem(exception),
+      instance: `graphql:${info.fieldName}`,
+      correlationId,
+    };
+    if (problem.status >= 500) {
+      this.logger.error(
+        { err: exception, correlationId, type: problem.type },
+        'graphql operation failed',
+      );
+    }
+    try {
+      await this.audit.record(
+        request,
+        { status: problem.status, problemType: problem.type, correlationId },
+        graphqlOperation(info, gql.getArgs()),
+      );
+    } catch (error) {
+      this.logger.error({ err: error, correlationId }, 'audit entry could not be written');
+    }
+    return new GraphQLError(problem.title, {
+      path: info.path.key === undefined ? undefined : [info.path.key],
+      extensions: { code: problem.type, problem },
+    });
   }
 
   private toProblem(exception: unknown): ProblemDetails {

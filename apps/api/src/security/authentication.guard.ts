@@ -15,6 +15,7 @@ import type { JunhengConfig } from '@junheng/platform';
 import type { Permission } from '@junheng/identity';
 import type { Clock } from '@junheng/domain';
 import { CallerContext } from './caller-context';
+import { httpOf } from './http-context';
 import { AccessDeniedException, UnauthenticatedException } from './security.exceptions';
 import { IDENTITY_SECRETS } from './security.tokens';
 
@@ -40,7 +41,7 @@ export class AuthenticationGuard implements CanActivate {
       [context.getHandler(), context.getClass()],
     );
     if (permission === ANONYMOUS) return true;
-    const principal = await this.authenticate(context.switchToHttp().getRequest<Request>());
+    const principal = await this.authenticate(httpOf(context).request);
     this.caller.authenticate(principal);
     if (permission === undefined) {
       throw new AccessDeniedException('undeclared-permission', 'This route declares no permission');

@@ -7,6 +7,7 @@ import type { SqlExecutor } from '@junheng/event-store';
 import { ApiKeyRepository, resolveIdentitySecrets } from '@junheng/identity';
 import type { JunhengConfig } from '@junheng/platform';
 import { AuditController } from '../audit/audit.controller';
+import { AuditResolver } from '../audit/audit.resolver';
 import { AuditInterceptor } from '../audit/audit.interceptor';
 import { AuditReader } from '../audit/audit-reader';
 import { AuditRepository } from '../audit/audit.repository';
@@ -55,6 +56,7 @@ export class SecurityModule {
         CallerContext,
         AuditTrail,
         AuditReader,
+        AuditResolver,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: CallerThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

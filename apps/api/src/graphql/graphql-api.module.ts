@@ -1,0 +1,25 @@
+import { ApolloDriver } from '@nestjs/apollo';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { DynamicModule } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+/**
+ * GraphQL at /graphql, code-first: the schema comes from the resolvers and is committed as
+ * apps/api/schema.graphql (`npm run sync:schema`; a test fails when it is stale).
+ * No playground or introspection-driven UI in the api: dashboards bring their own tools.
+ */
+export function graphqlApiModule(): DynamicModule {
+  return GraphQLModule.forRoot<ApolloDriverConfig>({
+    driver: ApolloDriver,
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    playground: false,
+    introspection: true,
+    context: ({ req, res }: { req: Request; res: Response }) => ({ req, res }),
+    // Errors already carry RFC 9457 problem details in extensions (ProblemDetailsFilter);
+    // drop stack traces and anything Apollo adds for development.
+    includeStacktraceInErrorResponses: false,
+  });
+}
