@@ -132,6 +132,23 @@ function graphql(
   return test.send({ query, variables });
 }
 
+let teachers = 0;
+/** A fresh, well-formed ID number per call, so the one-active-rotation rule never interferes. */
+const someTeacher = () => `44031119900101${String((teachers += 1)).padStart(4, '0')}`;
+
+const rotationOf = (target: { district: string; school: string }) => ({
+  teacher: someTeacher(),
+  fromDistrictCode: target.district,
+  fromSchoolCode: target.school,
+  toDistrictCode: '440311',
+  toSchoolCode: '3144031199',
+  kind: 'rotation',
+  subject: 'english',
+  backbone: false,
+  startDate: '2024-09-01',
+  plannedEndDate: '2025-07-15',
+});
+
 const exchangeOf = (target: { district: string; school: string }) => ({
   districtCode: target.district,
   hostSchoolCode: target.school,
@@ -161,6 +178,46 @@ const ENDPOINTS: readonly Endpoint[] = [
         auth,
         'mutation ($input: RecordLessonExchangeInput!) { recordLessonExchange(input: $input) { eventIds replayed } }',
         { input: exchangeOf(target) },
+      ),
+  },
+  {
+    name: 'POST /v1/teacher-rotations',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/teacher-rotations');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send(rotationOf(target));
+    },
+  },
+  {
+    name: 'graphql mutation startTeacherRotation',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: StartTeacherRotationInput!) { startTeacherRotation(input: $input) { eventIds } }',
+        { input: rotationOf(target) },
+      ),
+  },
+  {
+    name: 'POST /v1/teacher-rotations/end',
+    expectation: 'end a rotation',
+    call: (app, auth) => {
+      const test = request(app).post('/v1/teacher-rotations/end');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send({ teacher: someTeacher(), endDate: '2024-10-10' });
+    },
+  },
+  {
+    name: 'graphql mutation endTeacherRotation',
+    expectation: 'end a rotation',
+    call: (app, auth) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: EndTeacherRotationInput!) { endTeacherRotation(input: $input) { eventIds } }',
+        { input: { teacher: someTeacher(), endDate: '2024-10-10' } },
       ),
   },
   {
@@ -208,32 +265,44 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 200, other: 200 },
+    // No active rotation: who may record facts reaches the domain's answer.
+    'end a rotation': { own: 422, other: 422 },
   },
   'city-viewer': {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
+    // No active rotation: who may record facts reaches the domain's answer.
+    'end a rotation': { own: 403, other: 403 },
   },
   'district-clerk': {
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
+    // No active rotation: who may record facts reaches the domain's answer.
+    'end a rotation': { own: 422, other: 422 },
   },
   'school-clerk': {
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
     // A district figure covers other schools: a school scope never reads it.
     'GET /v1/indicators/lesson-exchanges': { own: 403, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
+    // No active rotation: who may record facts reaches the domain's answer.
+    'end a rotation': { own: 422, other: 422 },
   },
   inspector: {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
+    // No active rotation: who may record facts reaches the domain's answer.
+    'end a rotation': { own: 403, other: 403 },
   },
   dashboard: {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
+    // No active rotation: who may record facts reaches the domain's answer.
+    'end a rotation': { own: 403, other: 403 },
   },
 };
 

@@ -1,4 +1,3 @@
-import { ValidationPipe } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -6,7 +5,6 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { JunhengConfig } from '@junheng/platform';
 import { ApiModule, pipelineRunsInProcess } from './api.module';
-import { RequestValidationException } from './problem-details/request-validation.exception';
 import { withCallerSlot } from './security/caller-context';
 
 const MAX_BODY = '1mb';
@@ -28,14 +26,6 @@ export async function createApiApplication(
   app.use((_request: unknown, _response: unknown, next: () => void) => withCallerSlot(next));
   app.use(helmet());
   app.useBodyParser('json', { limit: MAX_BODY });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      transform: true,
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      exceptionFactory: (errors) => RequestValidationException.fromValidationErrors(errors),
-    }),
-  );
   app.enableShutdownHooks();
   return app;
 }

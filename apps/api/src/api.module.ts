@@ -13,6 +13,7 @@ import { IndicatorsModule } from './indicators/indicators.module';
 import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
 import { SecurityModule } from './security/security.module';
+import { TeacherRotationsModule } from './teacher-rotations/teacher-rotations.module';
 
 export interface ApiModuleOptions {
   /** Run the relay and projector in this process (required wherever chDB is the engine). */
@@ -46,6 +47,7 @@ export class ApiModule {
         graphqlApiModule(),
         SecurityModule.forRoot(config),
         LessonExchangesModule,
+        TeacherRotationsModule,
         IndicatorsModule,
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),
       ],

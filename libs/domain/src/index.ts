@@ -5,3 +5,4 @@ export * from './shared/clock';
 export * from './shared/domain-rule-violation';
 export * from './shared/exhaustive';
 export * from './shared/given-when-then';
+export * from './teacher-rotation';

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Clock } from '@junheng/domain';
 import { formatOrgScope } from '@junheng/identity';
+import type { IdentitySecrets } from '@junheng/identity';
 import { CLOCK } from '@junheng/platform';
 import { currentPrincipal } from '../security/caller-context';
+import { IDENTITY_SECRETS } from '../security/security.tokens';
 import { AuditRepository } from './audit.repository';
 import type { AuditKind, AuditOutcome } from './audit.repository';
 
@@ -18,10 +19,6 @@ function canonical(value: unknown): string {
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-export function parametersDigest(parameters: unknown): string {
-  return createHash('sha256').update(canonical(parameters)).digest('hex');
 }
 
 /** What was attempted: a REST route, or one root field of a GraphQL operation. */
@@ -54,14 +51,16 @@ export function graphqlOperation(
 
 /**
  * Writes one audit entry per command or query attempt, accepted or not, before the answer
- * leaves. Parameters are kept as a digest: the trail proves what was asked without becoming a
- * second copy of personal data.
+ * leaves. Parameters are kept as an HMAC digest under the pseudonymisation key: the trail can
+ * prove what was asked (recompute with the key) without becoming a second copy of personal
+ * data, and nobody without the key can test a guessed identifier against it.
  */
 @Injectable()
 export class AuditTrail {
   constructor(
     private readonly repository: AuditRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDENTITY_SECRETS) private readonly secrets: IdentitySecrets,
   ) {}
 
   static audited(request: Request): boolean {
@@ -89,7 +88,7 @@ export class AuditTrail {
       action: operation.action,
       method: request.method,
       path: request.path,
-      parametersDigest: parametersDigest(operation.parameters),
+      parametersDigest: this.secrets.pseudonymizer.keyedDigest(canonical(operation.parameters)),
       callerSubject: principal?.subject ?? 'anonymous',
       callerRole: principal?.role ?? null,
       callerScope: principal === undefined ? null : formatOrgScope(principal.scope),

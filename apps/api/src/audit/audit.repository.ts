@@ -10,7 +10,7 @@ export interface AuditEntry {
   readonly action: string;
   readonly method: string;
   readonly path: string;
-  /** SHA-256 of the canonical parameters (query and body): proves what was asked, reveals nothing. */
+  /** HMAC-SHA-256 (pseudonymisation key) of the canonical parameters: proves what was asked, reveals nothing. */
   readonly parametersDigest: string;
   readonly callerSubject: string;
   readonly callerRole: string | null;

@@ -22,7 +22,7 @@ export class AuditEntryType implements AuditEntry {
   @Field()
   path!: string;
 
-  @Field({ description: 'SHA-256 of the canonical parameters' })
+  @Field({ description: 'HMAC-SHA-256 of the canonical parameters' })
   parametersDigest!: string;
 
   @Field()

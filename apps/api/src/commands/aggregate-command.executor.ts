@@ -46,6 +46,11 @@ export interface AggregateCommand<Command, Event extends DomainEvent, State> {
   readonly command: Command;
   /** The envelope fields an event carries beside its data. */
   readonly envelope: (event: Event) => { occurredAt: string; districtCode: string | null };
+  /**
+   * Object-level authorization that needs the aggregate's state (for example: may this caller
+   * end this teacher's rotation?). Throws to refuse; runs before the decision.
+   */
+  readonly authorize?: (state: State) => void;
   readonly context: CommandContext;
 }
 
@@ -95,6 +100,7 @@ export class AggregateCommandExecutor {
       (current, event) => decider.evolve(current, toDomainEvent<Event>(event)),
       decider.initialState,
     );
+    request.authorize?.(state);
     const decided = decider.decide(request.command, state, this.clock);
     const result = await this.store.append({
       streamId,

@@ -6,9 +6,15 @@ import { join } from 'node:path';
 import { AuditResolver } from '../audit/audit.resolver';
 import { IndicatorsResolver } from '../indicators/indicators.resolver';
 import { LessonExchangesResolver } from '../lesson-exchanges/lesson-exchanges.resolver';
+import { TeacherRotationsResolver } from '../teacher-rotations/teacher-rotations.resolver';
 
 /** Every resolver of the api; the e2e test proves the running app serves exactly this schema. */
-export const RESOLVERS = [AuditResolver, IndicatorsResolver, LessonExchangesResolver];
+export const RESOLVERS = [
+  AuditResolver,
+  IndicatorsResolver,
+  LessonExchangesResolver,
+  TeacherRotationsResolver,
+];
 
 /** Where the generated schema is committed, so reviews see its changes. */
 export const SCHEMA_FILE = join(__dirname, '..', '..', 'schema.graphql');

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { SQL_EXECUTOR } from '@junheng/event-store';
 import type { SqlExecutor } from '@junheng/event-store';
@@ -15,6 +15,7 @@ import { AuditTrail } from '../audit/audit-trail';
 import { AuthenticationGuard } from './authentication.guard';
 import { CallerContext } from './caller-context';
 import { CallerThrottlerGuard } from './caller-throttler.guard';
+import { EdgePipe } from './edge.pipe';
 import { IDENTITY_SECRETS } from './security.tokens';
 
 /**
@@ -60,6 +61,7 @@ export class SecurityModule {
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: CallerThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        { provide: APP_PIPE, useClass: EdgePipe },
       ],
       exports: [CallerContext, AuditTrail, IDENTITY_SECRETS, ApiKeyRepository],
     };

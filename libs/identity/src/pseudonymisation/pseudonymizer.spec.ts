@@ -26,3 +26,13 @@ describe('pseudonymisation', () => {
     expect(() => new Pseudonymizer(Buffer.alloc(16), 'k1')).toThrow('at least 32 bytes');
   });
 });
+
+describe('keyed digests', () => {
+  it('depend on the key, so a guess cannot be checked without it', () => {
+    const text = '{"teacher":"44031119850715002X"}';
+    const digest = new Pseudonymizer(Buffer.alloc(32, 1), 'k1').keyedDigest(text);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Pseudonymizer(Buffer.alloc(32, 1), 'k1').keyedDigest(text)).toBe(digest);
+    expect(new Pseudonymizer(Buffer.alloc(32, 2), 'k1').keyedDigest(text)).not.toBe(digest);
+  });
+});

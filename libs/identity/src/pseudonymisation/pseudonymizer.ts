@@ -17,6 +17,14 @@ export class Pseudonymizer {
       throw new Error('The pseudonymisation key id must be 1-8 of [a-z0-9]');
   }
 
+  /**
+   * A keyed digest of arbitrary text (the audit trail's parameter digests): without the key,
+   * nobody can confirm a guess of what was sent, even for low-entropy identifiers.
+   */
+  keyedDigest(text: string): string {
+    return createHmac('sha256', this.key).update(`digest:${text}`, 'utf8').digest('hex');
+  }
+
   /** `kind` separates namespaces: a student and a teacher with equal numbers get different pseudonyms. */
   pseudonymize(kind: 'student' | 'teacher', identifier: string): string {
     const normalized = identifier.trim().toUpperCase();

@@ -4,6 +4,8 @@
  */
 export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
   LessonExchanged: 1,
+  TeacherRotationStarted: 1,
+  TeacherRotationEnded: 1,
 };
 
 export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;

@@ -7,6 +7,8 @@ import { isAbsolute, resolve } from 'node:path';
 export interface JunhengConfig {
   readonly port: number;
   readonly logLevel: string;
+  /** Write logs to this file instead of standard output. */
+  readonly logFile: string | undefined;
   /** PostgreSQL connection string; absent → embedded PGlite at `pgliteDataDir`. */
   readonly databaseUrl: string | undefined;
   readonly pgliteDataDir: string;
@@ -150,6 +152,7 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
   const config: JunhengConfig = {
     port: integer('PORT', 3000, 0, 65535),
     logLevel: text('LOG_LEVEL') ?? 'info',
+    logFile: text('LOG_FILE'),
     databaseUrl,
     pgliteDataDir: dataDir('PGLITE_DATA_DIR', '.junheng/pglite'),
     kafkaBrokers,

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import type { Options } from 'pino-http';
 import type { JunhengConfig } from '../config/junheng-config';
 
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
@@ -19,24 +21,28 @@ export function correlationIdOf(request: IncomingMessage): string {
  * never bodies, query strings or credentials: bodies and queries may hold personal data.
  */
 export function loggingModule(config: JunhengConfig): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: (request, response) => {
-        const id = correlationIdOf(request);
-        response.setHeader(CORRELATION_ID_HEADER, id);
-        return id;
-      },
-      customAttributeKeys: { reqId: 'correlationId' },
-      serializers: {
-        req: (request: { id: string; method: string; url: string }) => ({
-          method: request.method,
-          path: request.url.split('?')[0],
-        }),
-        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      },
-      autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+  const options: Options = {
+    level: config.logLevel,
+    genReqId: (request, response) => {
+      const id = correlationIdOf(request);
+      response.setHeader(CORRELATION_ID_HEADER, id);
+      return id;
     },
+    customAttributeKeys: { reqId: 'correlationId' },
+    serializers: {
+      req: (request: { id: string; method: string; url: string }) => ({
+        method: request.method,
+        path: request.url.split('?')[0],
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+    autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  };
+  return LoggerModule.forRoot({
+    pinoHttp:
+      config.logFile === undefined
+        ? options
+        : [options, pino.destination({ dest: config.logFile, sync: true, mkdir: true })],
   });
 }

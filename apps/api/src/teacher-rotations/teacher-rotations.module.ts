@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import {
+  EndTeacherRotationHandler,
+  StartTeacherRotationHandler,
+} from './teacher-rotation.handlers';
+import { TeacherRotationsController } from './teacher-rotations.controller';
+import { TeacherRotationsResolver } from './teacher-rotations.resolver';
+
+@Module({
+  controllers: [TeacherRotationsController],
+  providers: [
+    AggregateCommandExecutor,
+    StartTeacherRotationHandler,
+    EndTeacherRotationHandler,
+    TeacherRotationsResolver,
+  ],
+})
+export class TeacherRotationsModule {}

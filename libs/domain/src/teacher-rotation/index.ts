@@ -1,0 +1,4 @@
+export * from './teacher-rotation.commands';
+export * from './teacher-rotation.decider';
+export * from './teacher-rotation.events';
+export * from './teacher-rotation.types';

@@ -1,0 +1,212 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { KafkaMessage } from 'kafkajs';
+import { Client } from 'pg';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { createApiApplication } from '../apps/api/src/api.factory';
+import { ANALYTICS_CLIENT } from '@junheng/analytics';
+import type { AnalyticsClient } from '@junheng/analytics';
+import { Pseudonymizer } from '@junheng/identity';
+import { createKafka } from '@junheng/messaging';
+import { loadConfig } from '@junheng/platform';
+import {
+  TEST_IDENTITY_ENV,
+  TEST_PSEUDONYM_KEY,
+  bearer,
+  chdbTestPath,
+  createTestDatabase,
+  describeWith,
+  eventually,
+  kafkaBrokers,
+  uniqueName,
+} from '@junheng/testing';
+
+// Two teachers' ID numbers (身份证号), one with the X check digit.
+const TEACHER_A = '44031119850715002X';
+const TEACHER_B = '440311198803120031';
+const RAW_FORMS = [
+  TEACHER_A,
+  TEACHER_A.toLowerCase(),
+  TEACHER_B,
+  '4403111985071500',
+  '4403111988031200',
+];
+
+function containsRaw(text: string): string[] {
+  return RAW_FORMS.filter((raw) => text.includes(raw));
+}
+
+/**
+ * Personal identifiers are pseudonymised at the API edge: after commands that carry them over
+ * REST and GraphQL — accepted, rejected by a rule, out of scope, malformed — no raw identifier
+ * is in PostgreSQL (events, audit), on Kafka, in ClickHouse or in the logs, and the pseudonym
+ * is (so the search is not vacuous).
+ */
+describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', () => {
+  let app: INestApplication<App>;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let logDir: string;
+  let topic: string;
+  const pseudonymizer = new Pseudonymizer(Buffer.from(TEST_PSEUDONYM_KEY, 'base64'), 'k1');
+  const clerk = bearer('district-clerk', '44/4403/440311');
+  const rotation = {
+    fromDistrictCode: '440311',
+    fromSchoolCode: '3144031101',
+    toDistrictCode: '440311',
+    toSchoolCode: '3144031104',
+    kind: 'supported-teaching',
+    subject: 'mathematics',
+    backbone: true,
+    startDate: '2024-09-01',
+    plannedEndDate: '2025-07-15',
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    logDir = mkdtempSync(join(tmpdir(), 'junheng-logs-'));
+    topic = uniqueName('personal.events');
+    app = await createApiApplication(
+      loadConfig({
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: kafkaBrokers().join(','),
+        KAFKA_TOPIC: topic,
+        KAFKA_TOPIC_PARTITIONS: '2',
+        KAFKA_CONSUMER_GROUP: uniqueName('personal-projector'),
+        CHDB_DATA_DIR: chdbTestPath(),
+        CLICKHOUSE_DATABASE: uniqueName('personal'),
+        JUNHENG_POLL_INTERVAL_MS: '20',
+        // The most talkative level: whatever is logged anywhere must still be clean.
+        LOG_LEVEL: 'debug',
+        LOG_FILE: join(logDir, 'junheng.log'),
+        ...TEST_IDENTITY_ENV,
+      }),
+    );
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+    rmSync(logDir, { recursive: true, force: true });
+  });
+
+  it('carries only pseudonyms from the API to PostgreSQL, Kafka, ClickHouse and the logs', async () => {
+    const server = app.getHttpServer();
+    await request(server)
+      .post('/v1/teacher-rotations')
+      .set('Authorization', clerk)
+      .send({ ...rotation, teacher: TEACHER_A })
+      .expect(201);
+    // The same teacher again: refused by the one-active-rotation rule, facts without the id.
+    const again = await request(server)
+      .post('/v1/teacher-rotations')
+      .set('Authorization', clerk)
+      .send({ ...rotation, teacher: TEACHER_A.toLowerCase() })
+      .expect(422);
+    expect(again.body.rule).toBe('teacher-rotation.already-active');
+    // Out of scope, and malformed: refused before anything is stored.
+    await request(server)
+      .post('/v1/teacher-rotations')
+      .set('Authorization', clerk)
+      .send({
+        ...rotation,
+        teacher: TEACHER_B,
+        fromDistrictCode: '440305',
+        fromSchoolCode: '3144030501',
+      })
+      .expect(403);
+    const malformed = await request(server)
+      .post('/v1/teacher-rotations')
+      .set('Authorization', clerk)
+      .send({ ...rotation, teacher: TEACHER_B, startDate: 'tomorrow' })
+      .expect(400);
+    expect(containsRaw(JSON.stringify(malformed.body))).toEqual([]);
+    // Over GraphQL.
+    const viaGraphql = await request(server)
+      .post('/graphql')
+      .set('Authorization', clerk)
+      .send({
+        query:
+          'mutation ($input: StartTeacherRotationInput!) { startTeacherRotation(input: $input) { eventIds } }',
+        variables: { input: { ...rotation, teacher: TEACHER_B, toSchoolCode: '3144031103' } },
+      })
+      .expect(200);
+    expect(viaGraphql.body.errors).toBeUndefined();
+    await request(server)
+      .post('/v1/teacher-rotations/end')
+      .set('Authorization', clerk)
+      .send({ teacher: TEACHER_A, endDate: '2024-12-20' })
+      .expect(201);
+
+    const pseudonymA = pseudonymizer.pseudonymize('teacher', TEACHER_A);
+    const pseudonymB = pseudonymizer.pseudonymize('teacher', TEACHER_B);
+
+    // PostgreSQL: every column of every event and audit row.
+    const pg = new Client({ connectionString: database.url });
+    await pg.connect();
+    let postgresText: string;
+    try {
+      const events = await pg.query<{ row: string }>('SELECT e::text AS row FROM events e');
+      const audit = await pg.query<{ row: string }>('SELECT a::text AS row FROM audit_log a');
+      expect(events.rows).toHaveLength(3);
+      expect(audit.rows.length).toBeGreaterThanOrEqual(6);
+      postgresText = [...events.rows, ...audit.rows].map((row) => row.row).join('\n');
+    } finally {
+      await pg.end();
+    }
+    expect(containsRaw(postgresText)).toEqual([]);
+    expect(postgresText).toContain(pseudonymA);
+    expect(postgresText).toContain(pseudonymB);
+
+    // Kafka: keys, values and headers of everything on the topic.
+    const kafka = createKafka(
+      { brokers: kafkaBrokers(), clientId: 'personal-data-test', topic, partitions: 2 },
+      { warn: () => undefined, error: () => undefined },
+    );
+    const consumer = kafka.consumer({ groupId: uniqueName('personal-reader') });
+    const messages: KafkaMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    try {
+      await eventually(() => expect(messages).toHaveLength(3), { timeoutMs: 30_000 });
+    } finally {
+      await consumer.disconnect();
+    }
+    const kafkaText = messages
+      .map((message) =>
+        [
+          message.key?.toString() ?? '',
+          message.value?.toString() ?? '',
+          ...Object.values(message.headers ?? {}).map((header) => String(header)),
+        ].join('|'),
+      )
+      .join('\n');
+    expect(containsRaw(kafkaText)).toEqual([]);
+    expect(kafkaText).toContain(pseudonymA);
+
+    // ClickHouse: every column of the raw event table once the projector has caught up.
+    const analytics = app.get<AnalyticsClient>(ANALYTICS_CLIENT);
+    const rows = await eventually(
+      async () => {
+        const found = await analytics.query<Record<string, unknown>>(
+          "SELECT * FROM {db:Identifier}.events FINAL WHERE type LIKE 'TeacherRotation%'",
+        );
+        expect(found).toHaveLength(3);
+        return found;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const clickhouseText = JSON.stringify(rows);
+    expect(containsRaw(clickhouseText)).toEqual([]);
+    expect(clickhouseText).toContain(pseudonymB);
+
+    // Logs: everything written at debug level.
+    const logs = readFileSync(join(logDir, 'junheng.log'), 'utf8');
+    expect(logs).toContain('request completed');
+    expect(containsRaw(logs)).toEqual([]);
+  });
+});
