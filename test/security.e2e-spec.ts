@@ -149,6 +149,18 @@ const rotationOf = (target: { district: string; school: string }) => ({
   plannedEndDate: '2025-07-15',
 });
 
+let schools = 0;
+/** A school not registered yet, in the target's district. */
+const schoolOf = (target: { district: string; school: string }) => ({
+  schoolCode: `39${target.district.slice(0, 4)}${String((schools += 1)).padStart(4, '0')}`,
+  name: '测试学校',
+  districtCode: target.district,
+  urbanRuralCode: '210',
+  level: 'primary',
+  weak: false,
+  registeredOn: '2015-09-01',
+});
+
 const exchangeOf = (target: { district: string; school: string }) => ({
   districtCode: target.district,
   hostSchoolCode: target.school,
@@ -221,6 +233,28 @@ const ENDPOINTS: readonly Endpoint[] = [
       ),
   },
   {
+    name: 'POST /v1/schools',
+    expectation: 'register a school',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/schools');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send(schoolOf(target));
+    },
+  },
+  {
+    name: 'graphql mutation registerSchool',
+    expectation: 'register a school',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: RegisterSchoolInput!) { registerSchool(input: $input) { eventIds } }',
+        {
+          input: schoolOf(target),
+        },
+      ),
+  },
+  {
     name: 'graphql query lessonExchangeIndicator',
     expectation: 'GET /v1/indicators/lesson-exchanges',
     call: (app, auth, target) =>
@@ -267,6 +301,7 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'GET /v1/audit': { own: 200, other: 200 },
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 422, other: 422 },
+    'register a school': { own: 201, other: 403 },
   },
   'city-viewer': {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
@@ -274,6 +309,7 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'GET /v1/audit': { own: 403, other: 403 },
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 403, other: 403 },
+    'register a school': { own: 403, other: 403 },
   },
   'district-clerk': {
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
@@ -281,6 +317,7 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'GET /v1/audit': { own: 403, other: 403 },
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 422, other: 422 },
+    'register a school': { own: 201, other: 403 },
   },
   'school-clerk': {
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
@@ -289,6 +326,8 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'GET /v1/audit': { own: 403, other: 403 },
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 422, other: 422 },
+    // A school scope never covers a district, so a school clerk registers no school.
+    'register a school': { own: 403, other: 403 },
   },
   inspector: {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
@@ -296,6 +335,7 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'GET /v1/audit': { own: 403, other: 403 },
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 403, other: 403 },
+    'register a school': { own: 403, other: 403 },
   },
   dashboard: {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
@@ -303,6 +343,7 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'GET /v1/audit': { own: 403, other: 403 },
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 403, other: 403 },
+    'register a school': { own: 403, other: 403 },
   },
 };
 

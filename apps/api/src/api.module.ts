@@ -12,6 +12,7 @@ import { graphqlApiModule } from './graphql/graphql-api.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
+import { SchoolsModule } from './schools/schools.module';
 import { SecurityModule } from './security/security.module';
 import { TeacherRotationsModule } from './teacher-rotations/teacher-rotations.module';
 
@@ -46,6 +47,7 @@ export class ApiModule {
         },
         graphqlApiModule(),
         SecurityModule.forRoot(config),
+        SchoolsModule,
         LessonExchangesModule,
         TeacherRotationsModule,
         IndicatorsModule,

@@ -6,3 +6,4 @@ export * from './shared/domain-rule-violation';
 export * from './shared/exhaustive';
 export * from './shared/given-when-then';
 export * from './teacher-rotation';
+export * from './school';

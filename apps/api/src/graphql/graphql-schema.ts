@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AuditResolver } from '../audit/audit.resolver';
 import { IndicatorsResolver } from '../indicators/indicators.resolver';
 import { LessonExchangesResolver } from '../lesson-exchanges/lesson-exchanges.resolver';
+import { SchoolsResolver } from '../schools/schools.resolver';
 import { TeacherRotationsResolver } from '../teacher-rotations/teacher-rotations.resolver';
 
 /** Every resolver of the api; the e2e test proves the running app serves exactly this schema. */
@@ -13,6 +14,7 @@ export const RESOLVERS = [
   AuditResolver,
   IndicatorsResolver,
   LessonExchangesResolver,
+  SchoolsResolver,
   TeacherRotationsResolver,
 ];
 

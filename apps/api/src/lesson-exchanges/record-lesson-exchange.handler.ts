@@ -10,6 +10,7 @@ import type { LessonExchangeEvent } from '@junheng/domain';
 import { uuidV5 } from '@junheng/event-store';
 import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import { SchoolDirectory } from '../schools/school-directory';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
 import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
 
@@ -18,14 +19,21 @@ const EXCHANGE_ID_NAMESPACE = 'b1f6a9f0-3c1d-4e55-8f0e-7c2d9b4a6e11';
 
 @CommandHandler(RecordLessonExchangeCommand)
 export class RecordLessonExchangeHandler implements ICommandHandler<RecordLessonExchangeCommand> {
-  constructor(private readonly executor: AggregateCommandExecutor) {}
+  constructor(
+    private readonly executor: AggregateCommandExecutor,
+    private readonly schools: SchoolDirectory,
+  ) {}
 
-  execute({ payload, context }: RecordLessonExchangeCommand): Promise<CommandOutcome> {
-    // The host school is the school the fact is about. Until the school hierarchy (issue 4)
-    // answers which district held it on the day, the reported district stands for it.
-    if (context.caller !== null) {
-      assertSchoolInScope(context.caller, payload.districtCode, payload.hostSchoolCode);
-    }
+  async execute({ payload, context }: RecordLessonExchangeCommand): Promise<CommandOutcome> {
+    // The host school is the school the fact is about: the fact belongs to the district that
+    // held it on the day, and only a caller whose scope holds that school may report it.
+    const districtCode = await this.schools.attribute(
+      payload.hostSchoolCode,
+      payload.date,
+      payload.districtCode,
+    );
+    if (context.caller !== null)
+      assertSchoolInScope(context.caller, districtCode, payload.hostSchoolCode);
     const exchangeId =
       context.idempotencyKey === undefined
         ? randomUUID()

@@ -6,6 +6,7 @@ import type { TeacherRotationEvent, TeacherRotationState } from '@junheng/domain
 import { uuidV5 } from '@junheng/event-store';
 import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import { SchoolDirectory } from '../schools/school-directory';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import {
   EndTeacherRotationCommand,
@@ -30,10 +31,20 @@ function authorizeHomeSchool(
 
 @CommandHandler(StartTeacherRotationCommand)
 export class StartTeacherRotationHandler implements ICommandHandler<StartTeacherRotationCommand> {
-  constructor(private readonly executor: AggregateCommandExecutor) {}
+  constructor(
+    private readonly executor: AggregateCommandExecutor,
+    private readonly schools: SchoolDirectory,
+  ) {}
 
-  execute({ payload, context }: StartTeacherRotationCommand): Promise<CommandOutcome> {
-    authorizeHomeSchool(context, payload.fromDistrictCode, payload.fromSchoolCode);
+  async execute({ payload, context }: StartTeacherRotationCommand): Promise<CommandOutcome> {
+    // Both schools as they were on the start date; the home school decides who may report it.
+    const fromDistrictCode = await this.schools.attribute(
+      payload.fromSchoolCode,
+      payload.startDate,
+      payload.fromDistrictCode,
+    );
+    await this.schools.attribute(payload.toSchoolCode, payload.startDate, payload.toDistrictCode);
+    authorizeHomeSchool(context, fromDistrictCode, payload.fromSchoolCode);
     const rotationId =
       context.idempotencyKey === undefined
         ? randomUUID()

@@ -6,6 +6,11 @@ export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
   LessonExchanged: 1,
   TeacherRotationStarted: 1,
   TeacherRotationEnded: 1,
+  SchoolRegistered: 1,
+  SchoolReclassified: 1,
+  SchoolMovedDistrict: 1,
+  SchoolMerged: 1,
+  SchoolClosed: 1,
 };
 
 export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;

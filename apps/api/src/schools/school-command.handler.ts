@@ -1,0 +1,56 @@
+import { CommandHandler } from '@nestjs/cqrs';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import { SCHOOL_STREAM_TYPE, schoolDecider, schoolOn, schoolStreamId } from '@junheng/domain';
+import type { SchoolCommand, SchoolEvent, SchoolState } from '@junheng/domain';
+import { assertDistrictInScope, assertSchoolInScope } from '@junheng/identity';
+import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { SchoolCommandMessage } from './school.command';
+
+function occurredOn(event: SchoolEvent): string {
+  return event.type === 'SchoolRegistered' ? event.data.registeredOn : event.data.effectiveOn;
+}
+
+/**
+ * Who may change a school: whoever's scope holds it on the change's date (and, for a move,
+ * also the district it moves to). Registration needs the district it is registered in.
+ */
+function authorize(command: SchoolCommand, context: CommandContext, state: SchoolState): void {
+  const caller = context.caller;
+  if (caller === null) return;
+  if (command.type === 'RegisterSchool') {
+    assertDistrictInScope(caller, command.districtCode);
+    return;
+  }
+  const on = schoolOn(state, command.effectiveOn);
+  if (on === null) return; // the domain answers: unknown, or before registration
+  assertSchoolInScope(caller, on.districtCode, command.schoolCode);
+  if (command.type === 'MoveSchoolToDistrict')
+    assertDistrictInScope(caller, command.toDistrictCode);
+}
+
+@CommandHandler(SchoolCommandMessage)
+export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessage> {
+  constructor(private readonly executor: AggregateCommandExecutor) {}
+
+  execute({ command, context }: SchoolCommandMessage): Promise<CommandOutcome> {
+    let districtOfEvent = command.type === 'RegisterSchool' ? command.districtCode : null;
+    return this.executor.execute({
+      decider: schoolDecider,
+      streamId: schoolStreamId(command.schoolCode),
+      streamType: SCHOOL_STREAM_TYPE,
+      command,
+      authorize: (state) => {
+        authorize(command, context, state);
+        if (command.type !== 'RegisterSchool')
+          districtOfEvent = schoolOn(state, command.effectiveOn)?.districtCode ?? null;
+      },
+      envelope: (event) => ({
+        occurredAt: `${occurredOn(event)}T00:00:00.000Z`,
+        districtCode:
+          event.type === 'SchoolMovedDistrict' ? event.data.fromDistrictCode : districtOfEvent,
+      }),
+      context,
+    });
+  }
+}

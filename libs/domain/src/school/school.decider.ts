@@ -1,0 +1,353 @@
+import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
+import { isCalendarDate, startOfDayUtc } from '../shared/calendar';
+import { MILLISECONDS_PER_DAY } from '../shared/clock';
+import type { Clock } from '../shared/clock';
+import { DomainRuleViolation } from '../shared/domain-rule-violation';
+import { assertNever } from '../shared/exhaustive';
+import type { RegisterSchool, SchoolCommand } from './school.commands';
+import type { SchoolEvent } from './school.events';
+import { URBAN_RURAL_GROUPS, isUrbanRuralCode } from './school.types';
+import type { SchoolLevel, UrbanRuralCode, UrbanRuralGroup } from './school.types';
+
+interface Change<Value> {
+  readonly from: string;
+  readonly value: Value;
+}
+
+export type SchoolState =
+  | { readonly status: 'unregistered' }
+  | {
+      readonly status: 'registered';
+      readonly schoolCode: string;
+      readonly name: string;
+      readonly level: SchoolLevel;
+      readonly weak: boolean;
+      readonly registeredOn: string;
+      /** Effective-dated, in date order: which county held the school from when. */
+      readonly districts: readonly Change<string>[];
+      readonly classifications: readonly Change<UrbanRuralCode>[];
+      readonly endedOn: string | null;
+      readonly mergedInto: string | null;
+    };
+
+export const initialSchoolState: SchoolState = { status: 'unregistered' };
+
+/** What the school was on a date: the hierarchy facts are attributed by. */
+export interface SchoolOnDate {
+  readonly schoolCode: string;
+  readonly districtCode: string;
+  readonly urbanRuralCode: UrbanRuralCode;
+  readonly urbanRuralGroup: UrbanRuralGroup;
+  readonly level: SchoolLevel;
+  /** False once closed or merged away. */
+  readonly open: boolean;
+}
+
+function insert<Value>(changes: readonly Change<Value>[], change: Change<Value>): Change<Value>[] {
+  // Late reports may be effective before changes already known: keep the list in date order.
+  return [...changes.filter((existing) => existing.from !== change.from), change].sort((a, b) =>
+    a.from.localeCompare(b.from),
+  );
+}
+
+function valueOn<Value>(changes: readonly Change<Value>[], date: string): Value | undefined {
+  let current: Value | undefined;
+  for (const change of changes) if (change.from <= date) current = change.value;
+  return current;
+}
+
+/** The school as of `date`, or null before it was registered (or if it never was). */
+export function schoolOn(state: SchoolState, date: string): SchoolOnDate | null {
+  if (state.status === 'unregistered' || date < state.registeredOn) return null;
+  const districtCode = valueOn(state.districts, date)!;
+  const urbanRuralCode = valueOn(state.classifications, date)!;
+  return {
+    schoolCode: state.schoolCode,
+    districtCode,
+    urbanRuralCode,
+    urbanRuralGroup: URBAN_RURAL_GROUPS[urbanRuralCode],
+    level: state.level,
+    open: state.endedOn === null || date < state.endedOn,
+  };
+}
+
+export function evolveSchool(state: SchoolState, event: SchoolEvent): SchoolState {
+  switch (event.type) {
+    case 'SchoolRegistered': {
+      const { data } = event;
+      return {
+        status: 'registered',
+        schoolCode: data.schoolCode,
+        name: data.name,
+        level: data.level,
+        weak: data.weak,
+        registeredOn: data.registeredOn,
+        districts: [{ from: data.registeredOn, value: data.districtCode }],
+        classifications: [{ from: data.registeredOn, value: data.urbanRuralCode }],
+        endedOn: null,
+        mergedInto: null,
+      };
+    }
+    case 'SchoolReclassified':
+      if (state.status !== 'registered') return state;
+      return {
+        ...state,
+        classifications: insert(state.classifications, {
+          from: event.data.effectiveOn,
+          value: event.data.urbanRuralCode,
+        }),
+      };
+    case 'SchoolMovedDistrict':
+      if (state.status !== 'registered') return state;
+      return {
+        ...state,
+        districts: insert(state.districts, {
+          from: event.data.effectiveOn,
+          value: event.data.toDistrictCode,
+        }),
+      };
+    case 'SchoolMerged':
+      if (state.status !== 'registered') return state;
+      return { ...state, endedOn: event.data.effectiveOn, mergedInto: event.data.intoSchoolCode };
+    case 'SchoolClosed':
+      if (state.status !== 'registered') return state;
+      return { ...state, endedOn: event.data.effectiveOn };
+    default:
+      return assertNever(event);
+  }
+}
+
+function requireDate(value: string, clock: Clock): void {
+  if (!isCalendarDate(value)) {
+    throw new DomainRuleViolation('calendar.invalid-date', `"${value}" is not a real date`, {
+      date: value,
+    });
+  }
+  if (startOfDayUtc(value).getTime() > clock.now().getTime() + MILLISECONDS_PER_DAY) {
+    throw new DomainRuleViolation('calendar.date-in-future', `${value} has not happened yet`, {
+      date: value,
+      today: clock.now().toISOString().slice(0, 10),
+    });
+  }
+}
+
+function register(command: RegisterSchool, state: SchoolState, clock: Clock): SchoolEvent[] {
+  if (state.status === 'registered') {
+    throw new DomainRuleViolation(
+      'school.already-registered',
+      `School ${command.schoolCode} is already registered`,
+      {
+        schoolCode: command.schoolCode,
+        registeredOn: state.registeredOn,
+      },
+    );
+  }
+  if (!isSchoolCode(command.schoolCode)) {
+    throw new DomainRuleViolation(
+      'organisation.invalid-school-code',
+      `"${command.schoolCode}" is not a 10-digit school code`,
+      {
+        schoolCode: command.schoolCode,
+      },
+    );
+  }
+  if (!isDistrictCode(command.districtCode)) {
+    throw new DomainRuleViolation(
+      'organisation.unknown-district-code',
+      `"${command.districtCode}" is not a county code`,
+      {
+        districtCode: command.districtCode,
+      },
+    );
+  }
+  if (!isUrbanRuralCode(command.urbanRuralCode)) {
+    throw new DomainRuleViolation(
+      'organisation.unknown-urban-rural-code',
+      `"${String(command.urbanRuralCode)}" is not an urban-rural code`,
+      {
+        urbanRuralCode: String(command.urbanRuralCode),
+      },
+    );
+  }
+  requireDate(command.registeredOn, clock);
+  const { type: _type, ...data } = command;
+  return [{ type: 'SchoolRegistered', schemaVersion: 1, data }];
+}
+
+export function decideSchool(
+  command: SchoolCommand,
+  state: SchoolState,
+  clock: Clock,
+): SchoolEvent[] {
+  if (command.type === 'RegisterSchool') return register(command, state, clock);
+  if (state.status === 'unregistered') {
+    throw new DomainRuleViolation(
+      'school.unknown',
+      `School ${command.schoolCode} is not registered`,
+      {
+        schoolCode: command.schoolCode,
+      },
+    );
+  }
+  requireDate(command.effectiveOn, clock);
+  if (command.effectiveOn < state.registeredOn) {
+    throw new DomainRuleViolation('school.before-registration', 'The change predates the school', {
+      effectiveOn: command.effectiveOn,
+      registeredOn: state.registeredOn,
+    });
+  }
+  if (state.endedOn !== null && command.effectiveOn >= state.endedOn) {
+    throw new DomainRuleViolation(
+      'school.closed',
+      `School ${command.schoolCode} no longer exists then`,
+      {
+        effectiveOn: command.effectiveOn,
+        endedOn: state.endedOn,
+      },
+    );
+  }
+  switch (command.type) {
+    case 'ReclassifySchool':
+      if (!isUrbanRuralCode(command.urbanRuralCode)) {
+        throw new DomainRuleViolation(
+          'organisation.unknown-urban-rural-code',
+          `"${String(command.urbanRuralCode)}" is not an urban-rural code`,
+          {
+            urbanRuralCode: String(command.urbanRuralCode),
+          },
+        );
+      }
+      return [
+        {
+          type: 'SchoolReclassified',
+          schemaVersion: 1,
+          data: {
+            schoolCode: command.schoolCode,
+            urbanRuralCode: command.urbanRuralCode,
+            effectiveOn: command.effectiveOn,
+          },
+        },
+      ];
+    case 'MoveSchoolToDistrict': {
+      if (!isDistrictCode(command.toDistrictCode)) {
+        throw new DomainRuleViolation(
+          'organisation.unknown-district-code',
+          `"${command.toDistrictCode}" is not a county code`,
+          {
+            districtCode: command.toDistrictCode,
+          },
+        );
+      }
+      const fromDistrictCode = schoolOn(state, command.effectiveOn)!.districtCode;
+      if (fromDistrictCode === command.toDistrictCode) {
+        throw new DomainRuleViolation(
+          'school.already-in-district',
+          `The school is already in ${fromDistrictCode} then`,
+          {
+            districtCode: fromDistrictCode,
+          },
+        );
+      }
+      return [
+        {
+          type: 'SchoolMovedDistrict',
+          schemaVersion: 1,
+          data: {
+            schoolCode: command.schoolCode,
+            fromDistrictCode,
+            toDistrictCode: command.toDistrictCode,
+            effectiveOn: command.effectiveOn,
+          },
+        },
+      ];
+    }
+    case 'MergeSchool':
+      if (command.intoSchoolCode === command.schoolCode || !isSchoolCode(command.intoSchoolCode)) {
+        throw new DomainRuleViolation(
+          'school.invalid-merge-target',
+          'A school merges into another, valid school',
+          {
+            intoSchoolCode: command.intoSchoolCode,
+          },
+        );
+      }
+      return [
+        {
+          type: 'SchoolMerged',
+          schemaVersion: 1,
+          data: {
+            schoolCode: command.schoolCode,
+            intoSchoolCode: command.intoSchoolCode,
+            effectiveOn: command.effectiveOn,
+          },
+        },
+      ];
+    case 'CloseSchool':
+      return [
+        {
+          type: 'SchoolClosed',
+          schemaVersion: 1,
+          data: { schoolCode: command.schoolCode, effectiveOn: command.effectiveOn },
+        },
+      ];
+    default:
+      return assertNever(command);
+  }
+}
+
+export const schoolDecider = {
+  decide: decideSchool,
+  evolve: evolveSchool,
+  initialState: initialSchoolState,
+};
+
+/**
+ * Attributes a fact about a school on a date to the district that held the school then. The
+ * reported district must agree; a school not registered yet keeps the reported district until
+ * registration of every school is required (issue 4).
+ */
+export function attributeFact(
+  school: SchoolState,
+  fact: {
+    readonly schoolCode: string;
+    readonly date: string;
+    readonly reportedDistrictCode: string;
+  },
+): string {
+  if (school.status === 'unregistered') return fact.reportedDistrictCode;
+  const on = schoolOn(school, fact.date);
+  if (on === null) {
+    throw new DomainRuleViolation(
+      'school.not-yet-registered',
+      `School ${fact.schoolCode} did not exist on ${fact.date}`,
+      {
+        schoolCode: fact.schoolCode,
+        date: fact.date,
+        registeredOn: school.registeredOn,
+      },
+    );
+  }
+  if (!on.open) {
+    throw new DomainRuleViolation(
+      'school.closed',
+      `School ${fact.schoolCode} no longer existed on ${fact.date}`,
+      {
+        effectiveOn: fact.date,
+        endedOn: school.endedOn,
+      },
+    );
+  }
+  if (on.districtCode !== fact.reportedDistrictCode) {
+    throw new DomainRuleViolation(
+      'organisation.school-not-in-district',
+      `On ${fact.date} school ${fact.schoolCode} belonged to district ${on.districtCode}`,
+      {
+        schoolCode: fact.schoolCode,
+        date: fact.date,
+        districtCode: on.districtCode,
+        reportedDistrictCode: fact.reportedDistrictCode,
+      },
+    );
+  }
+  return on.districtCode;
+}
