@@ -6,11 +6,13 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { GraphQLSchemaHost, Query, Resolver } from '@nestjs/graphql';
+import { CommandBus } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { createApiApplication } from '../apps/api/src/api.factory';
 import { ApiModule } from '../apps/api/src/api.module';
 import { withCallerSlot } from '../apps/api/src/security/caller-context';
 import { SCHEMA_FILE, printGraphqlSchema } from '../apps/api/src/graphql/graphql-schema';
+import { SchoolCommandMessage } from '../apps/api/src/schools/school.command';
 import { routeInventory } from '../apps/api/src/security/route-inventory';
 import { EVENT_STORE, START_OF_LOG } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
@@ -149,6 +151,8 @@ const rotationOf = (target: { district: string; school: string }) => ({
   plannedEndDate: '2025-07-15',
 });
 
+const FUTURE = '2099-09-01';
+
 let schools = 0;
 /** A school not registered yet, in the target's district. */
 const schoolOf = (target: { district: string; school: string }) => ({
@@ -255,6 +259,112 @@ const ENDPOINTS: readonly Endpoint[] = [
       ),
   },
   {
+    name: 'POST /v1/schools/reclassifications',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/schools/reclassifications');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send({
+        schoolCode: target.school,
+        urbanRuralCode: '121',
+        effectiveOn: '2020-09-01',
+      });
+    },
+  },
+  {
+    name: 'graphql mutation reclassifySchool',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: ReclassifySchoolInput!) { reclassifySchool(input: $input) { eventIds } }',
+        {
+          input: { schoolCode: target.school, urbanRuralCode: '121', effectiveOn: '2020-09-01' },
+        },
+      ),
+  },
+  // Moves, merges and closures are dated in the future: whoever passes authorization meets the
+  // domain's calendar rule (422), so the matrix changes no school.
+  {
+    name: 'POST /v1/schools/district-moves',
+    expectation: 'move a school',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/schools/district-moves');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send({
+        schoolCode: target.school,
+        toDistrictCode: target.district,
+        effectiveOn: FUTURE,
+      });
+    },
+  },
+  {
+    name: 'graphql mutation moveSchoolToDistrict',
+    expectation: 'move a school',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: MoveSchoolToDistrictInput!) { moveSchoolToDistrict(input: $input) { eventIds } }',
+        {
+          input: {
+            schoolCode: target.school,
+            toDistrictCode: target.district,
+            effectiveOn: FUTURE,
+          },
+        },
+      ),
+  },
+  {
+    name: 'POST /v1/schools/merges',
+    expectation: 'end a school',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/schools/merges');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send({
+        schoolCode: target.school,
+        intoSchoolCode: '3144031199',
+        effectiveOn: FUTURE,
+      });
+    },
+  },
+  {
+    name: 'graphql mutation mergeSchool',
+    expectation: 'end a school',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: MergeSchoolInput!) { mergeSchool(input: $input) { eventIds } }',
+        {
+          input: { schoolCode: target.school, intoSchoolCode: '3144031199', effectiveOn: FUTURE },
+        },
+      ),
+  },
+  {
+    name: 'POST /v1/schools/closures',
+    expectation: 'end a school',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/schools/closures');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send({ schoolCode: target.school, effectiveOn: FUTURE });
+    },
+  },
+  {
+    name: 'graphql mutation closeSchool',
+    expectation: 'end a school',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: CloseSchoolInput!) { closeSchool(input: $input) { eventIds } }',
+        {
+          input: { schoolCode: target.school, effectiveOn: FUTURE },
+        },
+      ),
+  },
+  {
     name: 'graphql query lessonExchangeIndicator',
     expectation: 'GET /v1/indicators/lesson-exchanges',
     call: (app, auth, target) =>
@@ -302,6 +412,8 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 422, other: 422 },
     'register a school': { own: 201, other: 403 },
+    'move a school': { own: 422, other: 403 },
+    'end a school': { own: 422, other: 403 },
   },
   'city-viewer': {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
@@ -310,6 +422,8 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 403, other: 403 },
     'register a school': { own: 403, other: 403 },
+    'move a school': { own: 403, other: 403 },
+    'end a school': { own: 403, other: 403 },
   },
   'district-clerk': {
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
@@ -318,6 +432,8 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 422, other: 422 },
     'register a school': { own: 201, other: 403 },
+    'move a school': { own: 422, other: 403 },
+    'end a school': { own: 422, other: 403 },
   },
   'school-clerk': {
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
@@ -328,6 +444,8 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'end a rotation': { own: 422, other: 422 },
     // A school scope never covers a district, so a school clerk registers no school.
     'register a school': { own: 403, other: 403 },
+    'move a school': { own: 403, other: 403 },
+    'end a school': { own: 422, other: 403 },
   },
   inspector: {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
@@ -336,6 +454,8 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 403, other: 403 },
     'register a school': { own: 403, other: 403 },
+    'move a school': { own: 403, other: 403 },
+    'end a school': { own: 403, other: 403 },
   },
   dashboard: {
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
@@ -344,6 +464,8 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     // No active rotation: who may record facts reaches the domain's answer.
     'end a rotation': { own: 403, other: 403 },
     'register a school': { own: 403, other: 403 },
+    'move a school': { own: 403, other: 403 },
+    'end a school': { own: 403, other: 403 },
   },
 };
 
@@ -351,6 +473,35 @@ describe('security of the api', () => {
   let api: Awaited<ReturnType<typeof startApi>>;
   beforeAll(async () => {
     api = await startApi();
+    // Every school the matrix targets exists in its district, registered by Junheng itself.
+    const targets = new Map<string, string>();
+    for (const caller of Object.values(callers)) {
+      targets.set(caller.own.school, caller.own.district);
+      targets.set(caller.other.school, caller.other.district);
+    }
+    const commandBus = api.app.get(CommandBus);
+    for (const [schoolCode, districtCode] of targets) {
+      await commandBus.execute(
+        new SchoolCommandMessage(
+          {
+            type: 'RegisterSchool',
+            schoolCode,
+            name: '测试学校',
+            districtCode,
+            urbanRuralCode: '220',
+            level: 'nine-year',
+            weak: false,
+            registeredOn: '2015-09-01',
+          },
+          {
+            idempotencyKey: `register-${schoolCode}`,
+            correlationId: null,
+            caller: null,
+            systemActor: 'test',
+          },
+        ),
+      );
+    }
   });
   afterAll(async () => {
     await api?.stop();
@@ -375,6 +526,18 @@ describe('security of the api', () => {
         { method: 'GET', path: '/v1/audit', access: 'audit:read' },
       ]),
     );
+  });
+
+  it('puts every protected route and GraphQL field of the running app in the matrix', () => {
+    const protectedOperations = routeInventory(api.app)
+      .filter((route) => route.access !== 'anonymous')
+      .map((route) =>
+        route.path.startsWith('graphql:')
+          ? `graphql ${route.method.toLowerCase()} ${route.path.slice('graphql:'.length)}`
+          : `${route.method} ${route.path}`,
+      )
+      .sort();
+    expect(ENDPOINTS.map((endpoint) => endpoint.name).sort()).toEqual(protectedOperations);
   });
 
   describe('authorization matrix', () => {
