@@ -9,6 +9,7 @@ import { CLOCK, ConfigModule, HealthModule, loggingModule, systemClock } from '@
 import type { JunhengConfig } from '@junheng/platform';
 import { DemoDataLoader } from './demo/demo-data.loader';
 import { graphqlApiModule } from './graphql/graphql-api.module';
+import { FundsModule } from './funds/funds.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
@@ -50,6 +51,7 @@ export class ApiModule {
         SchoolsModule,
         LessonExchangesModule,
         TeacherRotationsModule,
+        FundsModule,
         IndicatorsModule,
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),
       ],

@@ -7,3 +7,4 @@ export * from './shared/exhaustive';
 export * from './shared/given-when-then';
 export * from './teacher-rotation';
 export * from './school';
+export * from './funds';

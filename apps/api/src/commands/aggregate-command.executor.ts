@@ -80,6 +80,8 @@ export class AggregateCommandExecutor {
           error instanceof EventStoreException &&
           error.code === EventStoreErrorCode.WrongExpectedVersion;
         if (!conflict || attempt >= MAX_ATTEMPTS) throw error;
+        // Spread the retries of commands that collided, so they do not collide again in step.
+        await new Promise((done) => setTimeout(done, Math.random() * 10 * attempt));
       }
     }
   }

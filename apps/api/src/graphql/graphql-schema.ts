@@ -4,6 +4,7 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { join } from 'node:path';
 import { AuditResolver } from '../audit/audit.resolver';
+import { FundsResolver } from '../funds/funds.resolver';
 import { IndicatorsResolver } from '../indicators/indicators.resolver';
 import { LessonExchangesResolver } from '../lesson-exchanges/lesson-exchanges.resolver';
 import { SchoolsResolver } from '../schools/schools.resolver';
@@ -12,6 +13,7 @@ import { TeacherRotationsResolver } from '../teacher-rotations/teacher-rotations
 /** Every resolver of the api; the e2e test proves the running app serves exactly this schema. */
 export const RESOLVERS = [
   AuditResolver,
+  FundsResolver,
   IndicatorsResolver,
   LessonExchangesResolver,
   SchoolsResolver,

@@ -152,8 +152,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof DomainRuleViolation) {
       return {
         type: ProblemType.rule(exception.rule),
-        title: 'A domain rule refuses this command',
-        status: HttpStatus.UNPROCESSABLE_ENTITY,
+        title:
+          exception.nature === 'conflict'
+            ? 'The current facts refuse this command'
+            : 'A domain rule refuses this command',
+        status:
+          exception.nature === 'conflict' ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_ENTITY,
         detail: exception.message,
         rule: exception.rule,
         facts: exception.facts,

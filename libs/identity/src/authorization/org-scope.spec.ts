@@ -3,6 +3,7 @@ import {
   formatOrgScope,
   parseOrgScope,
   scopeCoversDistrict,
+  scopeCoversOrgUnit,
   scopeCoversSchool,
 } from './org-scope';
 
@@ -41,5 +42,16 @@ describe('org-unit scopes', () => {
     expect(scopeCoversSchool(school, '440305', '3144031101')).toBe(false);
     expect(scopeCoversDistrict(school, '440311')).toBe(false);
     expect(scopeCoversSchool(parseOrgScope('44/4403/440311'), '440311', '3144031102')).toBe(true);
+  });
+});
+
+describe('org units in scope', () => {
+  it('covers an org unit at or below the scope’s own level', () => {
+    expect(scopeCoversOrgUnit(parseOrgScope('44'), '44')).toBe(true);
+    expect(scopeCoversOrgUnit(parseOrgScope('44'), '4403')).toBe(true);
+    expect(scopeCoversOrgUnit(parseOrgScope('44/4403'), '440311')).toBe(true);
+    expect(scopeCoversOrgUnit(parseOrgScope('44/4403'), '44')).toBe(false);
+    expect(scopeCoversOrgUnit(parseOrgScope('44/4403/440311'), '440305')).toBe(false);
+    expect(scopeCoversOrgUnit(parseOrgScope('44/4403/440311/3144031101'), '440311')).toBe(false);
   });
 });

@@ -92,3 +92,19 @@ export function scopeCoversSchool(
     ? scope.district === districtCode && scope.school === schoolCode
     : scopeCoversDistrict(scope, districtCode);
 }
+
+/**
+ * Whether an org unit, given by its code (2-digit province, 4-digit city, 6-digit district),
+ * lies inside the scope. A school scope covers no org unit.
+ */
+export function scopeCoversOrgUnit(scope: OrgScope, code: string): boolean {
+  const own =
+    scope.level === 'province'
+      ? scope.province
+      : scope.level === 'city'
+        ? scope.city
+        : scope.level === 'district'
+          ? scope.district
+          : null;
+  return own !== null && code.length >= own.length && code.startsWith(own);
+}

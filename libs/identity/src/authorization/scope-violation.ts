@@ -1,4 +1,9 @@
-import { formatOrgScope, scopeCoversDistrict, scopeCoversSchool } from './org-scope';
+import {
+  formatOrgScope,
+  scopeCoversDistrict,
+  scopeCoversOrgUnit,
+  scopeCoversSchool,
+} from './org-scope';
 import type { Principal } from './principal';
 
 /** A caller acting on facts outside its org-unit scope (403, object-level authorization). */
@@ -35,5 +40,14 @@ export function assertSchoolInScope(
         schoolCode,
       },
     );
+  }
+}
+
+export function assertOrgUnitInScope(principal: Principal, code: string): void {
+  if (!scopeCoversOrgUnit(principal.scope, code)) {
+    throw new ScopeViolation(`Org unit ${code} is outside your scope`, {
+      scope: formatOrgScope(principal.scope),
+      orgCode: code,
+    });
   }
 }

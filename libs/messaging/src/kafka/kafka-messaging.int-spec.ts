@@ -191,7 +191,8 @@ describeWith(['PostgreSQL', 'Kafka'], 'Kafka messaging and the outbox relay', ()
         async () => {
           const ends = await admin.fetchTopicOffsets(options.topic);
           const [committed] = await admin.fetchOffsets({ groupId, topics: [options.topic] });
-          for (const end of ends) {
+          // A partition that received nothing has nothing to commit.
+          for (const end of ends.filter((partition) => partition.high !== '0')) {
             const partition = committed!.partitions.find(
               (entry) => entry.partition === end.partition,
             );

@@ -11,6 +11,9 @@ export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
   SchoolMovedDistrict: 1,
   SchoolMerged: 1,
   SchoolClosed: 1,
+  ProgrammeBudgeted: 1,
+  FundsAllocated: 1,
+  AllocationRevoked: 1,
 };
 
 export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;

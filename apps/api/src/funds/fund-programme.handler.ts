@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler } from '@nestjs/cqrs';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import {
+  FUND_PROGRAMME_STREAM_TYPE,
+  fundProgrammeDecider,
+  fundProgrammeStreamId,
+} from '@junheng/domain';
+import type { FundProgrammeCommand, FundProgrammeEvent, FundProgrammeState } from '@junheng/domain';
+import { uuidV5 } from '@junheng/event-store';
+import { assertOrgUnitInScope } from '@junheng/identity';
+import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { SchoolDirectory } from '../schools/school-directory';
+import { FundProgrammeCommandMessage } from './fund-programme.command';
+
+const ALLOCATION_ID_NAMESPACE = 'c3a9f3b2-1d5e-4a7c-8e2f-6b1d9a4c7e35';
+
+function envelopeOf(event: FundProgrammeEvent): {
+  occurredAt: string;
+  districtCode: string | null;
+} {
+  switch (event.type) {
+    case 'ProgrammeBudgeted':
+      return {
+        occurredAt: `${event.data.budgetedOn}T00:00:00.000Z`,
+        districtCode: event.data.level === 'district' ? event.data.ownerCode : null,
+      };
+    case 'FundsAllocated':
+      return {
+        occurredAt: `${event.data.allocatedOn}T00:00:00.000Z`,
+        districtCode: event.data.districtCode,
+      };
+    case 'AllocationRevoked':
+      return {
+        occurredAt: `${event.data.revokedOn}T00:00:00.000Z`,
+        districtCode: event.data.districtCode,
+      };
+  }
+}
+
+/**
+ * Budgets, allocations and revocations of one programme share its stream, so the expected
+ * version serialises them: allocations can never sum past the budget, however many arrive at once.
+ * Who may act: a caller whose scope holds the programme's owner (province, city or district).
+ */
+@CommandHandler(FundProgrammeCommandMessage)
+export class FundProgrammeHandler implements ICommandHandler<FundProgrammeCommandMessage> {
+  constructor(
+    private readonly executor: AggregateCommandExecutor,
+    private readonly schools: SchoolDirectory,
+  ) {}
+
+  async execute({ request, context }: FundProgrammeCommandMessage): Promise<CommandOutcome> {
+    const command = await this.toCommand(request, context);
+    return this.executor.execute({
+      decider: fundProgrammeDecider,
+      streamId: fundProgrammeStreamId(command.programmeId),
+      streamType: FUND_PROGRAMME_STREAM_TYPE,
+      command,
+      authorize: (state: FundProgrammeState) => {
+        const ownerCode =
+          command.type === 'BudgetProgramme'
+            ? command.ownerCode
+            : state.status === 'budgeted'
+              ? state.programme.ownerCode
+              : null;
+        if (context.caller !== null && ownerCode !== null)
+          assertOrgUnitInScope(context.caller, ownerCode);
+      },
+      envelope: envelopeOf,
+      context,
+    });
+  }
+
+  private async toCommand(
+    request: FundProgrammeCommandMessage['request'],
+    context: CommandContext,
+  ): Promise<FundProgrammeCommand> {
+    if (request.type !== 'AllocateFunds') return request;
+    const allocationId =
+      request.allocationId ??
+      (context.idempotencyKey === undefined
+        ? randomUUID()
+        : uuidV5(ALLOCATION_ID_NAMESPACE, context.idempotencyKey));
+    // A school recipient belongs to the district that held it on the allocation's date.
+    const districtCode =
+      request.schoolCode === null
+        ? request.districtCode
+        : await this.schools.attribute(
+            request.schoolCode,
+            request.allocatedOn,
+            request.districtCode,
+          );
+    return { ...request, allocationId, districtCode };
+  }
+}
