@@ -27,12 +27,16 @@ import {
 // Two teachers' ID numbers (身份证号), one with the X check digit.
 const TEACHER_A = '44031119850715002X';
 const TEACHER_B = '440311198803120031';
+// A student's 学籍号: G and the ID number.
+const STUDENT = 'G44031120110315002X';
 const RAW_FORMS = [
   TEACHER_A,
   TEACHER_A.toLowerCase(),
   TEACHER_B,
   '4403111985071500',
   '4403111988031200',
+  STUDENT,
+  '44031120110315002',
 ];
 
 function containsRaw(text: string): string[] {
@@ -141,7 +145,31 @@ describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', 
       .send({ teacher: TEACHER_A, endDate: '2024-12-20' })
       .expect(201);
 
+    // A student enrolled over REST, dropped out over GraphQL; a report out of order refused.
+    const student = { student: STUDENT, schoolCode: '3144031101', districtCode: '440311' };
+    await request(server)
+      .post('/v1/students/enrolments')
+      .set('Authorization', clerk)
+      .send({ ...student, date: '2024-09-01', grade: 7, entry: 'new-entrant' })
+      .expect(201);
+    const dropout = await request(server)
+      .post('/graphql')
+      .set('Authorization', clerk)
+      .send({
+        query:
+          'mutation ($input: DropOutStudentInput!) { dropOutStudent(input: $input) { eventIds } }',
+        variables: { input: { ...student, date: '2025-03-10', reason: 'work' } },
+      })
+      .expect(200);
+    expect(dropout.body.errors).toBeUndefined();
+    await request(server)
+      .post('/v1/students/returns')
+      .set('Authorization', clerk)
+      .send({ ...student, date: '2025-03-01', grade: 7, means: 'persuasion' })
+      .expect(422);
+
     const pseudonymA = pseudonymizer.pseudonymize('teacher', TEACHER_A);
+    const pseudonymStudent = pseudonymizer.pseudonymize('student', STUDENT);
     const pseudonymB = pseudonymizer.pseudonymize('teacher', TEACHER_B);
 
     // PostgreSQL: every column of every event and audit row.
@@ -151,7 +179,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', 
     try {
       const events = await pg.query<{ row: string }>('SELECT e::text AS row FROM events e');
       const audit = await pg.query<{ row: string }>('SELECT a::text AS row FROM audit_log a');
-      expect(events.rows).toHaveLength(3);
+      expect(events.rows).toHaveLength(5);
       expect(audit.rows.length).toBeGreaterThanOrEqual(6);
       postgresText = [...events.rows, ...audit.rows].map((row) => row.row).join('\n');
     } finally {
@@ -160,6 +188,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', 
     expect(containsRaw(postgresText)).toEqual([]);
     expect(postgresText).toContain(pseudonymA);
     expect(postgresText).toContain(pseudonymB);
+    expect(postgresText).toContain(pseudonymStudent);
 
     // Kafka: keys, values and headers of everything on the topic.
     const kafka = createKafka(
@@ -172,7 +201,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', 
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
     try {
-      await eventually(() => expect(messages).toHaveLength(3), { timeoutMs: 30_000 });
+      await eventually(() => expect(messages).toHaveLength(5), { timeoutMs: 30_000 });
     } finally {
       await consumer.disconnect();
     }
@@ -187,15 +216,16 @@ describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', 
       .join('\n');
     expect(containsRaw(kafkaText)).toEqual([]);
     expect(kafkaText).toContain(pseudonymA);
+    expect(kafkaText).toContain(pseudonymStudent);
 
     // ClickHouse: every column of the raw event table once the projector has caught up.
     const analytics = app.get<AnalyticsClient>(ANALYTICS_CLIENT);
     const rows = await eventually(
       async () => {
         const found = await analytics.query<Record<string, unknown>>(
-          "SELECT * FROM {db:Identifier}.events FINAL WHERE type LIKE 'TeacherRotation%'",
+          "SELECT * FROM {db:Identifier}.events FINAL WHERE type LIKE 'TeacherRotation%' OR type LIKE 'Student%'",
         );
-        expect(found).toHaveLength(3);
+        expect(found).toHaveLength(5);
         return found;
       },
       { timeoutMs: 30_000 },
@@ -203,6 +233,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', 
     const clickhouseText = JSON.stringify(rows);
     expect(containsRaw(clickhouseText)).toEqual([]);
     expect(clickhouseText).toContain(pseudonymB);
+    expect(clickhouseText).toContain(pseudonymStudent);
 
     // Logs: everything written at debug level.
     const logs = readFileSync(join(logDir, 'junheng.log'), 'utf8');

@@ -154,6 +154,30 @@ const rotationOf = (target: { district: string; school: string }) => ({
 
 const FUTURE = '2099-09-01';
 
+let students = 0;
+const someStudent = () => `44031120150101${String((students += 1)).padStart(4, '0')}`;
+
+/** route, mutation, input type, fields beyond the common ones. */
+const STUDENT_OPERATIONS: ReadonlyArray<
+  readonly [string, string, string, Record<string, unknown>]
+> = [
+  ['enrolments', 'enrolStudent', 'EnrolStudentInput', { grade: 1, entry: 'new-entrant' }],
+  [
+    'transfers',
+    'transferStudent',
+    'TransferStudentInput',
+    { toSchoolCode: '3144031199', toDistrictCode: '440311' },
+  ],
+  ['dropouts', 'dropOutStudent', 'DropOutStudentInput', { reason: 'work' }],
+  ['returns', 'returnStudent', 'ReturnStudentInput', { grade: 2, means: 'persuasion' }],
+  ['suspensions', 'suspendStudent', 'SuspendStudentInput', {}],
+  ['resumptions', 'resumeStudent', 'ResumeStudentInput', {}],
+  ['graduations', 'graduateStudent', 'GraduateStudentInput', {}],
+  ['deaths', 'recordStudentDeath', 'RecordStudentDeathInput', {}],
+  ['risk-flags', 'flagStudentAtRisk', 'FlagStudentAtRiskInput', { reason: 'wavering' }],
+  ['risk-clearances', 'clearStudentRisk', 'ClearStudentRiskInput', {}],
+];
+
 let programmes = 0;
 /** A new district programme owned by the target's district. */
 const programmeOf = (target: { district: string; school: string }) => ({
@@ -460,6 +484,42 @@ const ENDPOINTS: readonly Endpoint[] = [
         },
       ),
   },
+  // Student facts: an enrolment of a new student as the lesson-exchange row; every other fact
+  // about a student nobody enrolled meets the domain's answer (422) once authorised.
+  ...STUDENT_OPERATIONS.flatMap(([route, mutation, input, extra]): Endpoint[] => {
+    const expectation = route === 'enrolments' ? 'POST /v1/lesson-exchanges' : 'end a school';
+    const body = (target: { district: string; school: string }) => ({
+      student: `G${someStudent()}`,
+      schoolCode: target.school,
+      districtCode: target.district,
+      date: '2024-09-01',
+      ...extra,
+    });
+    return [
+      {
+        name: `POST /v1/students/${route}`,
+        expectation,
+        call: (app, auth, target) => {
+          const test = request(app).post(`/v1/students/${route}`);
+          if (auth !== null) test.set('Authorization', auth);
+          return test.send(body(target));
+        },
+      },
+      {
+        name: `graphql mutation ${mutation}`,
+        expectation,
+        call: (app, auth, target) =>
+          graphql(
+            app,
+            auth,
+            `mutation ($input: ${input}!) { ${mutation}(input: $input) { eventIds } }`,
+            {
+              input: body(target),
+            },
+          ),
+      },
+    ];
+  }),
   {
     name: 'graphql query lessonExchangeIndicator',
     expectation: 'GET /v1/indicators/lesson-exchanges',

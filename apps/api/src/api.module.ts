@@ -15,6 +15,7 @@ import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.modul
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
 import { SchoolsModule } from './schools/schools.module';
 import { SecurityModule } from './security/security.module';
+import { StudentsModule } from './students/students.module';
 import { TeacherRotationsModule } from './teacher-rotations/teacher-rotations.module';
 
 export interface ApiModuleOptions {
@@ -52,6 +53,7 @@ export class ApiModule {
         LessonExchangesModule,
         TeacherRotationsModule,
         FundsModule,
+        StudentsModule,
         IndicatorsModule,
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),
       ],

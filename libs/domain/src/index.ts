@@ -8,3 +8,4 @@ export * from './shared/given-when-then';
 export * from './teacher-rotation';
 export * from './school';
 export * from './funds';
+export * from './student';

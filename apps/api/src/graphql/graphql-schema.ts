@@ -8,6 +8,7 @@ import { FundsResolver } from '../funds/funds.resolver';
 import { IndicatorsResolver } from '../indicators/indicators.resolver';
 import { LessonExchangesResolver } from '../lesson-exchanges/lesson-exchanges.resolver';
 import { SchoolsResolver } from '../schools/schools.resolver';
+import { StudentsResolver } from '../students/students.resolver';
 import { TeacherRotationsResolver } from '../teacher-rotations/teacher-rotations.resolver';
 
 /** Every resolver of the api; the e2e test proves the running app serves exactly this schema. */
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   IndicatorsResolver,
   LessonExchangesResolver,
   SchoolsResolver,
+  StudentsResolver,
   TeacherRotationsResolver,
 ];
 

@@ -14,6 +14,16 @@ export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
   ProgrammeBudgeted: 1,
   FundsAllocated: 1,
   AllocationRevoked: 1,
+  StudentEnrolled: 1,
+  StudentTransferred: 1,
+  StudentDroppedOut: 1,
+  StudentReturned: 1,
+  StudentSuspended: 1,
+  StudentResumed: 1,
+  StudentGraduated: 1,
+  StudentDeceased: 1,
+  StudentFlaggedAtRisk: 1,
+  StudentRiskCleared: 1,
 };
 
 export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;

@@ -1,0 +1,157 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { RequirePermission } from '@junheng/identity';
+import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { CommandContextOf } from '../commands/command-context.decorator';
+import { StudentCommandMessage } from './student.command';
+import {
+  ClearStudentRiskDto,
+  DropOutStudentDto,
+  EnrolStudentDto,
+  FlagStudentAtRiskDto,
+  GraduateStudentDto,
+  RecordStudentDeathDto,
+  ResumeStudentDto,
+  ReturnStudentDto,
+  SuspendStudentDto,
+  TransferStudentDto,
+} from './student.dto';
+
+/**
+ * Student facts (学籍). The 学籍号 travels only in bodies, never in URLs, and is pseudonymised
+ * at the edge before anything else sees it.
+ */
+@Controller('v1/students')
+export class StudentsController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  /** Enrol a student (new entrant or transfer in). */
+  @Post('enrolments')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  enrolStudent(
+    @Body() body: EnrolStudentDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'EnrolStudent', ...body }, context),
+    );
+  }
+
+  /** Transfer a student to another school. */
+  @Post('transfers')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  transferStudent(
+    @Body() body: TransferStudentDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'TransferStudent', ...body }, context),
+    );
+  }
+
+  /** Record that a student dropped out (辍学). */
+  @Post('dropouts')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  dropOutStudent(
+    @Body() body: DropOutStudentDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'DropOutStudent', ...body }, context),
+    );
+  }
+
+  /** Record that a student came back (复学). */
+  @Post('returns')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  returnStudent(
+    @Body() body: ReturnStudentDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'ReturnStudent', ...body }, context),
+    );
+  }
+
+  /** Suspend schooling (休学). */
+  @Post('suspensions')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  suspendStudent(
+    @Body() body: SuspendStudentDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'SuspendStudent', ...body }, context),
+    );
+  }
+
+  /** Resume schooling after a suspension. */
+  @Post('resumptions')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  resumeStudent(
+    @Body() body: ResumeStudentDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'ResumeStudent', ...body }, context),
+    );
+  }
+
+  /** Graduate from the final grade of a level. */
+  @Post('graduations')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  graduateStudent(
+    @Body() body: GraduateStudentDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'GraduateStudent', ...body }, context),
+    );
+  }
+
+  /** Record a student's death. */
+  @Post('deaths')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  recordStudentDeath(
+    @Body() body: RecordStudentDeathDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'RecordStudentDeath', ...body }, context),
+    );
+  }
+
+  /** Flag a student at risk (三困生 / 动摇生). */
+  @Post('risk-flags')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  flagStudentAtRisk(
+    @Body() body: FlagStudentAtRiskDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'FlagStudentAtRisk', ...body }, context),
+    );
+  }
+
+  /** Clear an at-risk flag. */
+  @Post('risk-clearances')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  clearStudentRisk(
+    @Body() body: ClearStudentRiskDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'ClearStudentRisk', ...body }, context),
+    );
+  }
+}

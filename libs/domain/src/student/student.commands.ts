@@ -1,0 +1,61 @@
+import type { DropoutReason, EntryKind, ReturnMeans, RiskReason } from './student.types';
+
+/** Every student command names the school reporting it: where the student is (or enrols). */
+interface StudentCommandBase {
+  readonly student: string;
+  readonly schoolCode: string;
+  readonly districtCode: string;
+  /** The day it happened. */
+  readonly date: string;
+}
+
+export interface EnrolStudent extends StudentCommandBase {
+  readonly type: 'EnrolStudent';
+  readonly grade: number;
+  readonly entry: EntryKind;
+}
+export interface TransferStudent extends StudentCommandBase {
+  readonly type: 'TransferStudent';
+  readonly toSchoolCode: string;
+  readonly toDistrictCode: string;
+}
+export interface DropOutStudent extends StudentCommandBase {
+  readonly type: 'DropOutStudent';
+  readonly reason: DropoutReason;
+}
+export interface ReturnStudent extends StudentCommandBase {
+  readonly type: 'ReturnStudent';
+  readonly grade: number;
+  readonly means: ReturnMeans;
+}
+export interface SuspendStudent extends StudentCommandBase {
+  readonly type: 'SuspendStudent';
+}
+export interface ResumeStudent extends StudentCommandBase {
+  readonly type: 'ResumeStudent';
+}
+export interface GraduateStudent extends StudentCommandBase {
+  readonly type: 'GraduateStudent';
+}
+export interface RecordStudentDeath extends StudentCommandBase {
+  readonly type: 'RecordStudentDeath';
+}
+export interface FlagStudentAtRisk extends StudentCommandBase {
+  readonly type: 'FlagStudentAtRisk';
+  readonly reason: RiskReason;
+}
+export interface ClearStudentRisk extends StudentCommandBase {
+  readonly type: 'ClearStudentRisk';
+}
+
+export type StudentCommand =
+  | EnrolStudent
+  | TransferStudent
+  | DropOutStudent
+  | ReturnStudent
+  | SuspendStudent
+  | ResumeStudent
+  | GraduateStudent
+  | RecordStudentDeath
+  | FlagStudentAtRisk
+  | ClearStudentRisk;
