@@ -160,4 +160,118 @@ describe('the effective-dated school hierarchy', () => {
       .expect(422);
     expect(after.body).toMatchObject({ rule: 'school.closed', facts: { endedOn: '2023-09-01' } });
   });
+
+  it('holds lesson exchanges under a pairing to its schools and period', async () => {
+    const server = app.getHttpServer();
+    // Nanshan's 3144030501 supports Guangming's 3144031101 from September 2024 (seed 004).
+    const pairing = {
+      pairingId: 'nanshan-guangming-1',
+      programme: '百校扶百校',
+      supportingSchoolCode: '3144030501',
+      supportingDistrictCode: '440305',
+      receivingSchoolCode: '3144031101',
+      receivingDistrictCode: '440311',
+      forms: ['teaching', 'management'],
+      startDate: '2024-09-01',
+      endDate: '2027-08-31',
+    };
+    // A Guangming clerk cannot pair with a Nanshan school; the province can.
+    await request(server)
+      .post('/v1/pairings')
+      .set('Authorization', guangming)
+      .send(pairing)
+      .expect(403);
+    await request(server)
+      .post('/v1/pairings')
+      .set('Authorization', admin)
+      .send(pairing)
+      .expect(201);
+    const under = (change: object) =>
+      request(server)
+        .post('/v1/lesson-exchanges')
+        .set('Authorization', guangming)
+        .send({
+          districtCode: '440311',
+          hostSchoolCode: '3144031101',
+          visitingSchoolCode: '3144030501',
+          kind: 'joint-preparation',
+          subject: 'chinese',
+          date: '2024-10-12',
+          attendees: 15,
+          pairingId: 'nanshan-guangming-1',
+          ...change,
+        });
+    await under({}).expect(201);
+    const stranger = await under({ visitingSchoolCode: '3144030502' }).expect(422);
+    expect(stranger.body.rule).toBe('lesson-exchange.outside-pairing');
+    const early = await under({ date: '2024-08-20' }).expect(422);
+    expect(early.body).toMatchObject({
+      rule: 'lesson-exchange.outside-pairing-period',
+      facts: { startDate: '2024-09-01' },
+    });
+    await request(server)
+      .post('/graphql')
+      .set('Authorization', guangming)
+      .send({
+        query:
+          'mutation { endPairing(input: { pairingId: "nanshan-guangming-1", endedOn: "2024-11-01", reason: "merged" }) { eventIds } }',
+      })
+      .expect(200);
+    const after = await under({ date: '2024-11-05' }).expect(422);
+    expect(after.body.rule).toBe('lesson-exchange.outside-pairing-period');
+    const unknown = await under({ pairingId: 'no-such-pairing' }).expect(422);
+    expect(unknown.body.rule).toBe('pairing.unknown');
+  });
+
+  it('takes the annual conditions and staffing reports, refusing inconsistent ones', async () => {
+    const server = app.getHttpServer();
+    await request(server)
+      .post('/v1/schools/conditions-reports')
+      .set('Authorization', guangming)
+      .send({
+        schoolCode: SCHOOL,
+        schoolYear: 2023,
+        reportedOn: '2023-10-08',
+        primaryEnrolment: 420,
+        juniorEnrolment: 0,
+        teachingAuxiliaryAreaM2: 2_100,
+        sportsAreaM2: 3_300,
+        equipmentValueYuan: 860_000,
+        computers: 21,
+        books: 12_600,
+        networkedMultimediaClassrooms: 10,
+      })
+      .expect(201);
+    const staffing = {
+      schoolCode: SCHOOL,
+      schoolYear: 2023,
+      reportedOn: '2023-10-08',
+      fullTimeTeachers: 30,
+      aboveQualificationTeachers: 28,
+      intermediateTitleTeachers: 12,
+      backboneTeachers: 31,
+      peArtsTeachers: 4,
+      rotationEligibleTeachers: 18,
+    };
+    const inconsistent = await request(server)
+      .post('/v1/schools/staffing-reports')
+      .set('Authorization', guangming)
+      .send(staffing)
+      .expect(422);
+    expect(inconsistent.body).toMatchObject({
+      rule: 'school.inconsistent-staffing',
+      facts: { field: 'backboneTeachers' },
+    });
+    await request(server)
+      .post('/v1/schools/staffing-reports')
+      .set('Authorization', guangming)
+      .send({ ...staffing, backboneTeachers: 3 })
+      .expect(201);
+    // For 2025 the school is Nanshan's: a Guangming clerk may no longer report about it.
+    await request(server)
+      .post('/v1/schools/staffing-reports')
+      .set('Authorization', guangming)
+      .send({ ...staffing, schoolYear: 2025, reportedOn: '2025-10-08', backboneTeachers: 3 })
+      .expect(403);
+  });
 });

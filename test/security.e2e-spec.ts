@@ -178,6 +178,43 @@ const STUDENT_OPERATIONS: ReadonlyArray<
   ['risk-clearances', 'clearStudentRisk', 'ClearStudentRiskInput', {}],
 ];
 
+const conditionsOf = (target: { district: string; school: string }) => ({
+  schoolCode: target.school,
+  schoolYear: 2024,
+  reportedOn: '2024-10-08',
+  primaryEnrolment: 500,
+  juniorEnrolment: 200,
+  teachingAuxiliaryAreaM2: 4_000,
+  sportsAreaM2: 6_000,
+  equipmentValueYuan: 1_500_000,
+  computers: 60,
+  books: 20_000,
+  networkedMultimediaClassrooms: 18,
+});
+const staffingOf = (target: { district: string; school: string }) => ({
+  schoolCode: target.school,
+  schoolYear: 2024,
+  reportedOn: '2024-10-08',
+  fullTimeTeachers: 50,
+  aboveQualificationTeachers: 45,
+  intermediateTitleTeachers: 20,
+  backboneTeachers: 5,
+  peArtsTeachers: 6,
+  rotationEligibleTeachers: 30,
+});
+let pairings = 0;
+const pairingOf = (target: { district: string; school: string }) => ({
+  pairingId: `matrix-pairing-${(pairings += 1)}`,
+  programme: '百校扶百校',
+  supportingSchoolCode: target.school,
+  supportingDistrictCode: target.district,
+  receivingSchoolCode: '3144031199',
+  receivingDistrictCode: target.district,
+  forms: ['teaching'],
+  startDate: '2024-09-01',
+  endDate: '2027-08-31',
+});
+
 let programmes = 0;
 /** A new district programme owned by the target's district. */
 const programmeOf = (target: { district: string; school: string }) => ({
@@ -520,6 +557,95 @@ const ENDPOINTS: readonly Endpoint[] = [
       },
     ];
   }),
+  // Annual reports are facts about a school, like lesson exchanges.
+  {
+    name: 'POST /v1/schools/conditions-reports',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/schools/conditions-reports');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send(conditionsOf(target));
+    },
+  },
+  {
+    name: 'graphql mutation reportSchoolConditions',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: ReportSchoolConditionsInput!) { reportSchoolConditions(input: $input) { eventIds } }',
+        { input: conditionsOf(target) },
+      ),
+  },
+  {
+    name: 'POST /v1/schools/staffing-reports',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/schools/staffing-reports');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send(staffingOf(target));
+    },
+  },
+  {
+    name: 'graphql mutation reportSchoolStaffing',
+    expectation: 'POST /v1/lesson-exchanges',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: ReportSchoolStaffingInput!) { reportSchoolStaffing(input: $input) { eventIds } }',
+        {
+          input: staffingOf(target),
+        },
+      ),
+  },
+  // A pairing needs both schools in scope (a school scope holds one at most); ending an unknown
+  // pairing meets the domain's answer.
+  {
+    name: 'POST /v1/pairings',
+    expectation: 'register a school',
+    call: (app, auth, target) => {
+      const test = request(app).post('/v1/pairings');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send(pairingOf(target));
+    },
+  },
+  {
+    name: 'graphql mutation establishPairing',
+    expectation: 'register a school',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: EstablishPairingInput!) { establishPairing(input: $input) { eventIds } }',
+        {
+          input: pairingOf(target),
+        },
+      ),
+  },
+  {
+    name: 'POST /v1/pairings/endings',
+    expectation: 'end a rotation',
+    call: (app, auth) => {
+      const test = request(app).post('/v1/pairings/endings');
+      if (auth !== null) test.set('Authorization', auth);
+      return test.send({ pairingId: 'no-such-pairing', endedOn: '2024-10-01', reason: 'test' });
+    },
+  },
+  {
+    name: 'graphql mutation endPairing',
+    expectation: 'end a rotation',
+    call: (app, auth) =>
+      graphql(
+        app,
+        auth,
+        'mutation ($input: EndPairingInput!) { endPairing(input: $input) { eventIds } }',
+        {
+          input: { pairingId: 'no-such-pairing', endedOn: '2024-10-01', reason: 'test' },
+        },
+      ),
+  },
   {
     name: 'graphql query lessonExchangeIndicator',
     expectation: 'GET /v1/indicators/lesson-exchanges',

@@ -12,6 +12,7 @@ import { graphqlApiModule } from './graphql/graphql-api.module';
 import { FundsModule } from './funds/funds.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.module';
+import { PairingsModule } from './pairings/pairings.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
 import { SchoolsModule } from './schools/schools.module';
 import { SecurityModule } from './security/security.module';
@@ -50,6 +51,7 @@ export class ApiModule {
         graphqlApiModule(),
         SecurityModule.forRoot(config),
         SchoolsModule,
+        PairingsModule,
         LessonExchangesModule,
         TeacherRotationsModule,
         FundsModule,

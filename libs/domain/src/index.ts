@@ -9,3 +9,4 @@ export * from './teacher-rotation';
 export * from './school';
 export * from './funds';
 export * from './student';
+export * from './pairing';

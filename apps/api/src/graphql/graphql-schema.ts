@@ -7,6 +7,7 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { FundsResolver } from '../funds/funds.resolver';
 import { IndicatorsResolver } from '../indicators/indicators.resolver';
 import { LessonExchangesResolver } from '../lesson-exchanges/lesson-exchanges.resolver';
+import { PairingsResolver } from '../pairings/pairings.resolver';
 import { SchoolsResolver } from '../schools/schools.resolver';
 import { StudentsResolver } from '../students/students.resolver';
 import { TeacherRotationsResolver } from '../teacher-rotations/teacher-rotations.resolver';
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   FundsResolver,
   IndicatorsResolver,
   LessonExchangesResolver,
+  PairingsResolver,
   SchoolsResolver,
   StudentsResolver,
   TeacherRotationsResolver,

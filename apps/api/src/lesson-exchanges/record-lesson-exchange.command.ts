@@ -4,7 +4,9 @@ import type { CommandContext, CommandOutcome } from '../commands/aggregate-comma
 
 export class RecordLessonExchangeCommand extends Command<CommandOutcome> {
   constructor(
-    readonly payload: Omit<RecordLessonExchange, 'type' | 'exchangeId'>,
+    readonly payload: Omit<RecordLessonExchange, 'type' | 'exchangeId' | 'pairingId'> & {
+      readonly pairingId?: string | null;
+    },
     readonly context: CommandContext,
   ) {
     super();

@@ -1,5 +1,5 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
-import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { LESSON_EXCHANGE_KINDS } from '@junheng/domain';
 import type { LessonExchangeKind } from '@junheng/domain';
 
@@ -39,4 +39,12 @@ export class RecordLessonExchangeDto {
   @Min(0)
   @Max(100_000)
   attendees!: number;
+
+  /** The pairing it happened under, if any: it must then be between its schools, in its period. */
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+    message: 'pairingId must be lower-case letters, digits and "-"',
+  })
+  pairingId?: string;
 }

@@ -3,6 +3,7 @@ import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import {
   LESSON_EXCHANGE_STREAM_TYPE,
+  assertExchangeWithinPairing,
   lessonExchangeDecider,
   lessonExchangeStreamId,
 } from '@junheng/domain';
@@ -10,6 +11,7 @@ import type { LessonExchangeEvent } from '@junheng/domain';
 import { uuidV5 } from '@junheng/event-store';
 import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import { PairingDirectory } from '../pairings/pairing-directory';
 import { SchoolDirectory } from '../schools/school-directory';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
 import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
@@ -22,6 +24,7 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
   constructor(
     private readonly executor: AggregateCommandExecutor,
     private readonly schools: SchoolDirectory,
+    private readonly pairings: PairingDirectory,
   ) {}
 
   async execute({ payload, context }: RecordLessonExchangeCommand): Promise<CommandOutcome> {
@@ -32,8 +35,13 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
       payload.date,
       payload.districtCode,
     );
-    if (context.caller !== null)
+    if (context.caller !== null) {
       assertSchoolInScope(context.caller, districtCode, payload.hostSchoolCode);
+    }
+    const pairingId = payload.pairingId ?? null;
+    if (pairingId !== null) {
+      assertExchangeWithinPairing(await this.pairings.state(pairingId), { ...payload, pairingId });
+    }
     const exchangeId =
       context.idempotencyKey === undefined
         ? randomUUID()
@@ -42,7 +50,7 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
       decider: lessonExchangeDecider,
       streamId: lessonExchangeStreamId(exchangeId),
       streamType: LESSON_EXCHANGE_STREAM_TYPE,
-      command: { type: 'RecordLessonExchange', exchangeId, ...payload },
+      command: { type: 'RecordLessonExchange', exchangeId, ...payload, pairingId },
       envelope: (event: LessonExchangeEvent) => ({
         occurredAt: `${event.data.date}T00:00:00.000Z`,
         districtCode: event.data.districtCode,

@@ -1,6 +1,12 @@
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
-import { SCHOOL_STREAM_TYPE, schoolDecider, schoolOn, schoolStreamId } from '@junheng/domain';
+import {
+  SCHOOL_STREAM_TYPE,
+  schoolCommandDate,
+  schoolDecider,
+  schoolOn,
+  schoolStreamId,
+} from '@junheng/domain';
 import type { SchoolCommand, SchoolEvent, SchoolState } from '@junheng/domain';
 import { assertDistrictInScope, assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
@@ -8,7 +14,18 @@ import type { CommandContext, CommandOutcome } from '../commands/aggregate-comma
 import { SchoolCommandMessage } from './school.command';
 
 function occurredOn(event: SchoolEvent): string {
-  return event.type === 'SchoolRegistered' ? event.data.registeredOn : event.data.effectiveOn;
+  switch (event.type) {
+    case 'SchoolRegistered':
+      return event.data.registeredOn;
+    case 'SchoolConditionsReported':
+    case 'SchoolStaffingReported':
+      return `${event.data.schoolYear}-09-01`;
+    case 'SchoolReclassified':
+    case 'SchoolMovedDistrict':
+    case 'SchoolMerged':
+    case 'SchoolClosed':
+      return event.data.effectiveOn;
+  }
 }
 
 /**
@@ -22,7 +39,7 @@ function authorize(command: SchoolCommand, context: CommandContext, state: Schoo
     assertDistrictInScope(caller, command.districtCode);
     return;
   }
-  const on = schoolOn(state, command.effectiveOn);
+  const on = schoolOn(state, schoolCommandDate(command));
   if (on === null) return; // the domain answers: unknown, or before registration
   assertSchoolInScope(caller, on.districtCode, command.schoolCode);
   if (command.type === 'MoveSchoolToDistrict')
@@ -43,7 +60,7 @@ export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessag
       authorize: (state) => {
         authorize(command, context, state);
         if (command.type !== 'RegisterSchool')
-          districtOfEvent = schoolOn(state, command.effectiveOn)?.districtCode ?? null;
+          districtOfEvent = schoolOn(state, schoolCommandDate(command))?.districtCode ?? null;
       },
       envelope: (event) => ({
         occurredAt: `${occurredOn(event)}T00:00:00.000Z`,

@@ -1,5 +1,15 @@
-import { Field, InputType } from '@nestjs/graphql';
-import { IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
+import { Field, Float, InputType, Int } from '@nestjs/graphql';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { SCHOOL_LEVELS, URBAN_RURAL_GROUPS } from '@junheng/domain';
 import type { SchoolLevel, UrbanRuralCode } from '@junheng/domain';
 
@@ -80,3 +90,53 @@ export class MergeSchoolDto extends SchoolChangeDto {
 
 @InputType('CloseSchoolInput')
 export class CloseSchoolDto extends SchoolChangeDto {}
+
+/** Common to the annual reports: the school and its school year (学年, 2024 = 2024-09..2025-08). */
+@InputType({ isAbstract: true })
+class SchoolReportDto {
+  @Field()
+  @Matches(SCHOOL_CODE, { message: 'schoolCode must be a 10-digit school code' })
+  schoolCode!: string;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  schoolYear!: number;
+
+  @Field({ description: 'YYYY-MM-DD' })
+  @Matches(DATE, { message: 'reportedOn must be YYYY-MM-DD' })
+  reportedOn!: string;
+}
+
+const count = { message: 'must be a whole number, zero or more' };
+
+/** POST /v1/schools/conditions-reports and reportSchoolConditions (办学条件). */
+@InputType('ReportSchoolConditionsInput')
+export class ReportSchoolConditionsDto extends SchoolReportDto {
+  @Field(() => Int) @IsInt(count) @Min(0) primaryEnrolment!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) juniorEnrolment!: number;
+  @Field(() => Float, { description: 'teaching and auxiliary floor area, m²' })
+  @IsNumber()
+  @Min(0)
+  teachingAuxiliaryAreaM2!: number;
+  @Field(() => Float, { description: 'm²' }) @IsNumber() @Min(0) sportsAreaM2!: number;
+  @Field(() => Float, { description: 'yuan' }) @IsNumber() @Min(0) equipmentValueYuan!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) computers!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) books!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) networkedMultimediaClassrooms!: number;
+}
+
+/** POST /v1/schools/staffing-reports and reportSchoolStaffing (师资). */
+@InputType('ReportSchoolStaffingInput')
+export class ReportSchoolStaffingDto extends SchoolReportDto {
+  @Field(() => Int) @IsInt(count) @Min(0) fullTimeTeachers!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) aboveQualificationTeachers!: number;
+  @Field(() => Int, { description: 'intermediate title or higher' })
+  @IsInt(count)
+  @Min(0)
+  intermediateTitleTeachers!: number;
+  @Field(() => Int, { description: '骨干教师' }) @IsInt(count) @Min(0) backboneTeachers!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) peArtsTeachers!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) rotationEligibleTeachers!: number;
+}

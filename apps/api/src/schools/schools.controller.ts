@@ -10,6 +10,8 @@ import {
   MoveSchoolToDistrictDto,
   ReclassifySchoolDto,
   RegisterSchoolDto,
+  ReportSchoolConditionsDto,
+  ReportSchoolStaffingDto,
 } from './school.dto';
 
 /** Schools and the effective-dated hierarchy (school codes are not personal data). */
@@ -74,6 +76,30 @@ export class SchoolsController {
   ): Promise<CommandOutcome> {
     return this.commandBus.execute(
       new SchoolCommandMessage({ type: 'CloseSchool', ...body }, context),
+    );
+  }
+
+  @Post('conditions-reports')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  reportConditions(
+    @Body() body: ReportSchoolConditionsDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new SchoolCommandMessage({ type: 'ReportSchoolConditions', ...body }, context),
+    );
+  }
+
+  @Post('staffing-reports')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  reportStaffing(
+    @Body() body: ReportSchoolStaffingDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new SchoolCommandMessage({ type: 'ReportSchoolStaffing', ...body }, context),
     );
   }
 }

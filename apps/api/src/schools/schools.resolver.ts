@@ -11,6 +11,8 @@ import {
   MoveSchoolToDistrictDto,
   ReclassifySchoolDto,
   RegisterSchoolDto,
+  ReportSchoolConditionsDto,
+  ReportSchoolStaffingDto,
 } from './school.dto';
 
 const key = { nullable: true, type: () => String } as const;
@@ -76,6 +78,32 @@ export class SchoolsResolver {
   ): Promise<CommandOutcome> {
     return this.commandBus.execute(
       new SchoolCommandMessage({ type: 'CloseSchool', ...input }, context),
+    );
+  }
+
+  @Mutation(() => CommandOutcomeType, {
+    description: "A school year's conditions report (办学条件)",
+  })
+  @RequirePermission('facts:record')
+  reportSchoolConditions(
+    @Args('input') input: ReportSchoolConditionsDto,
+    @GraphqlCommandContextOf() context: CommandContext,
+    @Args('idempotencyKey', key) _idempotencyKey?: string,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new SchoolCommandMessage({ type: 'ReportSchoolConditions', ...input }, context),
+    );
+  }
+
+  @Mutation(() => CommandOutcomeType, { description: "A school year's staffing report (师资)" })
+  @RequirePermission('facts:record')
+  reportSchoolStaffing(
+    @Args('input') input: ReportSchoolStaffingDto,
+    @GraphqlCommandContextOf() context: CommandContext,
+    @Args('idempotencyKey', key) _idempotencyKey?: string,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new SchoolCommandMessage({ type: 'ReportSchoolStaffing', ...input }, context),
     );
   }
 }

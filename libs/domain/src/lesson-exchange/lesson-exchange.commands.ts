@@ -10,6 +10,8 @@ export interface RecordLessonExchange {
   readonly subject: string;
   readonly date: string;
   readonly attendees: number;
+  /** The pairing it happened under, or null (checked against the pairing by the caller). */
+  readonly pairingId: string | null;
 }
 
 export type LessonExchangeCommand = RecordLessonExchange;

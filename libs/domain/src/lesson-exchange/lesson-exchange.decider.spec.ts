@@ -16,6 +16,7 @@ const record: RecordLessonExchange = {
   subject: 'mathematics',
   date: '2024-10-15',
   attendees: 67,
+  pairingId: null,
 };
 
 const recorded: LessonExchanged = {
@@ -30,6 +31,7 @@ const recorded: LessonExchanged = {
     subject: 'mathematics',
     date: '2024-10-15',
     attendees: 67,
+    pairingId: null,
   },
 };
 

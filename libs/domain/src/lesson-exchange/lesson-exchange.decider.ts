@@ -122,6 +122,7 @@ function recordLessonExchange(
         subject: command.subject,
         date: command.date,
         attendees: command.attendees,
+        pairingId: command.pairingId,
       },
     },
   ];

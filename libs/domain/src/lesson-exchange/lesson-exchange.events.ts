@@ -15,6 +15,8 @@ export interface LessonExchanged {
     readonly date: string;
     /** Teachers and students who took part (人次). */
     readonly attendees: number;
+    /** Absent in events recorded before pairings existed: read it as null. */
+    readonly pairingId?: string | null;
   };
 }
 

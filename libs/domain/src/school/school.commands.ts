@@ -38,5 +38,44 @@ export interface CloseSchool {
   readonly effectiveOn: string;
 }
 
+/** The annual conditions report (办学条件): what the difference coefficients are computed from. */
+export interface ReportSchoolConditions {
+  readonly type: 'ReportSchoolConditions';
+  readonly schoolCode: string;
+  /** 学年: 2024 is 2024-09-01 to 2025-08-31. */
+  readonly schoolYear: number;
+  readonly reportedOn: string;
+  readonly primaryEnrolment: number;
+  readonly juniorEnrolment: number;
+  readonly teachingAuxiliaryAreaM2: number;
+  readonly sportsAreaM2: number;
+  readonly equipmentValueYuan: number;
+  readonly computers: number;
+  readonly books: number;
+  readonly networkedMultimediaClassrooms: number;
+}
+
+/** The annual staffing report (师资). Every count is a subset of the full-time teachers. */
+export interface ReportSchoolStaffing {
+  readonly type: 'ReportSchoolStaffing';
+  readonly schoolCode: string;
+  readonly schoolYear: number;
+  readonly reportedOn: string;
+  readonly fullTimeTeachers: number;
+  readonly aboveQualificationTeachers: number;
+  readonly intermediateTitleTeachers: number;
+  readonly backboneTeachers: number;
+  readonly peArtsTeachers: number;
+  readonly rotationEligibleTeachers: number;
+}
+
+export type SchoolReport = ReportSchoolConditions | ReportSchoolStaffing;
+
 export type SchoolCommand =
-  RegisterSchool | ReclassifySchool | MoveSchoolToDistrict | MergeSchool | CloseSchool;
+  | RegisterSchool
+  | ReclassifySchool
+  | MoveSchoolToDistrict
+  | MergeSchool
+  | CloseSchool
+  | ReportSchoolConditions
+  | ReportSchoolStaffing;

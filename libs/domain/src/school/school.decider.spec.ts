@@ -261,3 +261,75 @@ describe('attributing a fact to a school', () => {
     ).toBe('440311');
   });
 });
+
+describe('annual school reports', () => {
+  const conditions = {
+    type: 'ReportSchoolConditions' as const,
+    schoolCode: '3144031101',
+    schoolYear: 2024,
+    reportedOn: '2024-10-08',
+    primaryEnrolment: 600,
+    juniorEnrolment: 300,
+    teachingAuxiliaryAreaM2: 4_800,
+    sportsAreaM2: 7_200,
+    equipmentValueYuan: 2_100_000,
+    computers: 90,
+    books: 27_000,
+    networkedMultimediaClassrooms: 24,
+  };
+  const staffing = {
+    type: 'ReportSchoolStaffing' as const,
+    schoolCode: '3144031101',
+    schoolYear: 2024,
+    reportedOn: '2024-10-08',
+    fullTimeTeachers: 70,
+    aboveQualificationTeachers: 64,
+    intermediateTitleTeachers: 30,
+    backboneTeachers: 9,
+    peArtsTeachers: 8,
+    rotationEligibleTeachers: 40,
+  };
+
+  it('records the year’s conditions and staffing, attributed to the district that held the school', () => {
+    const { type: _conditions, ...conditionsData } = conditions;
+    expect(given(schoolDecider, clock, [registered]).when(conditions)).toEqual({
+      events: [
+        {
+          type: 'SchoolConditionsReported',
+          schemaVersion: 1,
+          data: { ...conditionsData, districtCode: '440311' },
+        },
+      ],
+    });
+    expect(given(schoolDecider, clock, [registered, moved]).when(staffing)).toMatchObject({
+      events: [
+        { type: 'SchoolStaffingReported', data: { districtCode: '440311', fullTimeTeachers: 70 } },
+      ],
+    });
+  });
+
+  it('refuses impossible figures and years the school did not exist', () => {
+    expect(
+      given(schoolDecider, clock, [registered]).when({ ...conditions, books: -1 }),
+    ).toMatchObject({
+      violation: { rule: 'school.invalid-figure', facts: { field: 'books' } },
+    });
+    expect(
+      given(schoolDecider, clock, [registered]).when({ ...staffing, backboneTeachers: 71 }),
+    ).toMatchObject({
+      violation: {
+        rule: 'school.inconsistent-staffing',
+        facts: { field: 'backboneTeachers', fullTimeTeachers: 70 },
+      },
+    });
+    expect(
+      given(schoolDecider, clock, [registered]).when({ ...conditions, schoolYear: 2005 }),
+    ).toMatchObject({
+      violation: { rule: 'school.not-open-that-year' },
+    });
+    const primary = { ...registered, data: { ...registered.data, level: 'primary' as const } };
+    expect(given(schoolDecider, clock, [primary]).when(conditions)).toMatchObject({
+      violation: { rule: 'school.enrolment-outside-level', facts: { level: 'primary' } },
+    });
+  });
+});

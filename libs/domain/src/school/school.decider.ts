@@ -4,8 +4,12 @@ import { MILLISECONDS_PER_DAY } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
 import { assertNever } from '../shared/exhaustive';
-import type { RegisterSchool, SchoolCommand } from './school.commands';
-import type { SchoolEvent } from './school.events';
+import type { RegisterSchool, SchoolCommand, SchoolReport } from './school.commands';
+import type {
+  SchoolConditionsReported,
+  SchoolEvent,
+  SchoolStaffingReported,
+} from './school.events';
 import { URBAN_RURAL_GROUPS, isUrbanRuralCode } from './school.types';
 import type { SchoolLevel, UrbanRuralCode, UrbanRuralGroup } from './school.types';
 
@@ -112,6 +116,10 @@ export function evolveSchool(state: SchoolState, event: SchoolEvent): SchoolStat
     case 'SchoolClosed':
       if (state.status !== 'registered') return state;
       return { ...state, endedOn: event.data.effectiveOn };
+    case 'SchoolConditionsReported':
+    case 'SchoolStaffingReported':
+      // Reports feed the analytics; the aggregate's decisions do not depend on them.
+      return state;
     default:
       return assertNever(event);
   }
@@ -174,6 +182,104 @@ function register(command: RegisterSchool, state: SchoolState, clock: Clock): Sc
   return [{ type: 'SchoolRegistered', schemaVersion: 1, data }];
 }
 
+const schoolYearStart = (year: number): string => `${year}-09-01`;
+const schoolYearEnd = (year: number): string => `${year + 1}-08-31`;
+
+function report(
+  command: SchoolReport,
+  state: SchoolState & { status: 'registered' },
+  clock: Clock,
+): SchoolEvent[] {
+  if (
+    !Number.isInteger(command.schoolYear) ||
+    command.schoolYear < 2000 ||
+    command.schoolYear > 2100
+  ) {
+    throw new DomainRuleViolation(
+      'school.invalid-school-year',
+      'The school year is the year it starts in',
+      {
+        schoolYear: command.schoolYear,
+      },
+    );
+  }
+  requireDate(command.reportedOn, clock);
+  const start = schoolYearStart(command.schoolYear);
+  if (
+    schoolYearEnd(command.schoolYear) < state.registeredOn ||
+    (state.endedOn !== null && state.endedOn <= start)
+  ) {
+    throw new DomainRuleViolation(
+      'school.not-open-that-year',
+      'The school did not exist in that school year',
+      {
+        schoolYear: command.schoolYear,
+        registeredOn: state.registeredOn,
+        endedOn: state.endedOn,
+      },
+    );
+  }
+  const { type: _type, ...figures } = command;
+  for (const [field, value] of Object.entries(figures)) {
+    if (field === 'schoolCode' || field === 'schoolYear' || field === 'reportedOn') continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new DomainRuleViolation(
+        'school.invalid-figure',
+        `${field} must be a number, zero or more`,
+        { field },
+      );
+    }
+  }
+  // The district that held the school when the year began (or when it opened, if later).
+  const districtCode = schoolOn(
+    state,
+    start < state.registeredOn ? state.registeredOn : start,
+  )!.districtCode;
+  if (command.type === 'ReportSchoolConditions') {
+    const wrongLevel =
+      (state.level === 'primary' && command.juniorEnrolment > 0) ||
+      (state.level === 'junior' && command.primaryEnrolment > 0);
+    if (wrongLevel) {
+      throw new DomainRuleViolation(
+        'school.enrolment-outside-level',
+        `A ${state.level} school enrols no other level`,
+        {
+          level: state.level,
+        },
+      );
+    }
+    const data: SchoolConditionsReported['data'] = { ...command, districtCode };
+    return [{ type: 'SchoolConditionsReported', schemaVersion: 1, data: withoutType(data) }];
+  }
+  const subsets = [
+    'aboveQualificationTeachers',
+    'intermediateTitleTeachers',
+    'backboneTeachers',
+    'peArtsTeachers',
+    'rotationEligibleTeachers',
+  ] as const;
+  for (const field of subsets) {
+    if (command[field] > command.fullTimeTeachers) {
+      throw new DomainRuleViolation(
+        'school.inconsistent-staffing',
+        `${field} cannot exceed the full-time teachers`,
+        {
+          field,
+          value: command[field],
+          fullTimeTeachers: command.fullTimeTeachers,
+        },
+      );
+    }
+  }
+  const data: SchoolStaffingReported['data'] = { ...command, districtCode };
+  return [{ type: 'SchoolStaffingReported', schemaVersion: 1, data: withoutType(data) }];
+}
+
+function withoutType<Data extends object>(data: Data): Data {
+  const { type: _type, ...rest } = data as Data & { type?: unknown };
+  return rest as Data;
+}
+
 export function decideSchool(
   command: SchoolCommand,
   state: SchoolState,
@@ -189,6 +295,10 @@ export function decideSchool(
       },
     );
   }
+  if (command.type === 'ReportSchoolConditions' || command.type === 'ReportSchoolStaffing') {
+    return report(command, state, clock);
+  }
+
   requireDate(command.effectiveOn, clock);
   if (command.effectiveOn < state.registeredOn) {
     throw new DomainRuleViolation('school.before-registration', 'The change predates the school', {
@@ -350,4 +460,22 @@ export function attributeFact(
     );
   }
   return on.districtCode;
+}
+
+/** The day a school command speaks about: a change's effective date, a report's school-year start. */
+export function schoolCommandDate(command: SchoolCommand): string {
+  switch (command.type) {
+    case 'RegisterSchool':
+      return command.registeredOn;
+    case 'ReportSchoolConditions':
+    case 'ReportSchoolStaffing':
+      return schoolYearStart(command.schoolYear);
+    case 'ReclassifySchool':
+    case 'MoveSchoolToDistrict':
+    case 'MergeSchool':
+    case 'CloseSchool':
+      return command.effectiveOn;
+    default:
+      return assertNever(command);
+  }
 }

@@ -1,3 +1,4 @@
+import type { ReportSchoolConditions, ReportSchoolStaffing } from './school.commands';
 import type { SchoolLevel, UrbanRuralCode } from './school.types';
 
 export interface SchoolRegistered {
@@ -55,5 +56,24 @@ export interface SchoolClosed {
   readonly data: { readonly schoolCode: string; readonly effectiveOn: string };
 }
 
+/** A report for a school year; a later report of the same year supersedes it (a correction). */
+export interface SchoolConditionsReported {
+  readonly type: 'SchoolConditionsReported';
+  readonly schemaVersion: 1;
+  readonly data: Omit<ReportSchoolConditions, 'type'> & { readonly districtCode: string };
+}
+
+export interface SchoolStaffingReported {
+  readonly type: 'SchoolStaffingReported';
+  readonly schemaVersion: 1;
+  readonly data: Omit<ReportSchoolStaffing, 'type'> & { readonly districtCode: string };
+}
+
 export type SchoolEvent =
-  SchoolRegistered | SchoolReclassified | SchoolMovedDistrict | SchoolMerged | SchoolClosed;
+  | SchoolRegistered
+  | SchoolReclassified
+  | SchoolMovedDistrict
+  | SchoolMerged
+  | SchoolClosed
+  | SchoolConditionsReported
+  | SchoolStaffingReported;

@@ -1,0 +1,65 @@
+import { CommandHandler } from '@nestjs/cqrs';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import { PAIRING_STREAM_TYPE, pairingDecider, pairingStreamId } from '@junheng/domain';
+import type { PairingEvent, PairingState } from '@junheng/domain';
+import { assertDistrictInScope, assertSchoolInScope } from '@junheng/identity';
+import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import type { CommandOutcome } from '../commands/aggregate-command.executor';
+import { SchoolDirectory } from '../schools/school-directory';
+import { PairingCommandMessage } from './pairing.command';
+
+/**
+ * A pairing joins two schools, often across districts: establishing one needs both schools in
+ * the caller's scope (a city or province for cross-district pairings); ending one, the
+ * receiving school's district.
+ */
+@CommandHandler(PairingCommandMessage)
+export class PairingCommandHandler implements ICommandHandler<PairingCommandMessage> {
+  constructor(
+    private readonly executor: AggregateCommandExecutor,
+    private readonly schools: SchoolDirectory,
+  ) {}
+
+  async execute({ command, context }: PairingCommandMessage): Promise<CommandOutcome> {
+    let attributed = command;
+    if (command.type === 'EstablishPairing') {
+      const supportingDistrictCode = await this.schools.attribute(
+        command.supportingSchoolCode,
+        command.startDate,
+        command.supportingDistrictCode,
+      );
+      const receivingDistrictCode = await this.schools.attribute(
+        command.receivingSchoolCode,
+        command.startDate,
+        command.receivingDistrictCode,
+      );
+      if (context.caller !== null) {
+        assertSchoolInScope(context.caller, supportingDistrictCode, command.supportingSchoolCode);
+        assertSchoolInScope(context.caller, receivingDistrictCode, command.receivingSchoolCode);
+      }
+      attributed = { ...command, supportingDistrictCode, receivingDistrictCode };
+    }
+    return this.executor.execute({
+      decider: pairingDecider,
+      streamId: pairingStreamId(command.pairingId),
+      streamType: PAIRING_STREAM_TYPE,
+      command: attributed,
+      authorize: (state: PairingState) => {
+        if (command.type === 'EndPairing' && state.status !== 'none' && context.caller !== null) {
+          assertDistrictInScope(context.caller, state.pairing.receivingDistrictCode);
+        }
+      },
+      envelope: (event: PairingEvent) =>
+        event.type === 'PairingEstablished'
+          ? {
+              occurredAt: `${event.data.startDate}T00:00:00.000Z`,
+              districtCode: event.data.receivingDistrictCode,
+            }
+          : {
+              occurredAt: `${event.data.endedOn}T00:00:00.000Z`,
+              districtCode: event.data.receivingDistrictCode,
+            },
+      context,
+    });
+  }
+}
