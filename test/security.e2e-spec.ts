@@ -12,6 +12,11 @@ import { createApiApplication } from '../apps/api/src/api.factory';
 import { ApiModule } from '../apps/api/src/api.module';
 import { withCallerSlot } from '../apps/api/src/security/caller-context';
 import { SCHEMA_FILE, printGraphqlSchema } from '../apps/api/src/graphql/graphql-schema';
+import {
+  OPENAPI_FILE,
+  buildOpenApiDocument,
+  printOpenApiDocument,
+} from '../apps/api/src/openapi/openapi-document';
 import { FundProgrammeCommandMessage } from '../apps/api/src/funds/fund-programme.command';
 import { SchoolCommandMessage } from '../apps/api/src/schools/school.command';
 import { routeInventory } from '../apps/api/src/security/route-inventory';
@@ -809,6 +814,12 @@ describe('security of the api', () => {
   });
   afterAll(async () => {
     await api?.stop();
+  });
+
+  it('describes the REST API exactly as the committed OpenAPI document (npm run sync:openapi)', () => {
+    expect(printOpenApiDocument(buildOpenApiDocument(api.app))).toBe(
+      readFileSync(OPENAPI_FILE, 'utf8'),
+    );
   });
 
   it('serves exactly the committed GraphQL schema (npm run sync:schema regenerates it)', () => {

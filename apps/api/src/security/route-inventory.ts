@@ -8,6 +8,12 @@ import { ROUTE_ACCESS_KEY } from '@junheng/platform';
 const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
 const RESOLVER_NAME_METADATA = 'graphql:resolver_name';
 
+/** A REST route with the handler behind it (for the OpenAPI document). */
+export interface RestRoute extends RouteAccess {
+  readonly controller: new (...args: never[]) => object;
+  readonly handlerName: string;
+}
+
 export interface RouteAccess {
   /** HTTP method, or `Query` / `Mutation` for a GraphQL root field. */
   readonly method: string;
@@ -31,7 +37,12 @@ function joinPaths(...parts: Array<string | string[] | undefined>): string {
  * route table and the deny-by-default test both come from here.
  */
 export function routeInventory(app: INestApplication): RouteAccess[] {
-  const routes: RouteAccess[] = [];
+  return discoverRoutes(app).map(({ method, path, access }) => ({ method, path, access }));
+}
+
+/** Every route and root field with where it is handled; routeInventory is its public face. */
+export function discoverRoutes(app: INestApplication): Array<RouteAccess & Partial<RestRoute>> {
+  const routes: Array<RouteAccess & Partial<RestRoute>> = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.providers.values()) {
       const resolver = wrapper.metatype as (new (...args: never[]) => object) | null;
@@ -72,7 +83,13 @@ export function routeInventory(app: INestApplication): RouteAccess[] {
           (Reflect.getMetadata(ROUTE_ACCESS_KEY, handler) as string | undefined) ??
           classAccess ??
           null;
-        routes.push({ method: RequestMethod[method], path: joinPaths(prefix, path), access });
+        routes.push({
+          method: RequestMethod[method],
+          path: joinPaths(prefix, path),
+          access,
+          controller,
+          handlerName: name,
+        });
       }
     }
   }
