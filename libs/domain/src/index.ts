@@ -10,3 +10,4 @@ export * from './school';
 export * from './funds';
 export * from './student';
 export * from './pairing';
+export * from './shared/reportable-date';

@@ -1,8 +1,7 @@
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
-import { isCalendarDate, startOfDayUtc } from '../shared/calendar';
-import { MILLISECONDS_PER_DAY } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
+import { requireReportableDate } from '../shared/reportable-date';
 import { assertNever } from '../shared/exhaustive';
 import type {
   AllocateFunds,
@@ -67,20 +66,6 @@ export function evolveFundProgramme(
   }
 }
 
-function requireDate(value: string, clock: Clock): void {
-  if (!isCalendarDate(value)) {
-    throw new DomainRuleViolation('calendar.invalid-date', `"${value}" is not a real date`, {
-      date: value,
-    });
-  }
-  if (startOfDayUtc(value).getTime() > clock.now().getTime() + MILLISECONDS_PER_DAY) {
-    throw new DomainRuleViolation('calendar.date-in-future', `${value} has not happened yet`, {
-      date: value,
-      today: clock.now().toISOString().slice(0, 10),
-    });
-  }
-}
-
 function requireFen(field: string, value: number): void {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new DomainRuleViolation(
@@ -135,7 +120,7 @@ function budget(
     );
   }
   requireFen('budgetFen', command.budgetFen);
-  requireDate(command.budgetedOn, clock);
+  requireReportableDate(command.budgetedOn, clock);
   const { type: _type, ...data } = command;
   return [{ type: 'ProgrammeBudgeted', schemaVersion: 1, data }];
 }
@@ -196,7 +181,7 @@ function allocate(
     );
   }
   requireFen('amountFen', command.amountFen);
-  requireDate(command.allocatedOn, clock);
+  requireReportableDate(command.allocatedOn, clock);
   const remaining = remainingFen(state);
   if (command.amountFen > remaining) {
     throw new DomainRuleViolation(
@@ -226,7 +211,7 @@ function revoke(
       },
     );
   }
-  requireDate(command.revokedOn, clock);
+  requireReportableDate(command.revokedOn, clock);
   if (command.revokedOn < allocation.allocatedOn) {
     throw new DomainRuleViolation(
       'funds.revoked-before-allocated',

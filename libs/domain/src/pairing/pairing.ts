@@ -1,8 +1,7 @@
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
-import { isCalendarDate, startOfDayUtc } from '../shared/calendar';
-import { MILLISECONDS_PER_DAY } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
+import { requireReportableDate } from '../shared/reportable-date';
 import { assertNever } from '../shared/exhaustive';
 
 /** Forms of support a pairing gives (domain.md, Pairings). */
@@ -78,23 +77,6 @@ export function evolvePairing(state: PairingState, event: PairingEvent): Pairing
   }
 }
 
-function requireDate(value: string, clock: Clock, allowFuture: boolean): void {
-  if (!isCalendarDate(value)) {
-    throw new DomainRuleViolation('calendar.invalid-date', `"${value}" is not a real date`, {
-      date: value,
-    });
-  }
-  if (
-    !allowFuture &&
-    startOfDayUtc(value).getTime() > clock.now().getTime() + MILLISECONDS_PER_DAY
-  ) {
-    throw new DomainRuleViolation('calendar.date-in-future', `${value} has not happened yet`, {
-      date: value,
-      today: clock.now().toISOString().slice(0, 10),
-    });
-  }
-}
-
 export function decidePairing(
   command: PairingCommand,
   state: PairingState,
@@ -142,9 +124,9 @@ export function decidePairing(
           },
         );
       }
-      requireDate(command.startDate, clock, false);
+      requireReportableDate(command.startDate, clock);
       // The planned end is naturally in the future.
-      requireDate(command.endDate, clock, true);
+      requireReportableDate(command.endDate, clock, { allowFuture: true });
       if (command.endDate <= command.startDate) {
         throw new DomainRuleViolation(
           'pairing.end-before-start',
@@ -174,7 +156,7 @@ export function decidePairing(
           },
         );
       }
-      requireDate(command.endedOn, clock, false);
+      requireReportableDate(command.endedOn, clock);
       if (command.endedOn < state.pairing.startDate) {
         throw new DomainRuleViolation(
           'pairing.end-before-start',

@@ -1,8 +1,7 @@
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
-import { isCalendarDate, startOfDayUtc } from '../shared/calendar';
-import { MILLISECONDS_PER_DAY } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
+import { requireReportableDate } from '../shared/reportable-date';
 import { assertNever } from '../shared/exhaustive';
 import type { RegisterSchool, SchoolCommand, SchoolReport } from './school.commands';
 import type {
@@ -125,20 +124,6 @@ export function evolveSchool(state: SchoolState, event: SchoolEvent): SchoolStat
   }
 }
 
-function requireDate(value: string, clock: Clock): void {
-  if (!isCalendarDate(value)) {
-    throw new DomainRuleViolation('calendar.invalid-date', `"${value}" is not a real date`, {
-      date: value,
-    });
-  }
-  if (startOfDayUtc(value).getTime() > clock.now().getTime() + MILLISECONDS_PER_DAY) {
-    throw new DomainRuleViolation('calendar.date-in-future', `${value} has not happened yet`, {
-      date: value,
-      today: clock.now().toISOString().slice(0, 10),
-    });
-  }
-}
-
 function register(command: RegisterSchool, state: SchoolState, clock: Clock): SchoolEvent[] {
   if (state.status === 'registered') {
     throw new DomainRuleViolation(
@@ -177,7 +162,7 @@ function register(command: RegisterSchool, state: SchoolState, clock: Clock): Sc
       },
     );
   }
-  requireDate(command.registeredOn, clock);
+  requireReportableDate(command.registeredOn, clock);
   const { type: _type, ...data } = command;
   return [{ type: 'SchoolRegistered', schemaVersion: 1, data }];
 }
@@ -203,7 +188,7 @@ function report(
       },
     );
   }
-  requireDate(command.reportedOn, clock);
+  requireReportableDate(command.reportedOn, clock);
   const start = schoolYearStart(command.schoolYear);
   if (
     schoolYearEnd(command.schoolYear) < state.registeredOn ||
@@ -299,7 +284,7 @@ export function decideSchool(
     return report(command, state, clock);
   }
 
-  requireDate(command.effectiveOn, clock);
+  requireReportableDate(command.effectiveOn, clock);
   if (command.effectiveOn < state.registeredOn) {
     throw new DomainRuleViolation('school.before-registration', 'The change predates the school', {
       effectiveOn: command.effectiveOn,

@@ -1,8 +1,8 @@
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
-import { isCalendarDate, startOfDayUtc } from '../shared/calendar';
-import { MILLISECONDS_PER_DAY } from '../shared/clock';
+import { isCalendarDate } from '../shared/calendar';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
+import { requireReportableDate } from '../shared/reportable-date';
 import { assertNever } from '../shared/exhaustive';
 import type {
   EndTeacherRotation,
@@ -45,26 +45,6 @@ export function decideTeacherRotation(
       return end(command, state, clock);
     default:
       return assertNever(command);
-  }
-}
-
-function requireRealDate(field: string, value: string, clock: Clock): void {
-  if (!isCalendarDate(value)) {
-    throw new DomainRuleViolation(
-      'calendar.invalid-date',
-      `${field} "${value}" is not a real date`,
-      { date: value },
-    );
-  }
-  if (startOfDayUtc(value).getTime() > clock.now().getTime() + MILLISECONDS_PER_DAY) {
-    throw new DomainRuleViolation(
-      'calendar.date-in-future',
-      `${field} ${value} has not happened yet`,
-      {
-        date: value,
-        today: clock.now().toISOString().slice(0, 10),
-      },
-    );
   }
 }
 
@@ -123,7 +103,7 @@ function start(
       },
     );
   }
-  requireRealDate('startDate', command.startDate, clock);
+  requireReportableDate(command.startDate, clock);
   if (!isCalendarDate(command.plannedEndDate) || command.plannedEndDate <= command.startDate) {
     throw new DomainRuleViolation(
       'teacher-rotation.end-before-start',
@@ -150,7 +130,7 @@ function end(
       {},
     );
   }
-  requireRealDate('endDate', command.endDate, clock);
+  requireReportableDate(command.endDate, clock);
   if (command.endDate < state.active.startDate) {
     throw new DomainRuleViolation(
       'teacher-rotation.end-before-start',
