@@ -10,6 +10,7 @@ import type { JunhengConfig } from '@junheng/platform';
 import { DemoDataLoader } from './demo/demo-data.loader';
 import { graphqlApiModule } from './graphql/graphql-api.module';
 import { FundsModule } from './funds/funds.module';
+import { ImportsModule } from './imports/imports.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.module';
 import { PairingsModule } from './pairings/pairings.module';
@@ -56,6 +57,7 @@ export class ApiModule {
         TeacherRotationsModule,
         FundsModule,
         StudentsModule,
+        ImportsModule,
         IndicatorsModule,
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),
       ],

@@ -1,0 +1,42 @@
+import { Controller, Headers, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { RequirePermission } from '@junheng/identity';
+import type { CommandContext } from '../commands/aggregate-command.executor';
+import { CommandContextOf } from '../commands/command-context.decorator';
+import { RequestValidationException } from '../problem-details/request-validation.exception';
+import { IMPORT_KINDS, ImportService } from './import.service';
+import type { ImportKind, ImportReport } from './import.service';
+
+/**
+ * POST /v1/imports/{student-records | fund-allocations} with an NDJSON (application/x-ndjson)
+ * or CSV (text/csv) body, streamed. Answers 200 with the per-row report.
+ */
+@Controller('v1/imports')
+export class ImportsController {
+  constructor(private readonly imports: ImportService) {}
+
+  @Post(':kind')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermission('facts:record')
+  run(
+    @Param('kind') kind: string,
+    @Headers('content-type') contentType: string | undefined,
+    @Req() request: Request,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<ImportReport> {
+    if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+      throw new RequestValidationException([
+        { field: 'path.kind', reason: `kind must be one of ${IMPORT_KINDS.join(', ')}` },
+      ]);
+    }
+    const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    const format =
+      media === 'text/csv' ? 'csv' : media === 'application/x-ndjson' ? 'ndjson' : null;
+    if (format === null) {
+      throw new RequestValidationException([
+        { field: 'header.Content-Type', reason: 'send application/x-ndjson or text/csv' },
+      ]);
+    }
+    return this.imports.run(kind as ImportKind, format, request, context);
+  }
+}
