@@ -173,3 +173,27 @@ describe('fund programme', () => {
     });
   });
 });
+
+describe('fund programme: remaining rules', () => {
+  it('refuses a fiscal year that is not a calendar year, and a revocation before its allocation', () => {
+    expect(
+      given(fundProgrammeDecider, clock).when({ ...budgetCommand, fiscalYear: 24 }),
+    ).toMatchObject({
+      violation: { rule: 'funds.invalid-fiscal-year', facts: { fiscalYear: 24 } },
+    });
+    expect(
+      given(fundProgrammeDecider, clock, [budgeted, ...seedAllocations]).when({
+        type: 'RevokeAllocation',
+        programmeId: 'guangming-2010',
+        allocationId: 'a-1',
+        revokedOn: '2024-03-15',
+        reason: 'entered twice',
+      }),
+    ).toEqual({
+      violation: {
+        rule: 'funds.revoked-before-allocated',
+        facts: { allocatedOn: '2024-04-01', revokedOn: '2024-03-15' },
+      },
+    });
+  });
+});

@@ -110,3 +110,11 @@ describe('pairing', () => {
     );
   });
 });
+
+describe('pairing: establishing twice', () => {
+  it('refuses a pairing id that exists', () => {
+    expect(given(pairingDecider, clock, [established]).when(establish)).toEqual({
+      violation: { rule: 'pairing.exists', facts: { pairingId: 'nanshan-guangming-1' } },
+    });
+  });
+});

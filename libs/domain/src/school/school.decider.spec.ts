@@ -333,3 +333,22 @@ describe('annual school reports', () => {
     });
   });
 });
+
+describe('annual reports: the school year', () => {
+  it('refuses a school year that is not a year', () => {
+    expect(
+      given(schoolDecider, clock, [registered]).when({
+        type: 'ReportSchoolStaffing',
+        schoolCode: '3144031101',
+        schoolYear: 24,
+        reportedOn: '2024-10-08',
+        fullTimeTeachers: 1,
+        aboveQualificationTeachers: 1,
+        intermediateTitleTeachers: 0,
+        backboneTeachers: 0,
+        peArtsTeachers: 0,
+        rotationEligibleTeachers: 0,
+      }),
+    ).toEqual({ violation: { rule: 'school.invalid-school-year', facts: { schoolYear: 24 } } });
+  });
+});

@@ -195,3 +195,22 @@ describe('student', () => {
     });
   });
 });
+
+describe('student: remaining rules', () => {
+  it('refuses a transfer to the same school and clearing a risk that was never flagged', () => {
+    expect(
+      when([enrolled], {
+        type: 'TransferStudent',
+        ...at,
+        date: '2025-02-01',
+        toSchoolCode: at.schoolCode,
+        toDistrictCode: '440311',
+      }),
+    ).toEqual({
+      violation: { rule: 'student.invalid-transfer', facts: { toSchoolCode: at.schoolCode } },
+    });
+    expect(when([enrolled], { type: 'ClearStudentRisk', ...at, date: '2025-02-01' })).toEqual({
+      violation: { rule: 'student.not-at-risk', facts: {} },
+    });
+  });
+});
