@@ -7,6 +7,7 @@ import { EventStoreModule } from '@junheng/event-store';
 import { PipelineModule } from '@junheng/pipeline';
 import { CLOCK, ConfigModule, HealthModule, loggingModule, systemClock } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
+import { CommandsModule } from './commands/commands.module';
 import { DemoDataLoader } from './demo/demo-data.loader';
 import { graphqlApiModule } from './graphql/graphql-api.module';
 import { FundsModule } from './funds/funds.module';
@@ -51,6 +52,7 @@ export class ApiModule {
         },
         graphqlApiModule(),
         SecurityModule.forRoot(config),
+        CommandsModule,
         SchoolsModule,
         PairingsModule,
         LessonExchangesModule,

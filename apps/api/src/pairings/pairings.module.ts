@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import { PairingCommandHandler } from './pairing-command.handler';
 import { PairingDirectory } from './pairing-directory';
 import { PairingsController } from './pairings.controller';
@@ -8,7 +7,7 @@ import { PairingsResolver } from './pairings.resolver';
 @Global()
 @Module({
   controllers: [PairingsController],
-  providers: [AggregateCommandExecutor, PairingCommandHandler, PairingsResolver, PairingDirectory],
+  providers: [PairingCommandHandler, PairingsResolver, PairingDirectory],
   exports: [PairingDirectory],
 })
 export class PairingsModule {}

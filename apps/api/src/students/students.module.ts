@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import { StudentCommandHandler } from './student-command.handler';
 import { StudentsController } from './students.controller';
 import { StudentsResolver } from './students.resolver';
 
 @Module({
   controllers: [StudentsController],
-  providers: [AggregateCommandExecutor, StudentCommandHandler, StudentsResolver],
+  providers: [StudentCommandHandler, StudentsResolver],
 })
 export class StudentsModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import {
   EndTeacherRotationHandler,
   StartTeacherRotationHandler,
@@ -9,11 +8,6 @@ import { TeacherRotationsResolver } from './teacher-rotations.resolver';
 
 @Module({
   controllers: [TeacherRotationsController],
-  providers: [
-    AggregateCommandExecutor,
-    StartTeacherRotationHandler,
-    EndTeacherRotationHandler,
-    TeacherRotationsResolver,
-  ],
+  providers: [StartTeacherRotationHandler, EndTeacherRotationHandler, TeacherRotationsResolver],
 })
 export class TeacherRotationsModule {}
