@@ -17,6 +17,7 @@ import {
   describeWith,
   uniqueName,
 } from '@junheng/testing';
+import { registerSchools } from './registered-schools';
 
 const YUAN = 100;
 
@@ -45,6 +46,13 @@ describeWith(['PostgreSQL'], 'fund allocations under concurrency', () => {
       }),
     );
     await app.init();
+    await registerSchools(
+      app,
+      Array.from({ length: 100 }, (_, index) => ({
+        schoolCode: String(3144031100 + index),
+        districtCode: '440311',
+      })),
+    );
   });
 
   afterAll(async () => {

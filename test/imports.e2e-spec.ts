@@ -20,6 +20,7 @@ import {
   describeWith,
   uniqueName,
 } from '@junheng/testing';
+import { registerSchools } from './registered-schools';
 
 const clerk = bearer('district-clerk', '44/4403/440311');
 const student = (n: number) => `G4403112016${String(n).padStart(7, '0')}X`;
@@ -53,6 +54,7 @@ describe('bulk import (embedded)', () => {
       { withPipeline: false },
     );
     await app.init();
+    await registerSchools(app);
   });
 
   afterAll(async () => {
@@ -185,6 +187,7 @@ describeWith(['PostgreSQL'], 'bulk import of 100,000 rows', () => {
       { withPipeline: false },
     );
     await app.listen(0, '127.0.0.1');
+    await registerSchools(app);
     port = ((app.getHttpServer() as unknown as import('node:http').Server).address() as AddressInfo)
       .port;
   });

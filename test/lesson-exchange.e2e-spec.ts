@@ -18,6 +18,7 @@ import {
   kafkaBrokers,
   uniqueName,
 } from '@junheng/testing';
+import { registerSchools } from './registered-schools';
 
 interface Topology {
   readonly name: string;
@@ -98,6 +99,7 @@ for (const topology of TOPOLOGIES) {
         }),
       );
       await app.init();
+      await registerSchools(app);
     });
 
     afterAll(async () => {

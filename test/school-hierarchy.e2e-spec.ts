@@ -7,6 +7,7 @@ import type { App } from 'supertest/types';
 import { createApiApplication } from '../apps/api/src/api.factory';
 import { loadConfig } from '@junheng/platform';
 import { TEST_IDENTITY_ENV, bearer, chdbTestPath, eventually, uniqueName } from '@junheng/testing';
+import { registerSchools } from './registered-schools';
 
 /**
  * A school that moved from Guangming (440311) to Nanshan (440305) on 2025-01-01: its past stays
@@ -34,6 +35,7 @@ describe('the effective-dated school hierarchy', () => {
       }),
     );
     await app.init();
+    await registerSchools(app);
   });
 
   afterAll(async () => {
@@ -159,6 +161,46 @@ describe('the effective-dated school hierarchy', () => {
       })
       .expect(422);
     expect(after.body).toMatchObject({ rule: 'school.closed', facts: { endedOn: '2023-09-01' } });
+  });
+
+  it('refuses facts about a school never registered, and merges into one that is not open', async () => {
+    const unknown = await request(app.getHttpServer())
+      .post('/v1/lesson-exchanges')
+      .set('Authorization', guangming)
+      .send({
+        districtCode: '440311',
+        hostSchoolCode: '3144031177',
+        visitingSchoolCode: SCHOOL,
+        kind: 'open',
+        subject: 'arts',
+        date: '2024-03-01',
+        attendees: 5,
+      })
+      .expect(422);
+    expect(unknown.body).toMatchObject({
+      type: 'urn:junheng:problem:rule:school.unknown',
+      rule: 'school.unknown',
+      facts: { schoolCode: '3144031177' },
+    });
+    const merge = (intoSchoolCode: string) =>
+      request(app.getHttpServer())
+        .post('/graphql')
+        .set('Authorization', guangming)
+        .send({
+          query: `mutation { mergeSchool(input: { schoolCode: "${SCHOOL}", intoSchoolCode: "${intoSchoolCode}", effectiveOn: "2024-09-01" }) { eventIds } }`,
+        })
+        .expect(200);
+    const intoUnknown = await merge('3144031177');
+    expect(intoUnknown.body.errors[0].extensions.problem).toMatchObject({
+      rule: 'school.invalid-merge-target',
+      facts: { intoSchoolCode: '3144031177', reason: 'unknown' },
+    });
+    // 3144031108 was merged away in 2023: it cannot absorb another school in 2024.
+    const intoClosed = await merge('3144031108');
+    expect(intoClosed.body.errors[0].extensions.problem).toMatchObject({
+      rule: 'school.invalid-merge-target',
+      facts: { reason: 'closed' },
+    });
   });
 
   it('holds lesson exchanges under a pairing to its schools and period', async () => {

@@ -207,13 +207,15 @@ const staffingOf = (target: { district: string; school: string }) => ({
   peArtsTeachers: 6,
   rotationEligibleTeachers: 30,
 });
+/** A second registered school in a district: 31 + district code + 99. */
+const partnerSchoolOf = (districtCode: string) => `31${districtCode}99`;
 let pairings = 0;
 const pairingOf = (target: { district: string; school: string }) => ({
   pairingId: `matrix-pairing-${(pairings += 1)}`,
   programme: '百校扶百校',
   supportingSchoolCode: target.school,
   supportingDistrictCode: target.district,
-  receivingSchoolCode: '3144031199',
+  receivingSchoolCode: partnerSchoolOf(target.district),
   receivingDistrictCode: target.district,
   forms: ['teaching'],
   startDate: '2024-09-01',
@@ -787,6 +789,12 @@ describe('security of the api', () => {
       targets.set(caller.own.school, caller.own.district);
       targets.set(caller.other.school, caller.other.district);
     }
+    // The schools the commands name beside the caller's target: each district's partner school
+    // (rotations, pairings, merges, visits) and the schools of the read-side scenarios.
+    for (const districtCode of new Set(targets.values()))
+      targets.set(partnerSchoolOf(districtCode), districtCode);
+    targets.set('3144030502', '440305');
+    targets.set('3144031102', '440311');
     const commandBus = api.app.get(CommandBus);
     for (const districtCode of new Set(targets.values())) {
       await commandBus.execute(

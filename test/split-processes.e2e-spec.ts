@@ -15,6 +15,7 @@ import {
   kafkaBrokers,
   uniqueName,
 } from '@junheng/testing';
+import { registerSchools } from './registered-schools';
 
 /**
  * The server topology's split: an api without the pipeline, and the projector process's module
@@ -43,6 +44,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'api and projector as separate application
     });
     api = await createApiApplication(config, { withPipeline: false });
     await api.init();
+    await registerSchools(api);
     projector = await NestFactory.create(ProjectorModule.forRoot(config), { logger: false });
     await projector.init();
   });

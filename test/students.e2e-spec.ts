@@ -17,6 +17,7 @@ import {
   chdbTestPath,
   uniqueName,
 } from '@junheng/testing';
+import { registerSchools } from './registered-schools';
 
 /** A student's career over REST and GraphQL: the dropout-and-return story of seed 003. */
 describe('student facts end to end', () => {
@@ -39,6 +40,7 @@ describe('student facts end to end', () => {
       }),
     );
     await app.init();
+    await registerSchools(app);
   });
 
   afterAll(async () => {

@@ -9,7 +9,6 @@ import {
 } from '@junheng/domain';
 import type { LessonExchangeEvent } from '@junheng/domain';
 import { uuidV5 } from '@junheng/event-store';
-import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import { PairingDirectory } from '../pairings/pairing-directory';
 import { SchoolDirectory } from '../schools/school-directory';
@@ -30,14 +29,12 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
   async execute({ payload, context }: RecordLessonExchangeCommand): Promise<CommandOutcome> {
     // The host school is the school the fact is about: the fact belongs to the district that
     // held it on the day, and only a caller whose scope holds that school may report it.
-    const districtCode = await this.schools.attribute(
+    await this.schools.attributeInScope(
+      context.caller,
       payload.hostSchoolCode,
       payload.date,
       payload.districtCode,
     );
-    if (context.caller !== null) {
-      assertSchoolInScope(context.caller, districtCode, payload.hostSchoolCode);
-    }
     const pairingId = payload.pairingId ?? null;
     if (pairingId !== null) {
       assertExchangeWithinPairing(await this.pairings.state(pairingId), { ...payload, pairingId });

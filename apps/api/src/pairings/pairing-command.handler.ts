@@ -2,7 +2,7 @@ import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { PAIRING_STREAM_TYPE, pairingDecider, pairingStreamId } from '@junheng/domain';
 import type { PairingEvent, PairingState } from '@junheng/domain';
-import { assertDistrictInScope, assertSchoolInScope } from '@junheng/identity';
+import { assertDistrictInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
 import { SchoolDirectory } from '../schools/school-directory';
@@ -23,20 +23,18 @@ export class PairingCommandHandler implements ICommandHandler<PairingCommandMess
   async execute({ command, context }: PairingCommandMessage): Promise<CommandOutcome> {
     let attributed = command;
     if (command.type === 'EstablishPairing') {
-      const supportingDistrictCode = await this.schools.attribute(
+      const supportingDistrictCode = await this.schools.attributeInScope(
+        context.caller,
         command.supportingSchoolCode,
         command.startDate,
         command.supportingDistrictCode,
       );
-      const receivingDistrictCode = await this.schools.attribute(
+      const receivingDistrictCode = await this.schools.attributeInScope(
+        context.caller,
         command.receivingSchoolCode,
         command.startDate,
         command.receivingDistrictCode,
       );
-      if (context.caller !== null) {
-        assertSchoolInScope(context.caller, supportingDistrictCode, command.supportingSchoolCode);
-        assertSchoolInScope(context.caller, receivingDistrictCode, command.receivingSchoolCode);
-      }
       attributed = { ...command, supportingDistrictCode, receivingDistrictCode };
     }
     return this.executor.execute({

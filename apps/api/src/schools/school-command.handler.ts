@@ -2,6 +2,7 @@ import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import {
   SCHOOL_STREAM_TYPE,
+  assertMergeTarget,
   schoolCommandDate,
   schoolDecider,
   schoolOn,
@@ -12,6 +13,7 @@ import { assertDistrictInScope, assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { SchoolCommandMessage } from './school.command';
+import { SchoolDirectory } from './school-directory';
 
 function occurredOn(event: SchoolEvent): string {
   switch (event.type) {
@@ -48,9 +50,16 @@ function authorize(command: SchoolCommand, context: CommandContext, state: Schoo
 
 @CommandHandler(SchoolCommandMessage)
 export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessage> {
-  constructor(private readonly executor: AggregateCommandExecutor) {}
+  constructor(
+    private readonly executor: AggregateCommandExecutor,
+    private readonly directory: SchoolDirectory,
+  ) {}
 
-  execute({ command, context }: SchoolCommandMessage): Promise<CommandOutcome> {
+  async execute({ command, context }: SchoolCommandMessage): Promise<CommandOutcome> {
+    // Read before the decision, checked after authorization so a caller out of scope learns
+    // nothing about other schools.
+    const mergeTarget =
+      command.type === 'MergeSchool' ? await this.directory.state(command.intoSchoolCode) : null;
     let districtOfEvent = command.type === 'RegisterSchool' ? command.districtCode : null;
     return this.executor.execute({
       decider: schoolDecider,
@@ -59,6 +68,12 @@ export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessag
       command,
       authorize: (state) => {
         authorize(command, context, state);
+        if (
+          command.type === 'MergeSchool' &&
+          mergeTarget !== null &&
+          state.status !== 'unregistered'
+        )
+          assertMergeTarget(mergeTarget, command);
         if (command.type !== 'RegisterSchool')
           districtOfEvent = schoolOn(state, schoolCommandDate(command))?.districtCode ?? null;
       },

@@ -3,6 +3,8 @@ import { attributeFact, evolveSchool, initialSchoolState, schoolStreamId } from 
 import type { SchoolEvent, SchoolState } from '@junheng/domain';
 import { EVENT_STORE } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
+import { assertSchoolInScope } from '@junheng/identity';
+import type { Principal } from '@junheng/identity';
 
 /**
  * The effective-dated school hierarchy, read from each school's own stream: which district
@@ -28,5 +30,20 @@ export class SchoolDirectory {
   /** The district a fact about the school on `date` belongs to (see attributeFact). */
   async attribute(schoolCode: string, date: string, reportedDistrictCode: string): Promise<string> {
     return attributeFact(await this.state(schoolCode), { schoolCode, date, reportedDistrictCode });
+  }
+
+  /**
+   * `attribute`, for a school the caller reports as its own: the scope is checked first, against
+   * the reported district, so a caller outside it is refused (403) without learning anything
+   * about the school. Attribution then insists the reported district is the real one.
+   */
+  async attributeInScope(
+    caller: Principal | null,
+    schoolCode: string,
+    date: string,
+    reportedDistrictCode: string,
+  ): Promise<string> {
+    if (caller !== null) assertSchoolInScope(caller, reportedDistrictCode, schoolCode);
+    return this.attribute(schoolCode, date, reportedDistrictCode);
   }
 }

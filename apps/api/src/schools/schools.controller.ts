@@ -13,12 +13,14 @@ import {
   ReportSchoolConditionsDto,
   ReportSchoolStaffingDto,
 } from './school.dto';
+import { ApiCommandAnswers } from '../openapi/api-answers';
 
 /** Schools and the effective-dated hierarchy (school codes are not personal data). */
 @Controller('v1/schools')
 export class SchoolsController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @ApiCommandAnswers()
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -31,6 +33,7 @@ export class SchoolsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('reclassifications')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -43,6 +46,7 @@ export class SchoolsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('district-moves')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -55,6 +59,7 @@ export class SchoolsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('merges')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -67,6 +72,7 @@ export class SchoolsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('closures')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -79,6 +85,7 @@ export class SchoolsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('conditions-reports')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -91,6 +98,7 @@ export class SchoolsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('staffing-reports')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')

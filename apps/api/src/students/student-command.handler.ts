@@ -2,7 +2,6 @@ import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { STUDENT_STREAM_TYPE, studentDecider, studentStreamId } from '@junheng/domain';
 import type { StudentEvent } from '@junheng/domain';
-import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
 import { SchoolDirectory } from '../schools/school-directory';
@@ -21,13 +20,12 @@ export class StudentCommandHandler implements ICommandHandler<StudentCommandMess
   ) {}
 
   async execute({ command, context }: StudentCommandMessage): Promise<CommandOutcome> {
-    const districtCode = await this.schools.attribute(
+    const districtCode = await this.schools.attributeInScope(
+      context.caller,
       command.schoolCode,
       command.date,
       command.districtCode,
     );
-    if (context.caller !== null)
-      assertSchoolInScope(context.caller, districtCode, command.schoolCode);
     const attributed =
       command.type === 'TransferStudent'
         ? {

@@ -38,13 +38,13 @@ export class StartTeacherRotationHandler implements ICommandHandler<StartTeacher
 
   async execute({ payload, context }: StartTeacherRotationCommand): Promise<CommandOutcome> {
     // Both schools as they were on the start date; the home school decides who may report it.
-    const fromDistrictCode = await this.schools.attribute(
+    await this.schools.attributeInScope(
+      context.caller,
       payload.fromSchoolCode,
       payload.startDate,
       payload.fromDistrictCode,
     );
     await this.schools.attribute(payload.toSchoolCode, payload.startDate, payload.toDistrictCode);
-    authorizeHomeSchool(context, fromDistrictCode, payload.fromSchoolCode);
     const rotationId =
       context.idempotencyKey === undefined
         ? randomUUID()

@@ -2,6 +2,7 @@ import { DomainRuleViolation } from '../shared/domain-rule-violation';
 import { fixedClock, given } from '../shared/given-when-then';
 import type { RegisterSchool } from './school.commands';
 import {
+  assertMergeTarget,
   attributeFact,
   evolveSchool,
   initialSchoolState,
@@ -251,14 +252,48 @@ describe('attributing a fact to a school', () => {
     ).toBe('school.not-yet-registered');
   });
 
-  it('keeps the reported district for a school not registered yet', () => {
+  it('refuses a fact about a school that was never registered', () => {
     expect(
-      attributeFact(initialSchoolState, {
-        schoolCode: '3144039999',
-        date: '2024-10-15',
-        reportedDistrictCode: '440311',
-      }),
-    ).toBe('440311');
+      violationOf(() =>
+        attributeFact(initialSchoolState, {
+          schoolCode: '3144039999',
+          date: '2024-10-15',
+          reportedDistrictCode: '440311',
+        }),
+      ),
+    ).toEqual({ rule: 'school.unknown', facts: { schoolCode: '3144039999' } });
+  });
+});
+
+describe('the school a merge goes into', () => {
+  const merge = { intoSchoolCode: '3144031101', effectiveOn: '2025-02-10' };
+
+  it('is registered and open on the merge date', () => {
+    expect(violationOf(() => assertMergeTarget(history(registered), merge))).toBeNull();
+  });
+
+  it('is refused when unknown, not yet registered, or already closed', () => {
+    expect(violationOf(() => assertMergeTarget(initialSchoolState, merge))).toEqual({
+      rule: 'school.invalid-merge-target',
+      facts: { ...merge, reason: 'unknown' },
+    });
+    expect(
+      violationOf(() =>
+        assertMergeTarget(history(registered), { ...merge, effectiveOn: '2009-09-01' }),
+      )?.facts.reason,
+    ).toBe('not-yet-registered');
+    expect(
+      violationOf(() =>
+        assertMergeTarget(
+          history(registered, {
+            type: 'SchoolClosed',
+            schemaVersion: 1,
+            data: { schoolCode: '3144031101', effectiveOn: '2025-01-01' },
+          }),
+          merge,
+        ),
+      )?.facts.reason,
+    ).toBe('closed');
   });
 });
 

@@ -398,8 +398,8 @@ export const schoolDecider = {
 
 /**
  * Attributes a fact about a school on a date to the district that held the school then. The
- * reported district must agree; a school not registered yet keeps the reported district until
- * registration of every school is required (issue 4).
+ * school must be registered (domain.md: codes are valid and known), open on that date, and the
+ * reported district must agree.
  */
 export function attributeFact(
   school: SchoolState,
@@ -409,7 +409,13 @@ export function attributeFact(
     readonly reportedDistrictCode: string;
   },
 ): string {
-  if (school.status === 'unregistered') return fact.reportedDistrictCode;
+  if (school.status === 'unregistered') {
+    throw new DomainRuleViolation(
+      'school.unknown',
+      `School ${fact.schoolCode} is not registered; register it before reporting about it`,
+      { schoolCode: fact.schoolCode },
+    );
+  }
   const on = schoolOn(school, fact.date);
   if (on === null) {
     throw new DomainRuleViolation(
@@ -445,6 +451,36 @@ export function attributeFact(
     );
   }
   return on.districtCode;
+}
+
+/**
+ * A school merges into one that is registered and still open on the merge date: the absorbed
+ * school's history is carried by the target from then on.
+ */
+export function assertMergeTarget(
+  target: SchoolState,
+  merge: { readonly intoSchoolCode: string; readonly effectiveOn: string },
+): void {
+  const on = schoolOn(target, merge.effectiveOn);
+  const reason =
+    target.status === 'unregistered'
+      ? 'unknown'
+      : on === null
+        ? 'not-yet-registered'
+        : on.open
+          ? null
+          : 'closed';
+  if (reason !== null) {
+    throw new DomainRuleViolation(
+      'school.invalid-merge-target',
+      `School ${merge.intoSchoolCode} is not a registered, open school on ${merge.effectiveOn}`,
+      {
+        intoSchoolCode: merge.intoSchoolCode,
+        effectiveOn: merge.effectiveOn,
+        reason,
+      },
+    );
+  }
 }
 
 /** The day a school command speaks about: a change's effective date, a report's school-year start. */

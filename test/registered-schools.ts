@@ -1,0 +1,49 @@
+import type { INestApplication } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { SchoolLevel, UrbanRuralCode } from '@junheng/domain';
+import { DEMO_SCHOOLS } from '../apps/api/src/demo/demo-data';
+import { SchoolDirectory } from '../apps/api/src/schools/school-directory';
+import { SchoolCommandMessage } from '../apps/api/src/schools/school.command';
+
+export interface TestSchool {
+  readonly schoolCode: string;
+  readonly districtCode: string;
+  readonly urbanRuralCode?: UrbanRuralCode;
+  readonly level?: SchoolLevel;
+  readonly registeredOn?: string;
+}
+
+/**
+ * Registers the schools a test reports about, as Junheng itself, unless they already are (the
+ * embedded topology loads the demo schools): every fact must name a registered school.
+ */
+export async function registerSchools(
+  app: INestApplication,
+  schools: readonly TestSchool[] = DEMO_SCHOOLS,
+): Promise<void> {
+  const directory = app.get(SchoolDirectory);
+  const commandBus = app.get(CommandBus);
+  for (const school of schools) {
+    if ((await directory.state(school.schoolCode)).status === 'registered') continue;
+    await commandBus.execute(
+      new SchoolCommandMessage(
+        {
+          type: 'RegisterSchool',
+          schoolCode: school.schoolCode,
+          name: '测试学校',
+          districtCode: school.districtCode,
+          urbanRuralCode: school.urbanRuralCode ?? '220',
+          level: school.level ?? 'nine-year',
+          weak: false,
+          registeredOn: school.registeredOn ?? '2000-09-01',
+        },
+        {
+          idempotencyKey: `test-school:${school.schoolCode}`,
+          correlationId: null,
+          caller: null,
+          systemActor: 'test',
+        },
+      ),
+    );
+  }
+}
