@@ -5,11 +5,13 @@ import type { CommandContext, CommandOutcome } from '../commands/aggregate-comma
 import { CommandContextOf } from '../commands/command-context.decorator';
 import { FundProgrammeCommandMessage } from './fund-programme.command';
 import { AllocateFundsDto, BudgetProgrammeDto, RevokeAllocationDto } from './funds.dto';
+import { ApiCommandAnswers } from '../openapi/api-answers';
 
 @Controller('v1/fund-programmes')
 export class FundsController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @ApiCommandAnswers()
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -22,6 +24,7 @@ export class FundsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('allocations')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -42,6 +45,7 @@ export class FundsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('revocations')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')

@@ -6,6 +6,8 @@ import { CommandContextOf } from '../commands/command-context.decorator';
 import { RequestValidationException } from '../problem-details/request-validation.exception';
 import { IMPORT_KINDS, ImportService } from './import.service';
 import type { ImportKind, ImportReport } from './import.service';
+import { ApiParam } from '@nestjs/swagger';
+import { ApiImportAnswers } from '../openapi/api-answers';
 
 /**
  * POST /v1/imports/{student-records | fund-allocations} with an NDJSON (application/x-ndjson)
@@ -17,6 +19,8 @@ export class ImportsController {
 
   @Post(':kind')
   @HttpCode(HttpStatus.OK)
+  @ApiImportAnswers()
+  @ApiParam({ name: 'kind', enum: IMPORT_KINDS })
   @RequirePermission('facts:record')
   run(
     @Param('kind') kind: string,

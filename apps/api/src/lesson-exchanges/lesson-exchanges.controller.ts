@@ -6,11 +6,13 @@ import type { CommandContext, CommandOutcome } from '../commands/aggregate-comma
 import { CommandContextOf } from '../commands/command-context.decorator';
 import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
 import { RecordLessonExchangeDto } from './record-lesson-exchange.dto';
+import { ApiCommandAnswers } from '../openapi/api-answers';
 
 @Controller('v1/lesson-exchanges')
 export class LessonExchangesController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @ApiCommandAnswers()
   @Post()
   @RequirePermission('facts:record')
   @HttpCode(HttpStatus.CREATED)

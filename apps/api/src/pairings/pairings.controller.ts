@@ -5,11 +5,13 @@ import type { CommandContext, CommandOutcome } from '../commands/aggregate-comma
 import { CommandContextOf } from '../commands/command-context.decorator';
 import { PairingCommandMessage } from './pairing.command';
 import { EndPairingDto, EstablishPairingDto } from './pairing.dto';
+import { ApiCommandAnswers } from '../openapi/api-answers';
 
 @Controller('v1/pairings')
 export class PairingsController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @ApiCommandAnswers()
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -22,6 +24,7 @@ export class PairingsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('endings')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')

@@ -16,6 +16,7 @@ import {
   SuspendStudentDto,
   TransferStudentDto,
 } from './student.dto';
+import { ApiCommandAnswers } from '../openapi/api-answers';
 
 /**
  * Student facts (学籍). The 学籍号 travels only in bodies, never in URLs, and is pseudonymised
@@ -26,6 +27,7 @@ export class StudentsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   /** Enrol a student (new entrant or transfer in). */
+  @ApiCommandAnswers()
   @Post('enrolments')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -39,6 +41,7 @@ export class StudentsController {
   }
 
   /** Transfer a student to another school. */
+  @ApiCommandAnswers()
   @Post('transfers')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -52,6 +55,7 @@ export class StudentsController {
   }
 
   /** Record that a student dropped out (辍学). */
+  @ApiCommandAnswers()
   @Post('dropouts')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -65,6 +69,7 @@ export class StudentsController {
   }
 
   /** Record that a student came back (复学). */
+  @ApiCommandAnswers()
   @Post('returns')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -78,6 +83,7 @@ export class StudentsController {
   }
 
   /** Suspend schooling (休学). */
+  @ApiCommandAnswers()
   @Post('suspensions')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -91,6 +97,7 @@ export class StudentsController {
   }
 
   /** Resume schooling after a suspension. */
+  @ApiCommandAnswers()
   @Post('resumptions')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -104,6 +111,7 @@ export class StudentsController {
   }
 
   /** Graduate from the final grade of a level. */
+  @ApiCommandAnswers()
   @Post('graduations')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -117,6 +125,7 @@ export class StudentsController {
   }
 
   /** Record a student's death. */
+  @ApiCommandAnswers()
   @Post('deaths')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -130,6 +139,7 @@ export class StudentsController {
   }
 
   /** Flag a student at risk (三困生 / 动摇生). */
+  @ApiCommandAnswers()
   @Post('risk-flags')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -143,6 +153,7 @@ export class StudentsController {
   }
 
   /** Clear an at-risk flag. */
+  @ApiCommandAnswers()
   @Post('risk-clearances')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')

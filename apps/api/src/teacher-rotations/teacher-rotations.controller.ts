@@ -9,11 +9,13 @@ import {
   StartTeacherRotationCommand,
 } from './teacher-rotation.commands';
 import { EndTeacherRotationDto, StartTeacherRotationDto } from './teacher-rotation.dto';
+import { ApiCommandAnswers } from '../openapi/api-answers';
 
 @Controller('v1/teacher-rotations')
 export class TeacherRotationsController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @ApiCommandAnswers()
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
@@ -28,6 +30,7 @@ export class TeacherRotationsController {
     );
   }
 
+  @ApiCommandAnswers()
   @Post('end')
   @HttpCode(HttpStatus.CREATED)
   @RequirePermission('facts:record')
