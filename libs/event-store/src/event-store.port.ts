@@ -83,6 +83,11 @@ export interface EventStore {
    * and everything ordered after them, are held back until those transactions end.
    */
   readAll(request: ReadAllRequest): Promise<RecordedEvent[]>;
+  /**
+   * How many committed events lie after `after`, including those `readAll` still holds back
+   * behind an older open transaction: a reader at `after` has that many left to deliver.
+   */
+  countAfter(after: LogPosition): Promise<number>;
   /** The last position reached by a named reader (the relay, the store-tail projector). */
   loadCheckpoint(name: string): Promise<LogPosition>;
   saveCheckpoint(name: string, position: LogPosition): Promise<void>;

@@ -9,6 +9,7 @@ import { PgliteExecutor } from './pglite-executor';
 describe('PGlite event store', () => {
   eventStoreContract({
     concurrentTransactions: false,
+    transactionIdsGainADigitWithin: 2_000,
     open: async () => {
       const store = new SqlEventStore(await PgliteExecutor.open());
       await store.migrate();

@@ -203,16 +203,32 @@ export class SqlEventStore implements EventStore {
    * behind the reader later.
    */
   async readAll({ after, limit }: ReadAllRequest): Promise<RecordedEvent[]> {
+    // The table's columns in ORDER BY, not the output's: `transaction_id` is also selected as
+    // text, and text order puts transaction 1000 before 999 — a reader would pass 999 and,
+    // comparing xid8 in WHERE from then on, never return to it.
     return this.guard(async () => {
       const rows = await this.sql.query<EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events
          WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY transaction_id, global_position
+         ORDER BY events.transaction_id, events.global_position
          LIMIT $3`,
         [String(after.transactionId), after.globalPosition, limit],
       );
       return rows.map(toRecordedEvent);
+    });
+  }
+
+  // No snapshot horizon here, unlike readAll: events held back by an open transaction are
+  // still owed to the reader, and counting them shows a stalled pipeline as a growing lag.
+  async countAfter(after: LogPosition): Promise<number> {
+    return this.guard(async () => {
+      const [row] = await this.sql.query<{ events: string }>(
+        `SELECT count(*)::text AS events FROM events
+         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
+        [String(after.transactionId), after.globalPosition],
+      );
+      return Number(row?.events ?? 0);
     });
   }
 
