@@ -856,13 +856,15 @@ describe('security of the api', () => {
     expect(served).toBe(readFileSync(SCHEMA_FILE, 'utf8'));
   });
 
-  it('declares a permission on every route; only health is anonymous', () => {
+  it('declares a permission on every route; only health and metrics are anonymous', () => {
     const routes = routeInventory(api.app);
     expect(routes.length).toBeGreaterThanOrEqual(5);
     expect(routes.filter((route) => route.access === null)).toEqual([]);
     expect(
-      routes.filter((route) => route.access === 'anonymous').map((route) => route.path),
-    ).toEqual(['/health/live', '/health/ready']);
+      routes
+        .filter((route) => route.access === 'anonymous')
+        .map((route) => `${route.method} ${route.path}`),
+    ).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics']);
     expect(routes).toEqual(
       expect.arrayContaining([
         { method: 'POST', path: '/v1/lesson-exchanges', access: 'facts:record' },
@@ -943,6 +945,7 @@ describe('security of the api', () => {
         expect(response.status).toBe(401);
       }
       await request(server).get('/health/live').expect(200);
+      await request(server).get('/metrics').expect(200);
     });
   });
 

@@ -5,7 +5,14 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AnalyticsModule } from '@junheng/analytics';
 import { EventStoreModule } from '@junheng/event-store';
 import { PipelineModule } from '@junheng/pipeline';
-import { CLOCK, ConfigModule, HealthModule, loggingModule, systemClock } from '@junheng/platform';
+import {
+  CLOCK,
+  ConfigModule,
+  HealthModule,
+  MetricsModule,
+  loggingModule,
+  systemClock,
+} from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { CommandsModule } from './commands/commands.module';
 import { DemoDataLoader } from './demo/demo-data.loader';
@@ -41,6 +48,7 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         loggingModule(config),
         HealthModule,
+        MetricsModule,
         EventStoreModule.forRoot(),
         AnalyticsModule.forRoot(),
         CqrsModule.forRoot(),

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     '',
     `Junheng (均衡) is running — event store: ${topology.eventStore}, transport: ${topology.transport}, analytics: ${topology.analytics}`,
     `  health:     ${base}/health/ready`,
+    `  metrics:    ${base}/metrics`,
   ];
   const secrets = app.get<IdentitySecrets>(IDENTITY_SECRETS);
   if (config.developmentSecretsDir !== undefined && secrets.signingSecret !== undefined) {

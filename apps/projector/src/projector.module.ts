@@ -3,7 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { AnalyticsModule } from '@junheng/analytics';
 import { EventStoreModule } from '@junheng/event-store';
 import { PipelineModule } from '@junheng/pipeline';
-import { ConfigModule, HealthModule, loggingModule } from '@junheng/platform';
+import { ConfigModule, HealthModule, MetricsModule, loggingModule } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 
 /**
@@ -19,6 +19,7 @@ export class ProjectorModule {
         ConfigModule.forRoot(config),
         loggingModule(config),
         HealthModule,
+        MetricsModule,
         EventStoreModule.forRoot(),
         AnalyticsModule.forRoot(),
         PipelineModule.forRoot(config),

@@ -7,3 +7,6 @@ export * from './logging/logging.module';
 export * from './polling/poll-loop';
 export * from './bootstrap/run-service';
 export * from './http/route-access';
+export * from './http/operational-paths';
+export * from './metrics/metrics.module';
+export * from './metrics/metrics.registry';

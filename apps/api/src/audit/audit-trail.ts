@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Clock } from '@junheng/domain';
 import { formatOrgScope } from '@junheng/identity';
 import type { IdentitySecrets } from '@junheng/identity';
-import { CLOCK } from '@junheng/platform';
+import { CLOCK, isOperationalPath } from '@junheng/platform';
 import { currentPrincipal } from '../security/caller-context';
 import { IDENTITY_SECRETS } from '../security/security.tokens';
 import { AuditRepository } from './audit.repository';
@@ -64,7 +64,7 @@ export class AuditTrail {
   ) {}
 
   static audited(request: Request): boolean {
-    return !request.path.startsWith('/health');
+    return !isOperationalPath(request.path);
   }
 
   async record(

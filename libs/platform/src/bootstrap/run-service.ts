@@ -6,7 +6,7 @@ import type { JunhengConfig } from '../config/junheng-config';
 
 /**
  * Starts a background process (projector, reporter): validated configuration, pino logs,
- * graceful shutdown, and HTTP for its health endpoints only.
+ * graceful shutdown, and HTTP for its health and metrics endpoints only.
  */
 export function runService(options: {
   readonly name: string;

@@ -18,6 +18,8 @@ export interface JunhengConfig {
   readonly kafkaTopic: string;
   readonly kafkaTopicPartitions: number;
   readonly kafkaConsumerGroup: string;
+  /** How long the group waits for a silent consumer before giving its partitions away. */
+  readonly kafkaSessionTimeoutMs: number;
   /** ClickHouse HTTP(S) endpoint; absent → embedded chDB at `chdbDataDir`. */
   readonly clickhouseUrl: string | undefined;
   readonly clickhouseDatabase: string;
@@ -36,6 +38,23 @@ export interface JunhengConfig {
   readonly rateLimitPerMinute: number;
   /** Embedded mode only: where generated development secrets are kept when none are set. */
   readonly developmentSecretsDir: string | undefined;
+  /** Events per projector batch (a Kafka fetch is cut to this size). */
+  readonly projectorBatchSize: number;
+  /**
+   * Skip what a table already holds and deduplicate retried inserts. Off only for the crash
+   * tests' negative control (JUNHENG_PROJECTOR_EXACTLY_ONCE=false).
+   */
+  readonly projectorExactlyOnce: boolean;
+  /**
+   * Test-only: stop background merges of the projection tables, so a row inserted twice stays
+   * visible to the crash tests' oracle instead of being merged away by ReplacingMergeTree.
+   */
+  readonly analyticsFreezeMerges: boolean;
+  /**
+   * Test-only fault injection: `<point>:<n>` kills the process with SIGKILL the n-th time the
+   * projector reaches `point` (before-insert, between-inserts, after-insert).
+   */
+  readonly faultKillAt: { readonly point: string; readonly occurrence: number } | undefined;
 }
 
 export interface AuthConfig {
@@ -149,6 +168,12 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     problems.push('With DATABASE_URL set, PSEUDONYM_KEY is required');
   }
 
+  const faultSpec = text('JUNHENG_FAULT_KILL_AT');
+  const faultMatch = faultSpec === undefined ? null : /^([a-z-]+):(\d+)$/.exec(faultSpec);
+  if (faultSpec !== undefined && faultMatch === null) {
+    problems.push('JUNHENG_FAULT_KILL_AT must look like <point>:<n>, for example after-insert:3');
+  }
+
   const config: JunhengConfig = {
     port: integer('PORT', 3000, 0, 65535),
     logLevel: text('LOG_LEVEL') ?? 'info',
@@ -160,6 +185,7 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     kafkaTopic: text('KAFKA_TOPIC') ?? 'junheng.events',
     kafkaTopicPartitions: integer('KAFKA_TOPIC_PARTITIONS', 12, 1, 10000),
     kafkaConsumerGroup: text('KAFKA_CONSUMER_GROUP') ?? 'junheng-projector',
+    kafkaSessionTimeoutMs: integer('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     clickhouseUrl,
     clickhouseDatabase,
     clickhouseUser: text('CLICKHOUSE_USER'),
@@ -175,6 +201,13 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     developmentSecretsDir: embedded
       ? resolve(dataDir('PGLITE_DATA_DIR', '.junheng/pglite'), '..')
       : undefined,
+    projectorBatchSize: integer('JUNHENG_PROJECTOR_BATCH_SIZE', 5_000, 1, 100_000),
+    projectorExactlyOnce: flag('JUNHENG_PROJECTOR_EXACTLY_ONCE', true),
+    analyticsFreezeMerges: flag('JUNHENG_ANALYTICS_FREEZE_MERGES', false),
+    faultKillAt:
+      faultMatch === null
+        ? undefined
+        : { point: faultMatch[1]!, occurrence: Number(faultMatch[2]) },
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import type { Options } from 'pino-http';
 import type { JunhengConfig } from '../config/junheng-config';
+import { isOperationalPath } from '../http/operational-paths';
 
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
@@ -36,7 +37,7 @@ export function loggingModule(config: JunhengConfig): DynamicModule {
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
-    autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
+    autoLogging: { ignore: (request) => isOperationalPath(request.url ?? '') },
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   };
   return LoggerModule.forRoot({
