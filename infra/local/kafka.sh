@@ -4,9 +4,14 @@
 # The broker jars come from Maven Central via infra/local/kafka/pom.xml and are
 # cached under $JUNHENG_CACHE_DIR/kafka-<version>/ (default ~/.cache/junheng).
 #
-# Usage: infra/local/kafka.sh start|stop|status|wait [timeout-s]|restart|logs
+# Usage: infra/local/kafka.sh start|stop|status|wait [timeout-s]|restart|logs|remove
 #
 # Environment:
+#   KAFKA_INSTANCE         run a separate, named broker beside the default one: its own
+#                          config, data, logs, pid file and cluster id under
+#                          <home>/instances/<name>/, the jars shared; needs KAFKA_PORT and
+#                          KAFKA_CONTROLLER_PORT. `remove` (instances only) stops it and
+#                          deletes its directory. Unset: the default broker, as always.
 #   KAFKA_VERSION          broker version (default: <kafka.version> in kafka/pom.xml)
 #   KAFKA_PORT             client (PLAINTEXT) port on 127.0.0.1 (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller port on 127.0.0.1 (default 9093)
@@ -24,6 +29,10 @@ pinned_version() {
   sed -n 's:.*<kafka\.version>\([^<]*\)</kafka\.version>.*:\1:p' "${POM}" | head -n 1
 }
 
+KAFKA_INSTANCE="${KAFKA_INSTANCE:-}"
+# An instance must name its ports: with the defaults it would find the default broker
+# answering on 9092 and take it for itself.
+EXPLICIT_PORTS="${KAFKA_PORT:+${KAFKA_CONTROLLER_PORT:+yes}}"
 KAFKA_VERSION="${KAFKA_VERSION:-$(pinned_version)}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
@@ -35,17 +44,33 @@ JAVA="${JAVA_HOME:+${JAVA_HOME}/bin/}java"
 
 KAFKA_HOME="${CACHE_ROOT}/kafka-${KAFKA_VERSION}"
 LIBS_DIR="${KAFKA_HOME}/libs"
-CONF_DIR="${KAFKA_HOME}/config"
-DATA_DIR="${KAFKA_HOME}/data"
-LOG_DIR="${KAFKA_HOME}/logs"
-PID_FILE="${KAFKA_HOME}/kafka.pid"
-CLUSTER_ID_FILE="${KAFKA_HOME}/cluster.id"
+# Everything a broker owns lives in its state directory; the default broker's is KAFKA_HOME
+# itself (the layout predates instances), an instance's is its own directory under it.
+if [ -n "${KAFKA_INSTANCE}" ]; then
+  STATE_DIR="${KAFKA_HOME}/instances/${KAFKA_INSTANCE}"
+  SAY_PREFIX="kafka[${KAFKA_INSTANCE}]"
+else
+  STATE_DIR="${KAFKA_HOME}"
+  SAY_PREFIX="kafka"
+fi
+CONF_DIR="${STATE_DIR}/config"
+DATA_DIR="${STATE_DIR}/data"
+LOG_DIR="${STATE_DIR}/logs"
+PID_FILE="${STATE_DIR}/kafka.pid"
+CLUSTER_ID_FILE="${STATE_DIR}/cluster.id"
 SERVER_PROPS="${CONF_DIR}/server.properties"
 LOG4J_PROPS="${CONF_DIR}/log4j2.properties"
 CONSOLE_LOG="${LOG_DIR}/console.log"
 
-say() { printf 'kafka: %s\n' "$*"; }
-die() { printf 'kafka: ERROR: %s\n' "$*" >&2; exit 1; }
+say() { printf '%s: %s\n' "${SAY_PREFIX}" "$*"; }
+die() { printf '%s: ERROR: %s\n' "${SAY_PREFIX}" "$*" >&2; exit 1; }
+
+if [ -n "${KAFKA_INSTANCE}" ]; then
+  # The name becomes a directory name.
+  [[ "${KAFKA_INSTANCE}" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] ||
+    die "KAFKA_INSTANCE must be letters, digits, '.', '_' or '-', got '${KAFKA_INSTANCE}'"
+  [ -n "${EXPLICIT_PORTS}" ] || die "KAFKA_INSTANCE=${KAFKA_INSTANCE} needs KAFKA_PORT and KAFKA_CONTROLLER_PORT"
+fi
 
 # --- probes -----------------------------------------------------------------
 
@@ -77,6 +102,11 @@ running_pid() {
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
   kill -0 "${pid}" 2>/dev/null || return 1
   tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
+  # Several brokers run side by side with instances: a stale pid file whose pid now belongs to
+  # another broker must not make `stop` kill that one, so an instance checks its own config.
+  if [ -n "${KAFKA_INSTANCE}" ]; then
+    tr '\0' '\n' <"/proc/${pid}/cmdline" 2>/dev/null | grep -qxF "${SERVER_PROPS}" || return 1
+  fi
   printf '%s\n' "${pid}"
 }
 
@@ -85,6 +115,18 @@ running_pid() {
 resolve_jars() {
   if [ -f "${LIBS_DIR}/.complete" ]; then
     return 0
+  fi
+  if [ -n "${KAFKA_INSTANCE}" ]; then
+    # An instance holds only its own lock; the jars are shared with the default broker,
+    # whose start may be resolving them right now.
+    exec 8>"${KAFKA_HOME}/.lock"
+    if command -v flock >/dev/null 2>&1; then
+      flock -w 300 8 || die "timed out waiting for another kafka.sh on ${KAFKA_HOME}/.lock"
+    fi
+    if [ -f "${LIBS_DIR}/.complete" ]; then
+      exec 8>&-
+      return 0
+    fi
   fi
   command -v mvn >/dev/null 2>&1 || die "mvn not found (needed once to fetch Kafka ${KAFKA_VERSION} jars)"
   say "resolving Kafka ${KAFKA_VERSION} jars from Maven into ${LIBS_DIR} (one-time)"
@@ -104,6 +146,7 @@ resolve_jars() {
   rm -rf "${LIBS_DIR}"
   mv "${tmp}" "${LIBS_DIR}"
   say "resolved $(find "${LIBS_DIR}" -name '*.jar' | wc -l | tr -d ' ') jars"
+  if [ -n "${KAFKA_INSTANCE}" ]; then exec 8>&-; fi
 }
 
 write_config() {
@@ -193,10 +236,10 @@ format_storage() {
 # Serialises concurrent start/stop calls (e.g. two test runs starting at once).
 # fd 9 is closed for the broker itself so it does not keep holding the lock.
 lock() {
-  mkdir -p "${KAFKA_HOME}"
-  exec 9>"${KAFKA_HOME}/.lock"
+  mkdir -p "${STATE_DIR}"
+  exec 9>"${STATE_DIR}/.lock"
   if command -v flock >/dev/null 2>&1; then
-    flock -w 300 9 || die "timed out waiting for another kafka.sh on ${KAFKA_HOME}/.lock"
+    flock -w 300 9 || die "timed out waiting for another kafka.sh on ${STATE_DIR}/.lock"
   fi
 }
 
@@ -226,7 +269,7 @@ cmd_start() {
     "${JAVA}" ${KAFKA_HEAP_OPTS} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="${LOG4J_PROPS}" -Dkafka.logs.dir="${LOG_DIR}" \
     -cp "$(java_cp)" kafka.Kafka "${SERVER_PROPS}" \
-    >"${CONSOLE_LOG}" 2>&1 </dev/null 9>&- &
+    >"${CONSOLE_LOG}" 2>&1 </dev/null 8>&- 9>&- &
   local i
   for i in 1 2 3 4 5 6 7 8 9 10; do
     [ -s "${PID_FILE}" ] && break
@@ -262,7 +305,7 @@ cmd_stop() {
   if ! pid="$(running_pid)"; then
     rm -f "${PID_FILE}"
     if broker_answers; then
-      say "not started by this script (no pid file in ${KAFKA_HOME}) but a broker answers on 127.0.0.1:${KAFKA_PORT}; leaving it alone"
+      say "not started by this script (no pid file in ${STATE_DIR}) but a broker answers on 127.0.0.1:${KAFKA_PORT}; leaving it alone"
     else
       say "not running"
     fi
@@ -288,11 +331,19 @@ cmd_status() {
   local pid state
   if pid="$(running_pid)"; then state="pid ${pid}"; else state="no process from this script"; fi
   if broker_answers; then
-    say "UP on 127.0.0.1:${KAFKA_PORT} (${state}; version ${KAFKA_VERSION}; home ${KAFKA_HOME})"
+    say "UP on 127.0.0.1:${KAFKA_PORT} (${state}; version ${KAFKA_VERSION}; home ${STATE_DIR})"
     return 0
   fi
-  say "DOWN on 127.0.0.1:${KAFKA_PORT} (${state}; version ${KAFKA_VERSION}; home ${KAFKA_HOME})"
+  say "DOWN on 127.0.0.1:${KAFKA_PORT} (${state}; version ${KAFKA_VERSION}; home ${STATE_DIR})"
   return 3
+}
+
+# Instances only: the default broker's data is the suite's shared cluster, never wiped here.
+cmd_remove() {
+  [ -n "${KAFKA_INSTANCE}" ] || die "remove needs KAFKA_INSTANCE (the default broker is never removed)"
+  cmd_stop
+  rm -rf "${STATE_DIR}"
+  say "removed ${STATE_DIR}"
 }
 
 cmd_logs() {
@@ -300,7 +351,7 @@ cmd_logs() {
 }
 
 usage() {
-  echo "usage: $0 start|stop|status|wait [timeout-s]|restart|logs [lines]" >&2
+  echo "usage: $0 start|stop|status|wait [timeout-s]|restart|logs [lines]|remove" >&2
   exit 2
 }
 
@@ -315,6 +366,7 @@ main() {
     wait) cmd_wait "$@" ;;
     restart) cmd_stop; cmd_start ;;
     logs) cmd_logs "$@" ;;
+    remove) cmd_remove ;;
     *) usage ;;
   esac
 }

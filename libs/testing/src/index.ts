@@ -3,3 +3,4 @@ export * from './eventually';
 export * from './infrastructure';
 export * from './analytics';
 export * from './identity';
+export * from './disposable-kafka';
