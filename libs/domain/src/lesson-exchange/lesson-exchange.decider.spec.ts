@@ -21,7 +21,7 @@ const record: RecordLessonExchange = {
 
 const recorded: LessonExchanged = {
   type: 'LessonExchanged',
-  schemaVersion: 1,
+  schemaVersion: 2,
   data: {
     exchangeId: 'ex-1',
     districtCode: '440311',

@@ -112,7 +112,7 @@ function recordLessonExchange(
   return [
     {
       type: 'LessonExchanged',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: {
         exchangeId: command.exchangeId,
         districtCode: command.districtCode,

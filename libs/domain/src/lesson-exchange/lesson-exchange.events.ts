@@ -1,9 +1,13 @@
 import type { LessonExchangeKind } from './lesson-exchange-kind';
 
-/** A lesson, lecture or joint preparation held between two schools (seed 000, seed 004). */
+/**
+ * A lesson, lecture or joint preparation held between two schools (seed 000, seed 004).
+ * Version 2 always carries `pairingId` (null outside a pairing); version 1, written before
+ * pairings existed, had no such field and is lifted by the messaging upcaster.
+ */
 export interface LessonExchanged {
   readonly type: 'LessonExchanged';
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly data: {
     readonly exchangeId: string;
     readonly districtCode: string;
@@ -15,8 +19,8 @@ export interface LessonExchanged {
     readonly date: string;
     /** Teachers and students who took part (人次). */
     readonly attendees: number;
-    /** Absent in events recorded before pairings existed: read it as null. */
-    readonly pairingId?: string | null;
+    /** The pairing (结对帮扶) it was held under, if any. */
+    readonly pairingId: string | null;
   };
 }
 

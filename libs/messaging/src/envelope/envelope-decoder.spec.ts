@@ -5,7 +5,7 @@ import { PoisonEventError, decodeEnvelope } from './envelope-decoder';
 const event: RecordedEvent = {
   eventId: '5f0c6f0e-7a39-4b2b-9a53-64b4c1f3d9a1',
   type: 'LessonExchanged',
-  schemaVersion: 1,
+  schemaVersion: 2,
   streamId: 'lesson-exchange-1',
   streamType: 'lesson-exchange',
   streamVersion: 1,
@@ -19,7 +19,7 @@ const event: RecordedEvent = {
   actorScope: '44/4403/440311',
   commandId: 'key-1',
   correlationId: 'corr-1',
-  data: { attendees: 67 },
+  data: { attendees: 67, pairingId: null },
 };
 
 function reasonOf(value: string): string {
@@ -39,7 +39,7 @@ describe('event envelope', () => {
     expect(message.headers).toEqual({
       'junheng-event-id': event.eventId,
       'junheng-event-type': 'LessonExchanged',
-      'junheng-schema-version': '1',
+      'junheng-schema-version': '2',
       'junheng-correlation-id': 'corr-1',
     });
     expect(decodeEnvelope(Buffer.from(message.value))).toEqual(event);
@@ -50,7 +50,7 @@ describe('event envelope', () => {
     expect(reasonOf('[]')).toBe('malformed');
     expect(reasonOf(JSON.stringify({ ...event, globalPosition: 'seven' }))).toBe('malformed');
     expect(reasonOf(JSON.stringify({ ...event, type: 'TeacherTeleported' }))).toBe('unknown-type');
-    expect(reasonOf(JSON.stringify({ ...event, schemaVersion: 2 }))).toBe('future-schema-version');
+    expect(reasonOf(JSON.stringify({ ...event, schemaVersion: 3 }))).toBe('future-schema-version');
     expect(reasonOf(JSON.stringify(event))).toBe('decoded');
   });
 });
