@@ -6,6 +6,7 @@ import { lessonExchangesIndicator } from './indicators/lesson-exchanges.indicato
 import { ANALYTICS_MIGRATIONS, migrateAnalytics } from './migrations';
 import { PROJECTIONS } from './projections';
 import { ProjectionWriter } from './projections/projection-writer';
+import { freezeProjectionMerges } from './analytics.module';
 
 let position = 0;
 function lessonExchanged(district: string, date: string, attendees: number): RecordedEvent {
@@ -47,6 +48,8 @@ describe('analytics on the ClickHouse engine', () => {
   beforeAll(async () => {
     analytics = await openTestAnalytics();
     await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
+    // Rows are counted without FINAL below: merges must not hide a double.
+    await freezeProjectionMerges(analytics);
     writer = new ProjectionWriter(analytics, PROJECTIONS);
   });
   afterAll(async () => {
@@ -61,9 +64,11 @@ describe('analytics on the ClickHouse engine', () => {
       'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
     );
     expect(tables.map((table) => table.name)).toEqual([
+      'dead_letters',
       'events',
       'lesson_exchanges',
       'projection_checkpoints',
+      'projection_rebuilds',
       'schema_migrations',
     ]);
   });
@@ -130,5 +135,69 @@ describe('analytics on the ClickHouse engine', () => {
     const watermark = await writer.watermark();
     expect(watermark).toMatchObject({ transactionId: 1005, globalPosition: 5, sources: 1 });
     expect(watermark.recordedAt).toMatch(/^2024-11-0\dT10:00:00.000Z$/);
+  });
+
+  describe('exactly-once effect under redelivery', () => {
+    /** Rows per table without FINAL: doubles must never reach the table at all. */
+    async function rowsOf(source: string): Promise<{ events: number; lessons: number }> {
+      const [counts] = await analytics.query<{ events: string; lessons: string }>(
+        `SELECT
+           (SELECT count() FROM {db:Identifier}.events WHERE source = {source:String}) AS events,
+           (SELECT count() FROM {db:Identifier}.lesson_exchanges WHERE source = {source:String}) AS lessons`,
+        { source },
+      );
+      return { events: Number(counts!.events), lessons: Number(counts!.lessons) };
+    }
+    const deliver = (target: ProjectionWriter, source: string, events: RecordedEvent[]) =>
+      target.apply({
+        events,
+        batchId: `${source}:${events[0]!.globalPosition}-${events.at(-1)!.globalPosition}`,
+        source,
+        position: events.at(-1)!,
+      });
+    const log = (count: number) =>
+      Array.from({ length: count }, (_, index) =>
+        lessonExchanged('440311', `2024-10-${String((index % 28) + 1).padStart(2, '0')}`, 10),
+      );
+
+    it('applies every event once when every event is delivered twice, cut differently', async () => {
+      const events = log(12);
+      await deliver(writer, 'twice', events.slice(0, 5));
+      await deliver(writer, 'twice', events.slice(0, 8)); // a redelivery that grew meanwhile
+      await deliver(writer, 'twice', [...events.slice(5, 12), ...events.slice(5, 12)]);
+      // A new process knows nothing in memory: it reads how far each table got.
+      const restarted = new ProjectionWriter(analytics, PROJECTIONS);
+      await deliver(restarted, 'twice', events);
+      expect(await rowsOf('twice')).toEqual({ events: 12, lessons: 12 });
+    });
+
+    it('completes a batch a crash cut between two tables, without doubling the first', async () => {
+      const events = log(6);
+      const crashing = new ProjectionWriter(analytics, PROJECTIONS, {
+        faultPoint: (point) => {
+          if (point === 'between-inserts') throw new Error('killed between the inserts');
+        },
+      });
+      await expect(deliver(crashing, 'cut', events)).rejects.toThrow('killed');
+      expect(await rowsOf('cut')).toEqual({ events: 6, lessons: 0 });
+      await deliver(new ProjectionWriter(analytics, PROJECTIONS), 'cut', events);
+      expect(await rowsOf('cut')).toEqual({ events: 6, lessons: 6 });
+    });
+
+    it('keeps sources apart: one partition’s progress never skips another’s events', async () => {
+      const events = log(4);
+      await deliver(writer, 'partition-a', events.slice(2));
+      await deliver(writer, 'partition-b', events.slice(0, 2));
+      expect(await rowsOf('partition-a')).toEqual({ events: 2, lessons: 2 });
+      expect(await rowsOf('partition-b')).toEqual({ events: 2, lessons: 2 });
+    });
+
+    it('doubles rows with exactly-once off (the negative control the crash tests rely on)', async () => {
+      const events = log(3);
+      const careless = new ProjectionWriter(analytics, PROJECTIONS, { exactlyOnce: false });
+      await deliver(careless, 'careless', events);
+      await deliver(careless, 'careless', events.slice(1));
+      expect(await rowsOf('careless')).toEqual({ events: 5, lessons: 5 });
+    });
   });
 });

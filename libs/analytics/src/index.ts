@@ -4,3 +4,4 @@ export * from './migrations';
 export * from './projections';
 export * from './projections/projection-writer';
 export * from './analytics.module';
+export * from './dead-letters/dead-letter-store';

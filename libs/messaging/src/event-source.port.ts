@@ -2,22 +2,40 @@ import type { LogPosition } from '@junheng/event-store';
 import type { EventEnvelope } from './envelope/event-envelope';
 import type { PoisonReason } from './envelope/envelope-decoder';
 
+/** A message no reader of this version can apply, as it arrived. */
 export interface PoisonMessage {
   readonly reason: PoisonReason;
   readonly message: string;
+  /** Where it was read: `topic/partition@offset`, or `store@position`. */
   readonly origin: string;
+  /** The message key: the stream id, by the envelope's convention (null if absent). */
+  readonly key: string | null;
+  /** The raw value, kept for the dead-letter topic. */
+  readonly value: string | null;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
+/** One delivered message, decoded or not, in the order the source delivered it. */
+export type SourceMessage =
+  | { readonly kind: 'event'; readonly origin: string; readonly event: EventEnvelope }
+  | { readonly kind: 'poison'; readonly origin: string; readonly poison: PoisonMessage };
+
 export interface EventBatch {
-  /** Decoded events, in the order the source delivers them. */
-  readonly events: readonly EventEnvelope[];
-  /** Messages that could not be decoded (issue 5 routes them to a dead-letter topic). */
-  readonly poison: readonly PoisonMessage[];
-  /** Names this exact batch: the same id is delivered again only with the same events. */
+  /** Every message of the batch in delivery order (a stream's poison and later events). */
+  readonly messages: readonly SourceMessage[];
+  /** Names this exact batch: the same id is delivered again only with the same messages. */
   readonly batchId: string;
-  /** Where this batch leaves the source, for checkpoints and the watermark. */
+  /** The ordered source the batch came through: one Kafka partition, or the store tail. */
   readonly source: string;
+  /** Changes when another consumer may have written this source meanwhile (a rebalance). */
+  readonly epoch: number;
+  /** Where this batch leaves the source, for checkpoints and the watermark. */
   readonly position: LogPosition | null;
+}
+
+/** The decoded events of a batch, in order. */
+export function eventsOf(batch: Pick<EventBatch, 'messages'>): EventEnvelope[] {
+  return batch.messages.flatMap((message) => (message.kind === 'event' ? [message.event] : []));
 }
 
 export type BatchHandler = (batch: EventBatch) => Promise<void>;

@@ -4,6 +4,8 @@ export * from './event-source.port';
 export * from './kafka/kafka-connection';
 export * from './kafka/kafka-event-publisher';
 export * from './kafka/kafka-event-source';
+export * from './kafka/kafka-dead-letter-topic';
 export * from './schema/event-schemas';
 export * from './store-tail/store-tail-event-source';
 export * from './kafka/kafka.module';
+export * from './kafka/consumer-group-lag';

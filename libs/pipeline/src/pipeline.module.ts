@@ -3,27 +3,42 @@ import type { DynamicModule, Provider } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { ProjectionWriter } from '@junheng/analytics';
-import { EVENT_STORE } from '@junheng/event-store';
+import { EVENT_STORE, RELAY_CHECKPOINT } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
 import {
+  ConsumerGroupLag,
   EVENT_SOURCE,
   KAFKA,
+  KAFKA_OPTIONS,
+  KafkaDeadLetterTopic,
   KafkaEventSource,
   KafkaModule,
   StoreTailEventSource,
 } from '@junheng/messaging';
+import type { KafkaOptions } from '@junheng/messaging';
 import type { JunhengConfig } from '@junheng/platform';
-import { JUNHENG_CONFIG } from '@junheng/platform';
+import { JUNHENG_CONFIG, MetricsModule } from '@junheng/platform';
+import { PIPELINE_PROBES, PipelineMetrics } from './pipeline-metrics';
+import type { PipelineProbes } from './pipeline-metrics';
 import { ProjectorService } from './projector/projector.service';
 import { RelayService } from './relay/relay.service';
-
-const STORE_TAIL_BATCH_SIZE = 2_000;
 
 const kafkaSource: Provider = {
   provide: EVENT_SOURCE,
   inject: [KAFKA, JUNHENG_CONFIG],
   useFactory: (kafka: Kafka, config: JunhengConfig) =>
-    new KafkaEventSource(kafka, { topic: config.kafkaTopic, groupId: config.kafkaConsumerGroup }),
+    new KafkaEventSource(kafka, {
+      topic: config.kafkaTopic,
+      groupId: config.kafkaConsumerGroup,
+      maxBatchSize: config.projectorBatchSize,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+    }),
+};
+
+const deadLetterTopic: Provider = {
+  provide: KafkaDeadLetterTopic,
+  inject: [KAFKA, KAFKA_OPTIONS],
+  useFactory: (kafka: Kafka, options: KafkaOptions) => new KafkaDeadLetterTopic(kafka, options),
 };
 
 const storeTailSource: Provider = {
@@ -39,10 +54,44 @@ const storeTailSource: Provider = {
     return new StoreTailEventSource(
       store,
       { load: (source) => writer.checkpoint(source) },
-      { batchSize: STORE_TAIL_BATCH_SIZE, idleDelayMs: config.pollIntervalMs, logger },
+      { batchSize: config.projectorBatchSize, idleDelayMs: config.pollIntervalMs, logger },
     );
   },
 };
+
+/** Scrape-time readings of exactly the parts that run in this process. */
+function pipelineProbes(parts: {
+  relay: boolean;
+  consumer: boolean;
+  projector: boolean;
+}): Provider {
+  return {
+    provide: PIPELINE_PROBES,
+    inject: [EVENT_STORE, ProjectionWriter, JUNHENG_CONFIG, { token: KAFKA, optional: true }],
+    useFactory: (
+      store: EventStore,
+      writer: ProjectionWriter,
+      config: JunhengConfig,
+      kafka: Kafka | undefined,
+    ): PipelineProbes => {
+      const consumerLag =
+        parts.consumer && kafka !== undefined
+          ? new ConsumerGroupLag(kafka, {
+              topic: config.kafkaTopic,
+              groupId: config.kafkaConsumerGroup,
+            })
+          : null;
+      return {
+        relayLag: parts.relay
+          ? async () => store.countAfter(await store.loadCheckpoint(RELAY_CHECKPOINT))
+          : null,
+        consumerLag: consumerLag === null ? null : () => consumerLag.read(),
+        watermark: parts.projector ? () => writer.watermark() : null,
+        close: async () => consumerLag?.close(),
+      };
+    },
+  };
+}
 
 /**
  * The pipeline from the event store to ClickHouse. With Kafka: the relay publishes the store
@@ -55,13 +104,25 @@ export class PipelineModule {
     parts: { relay: boolean; projector: boolean } = { relay: true, projector: true },
   ): DynamicModule {
     const viaKafka = config.kafkaBrokers.length > 0;
-    const providers: Provider[] = [];
+    const providers: Provider[] = [
+      pipelineProbes({
+        relay: viaKafka && parts.relay,
+        consumer: viaKafka && parts.projector,
+        projector: parts.projector,
+      }),
+      PipelineMetrics,
+    ];
     if (viaKafka && parts.relay) providers.push(RelayService);
-    if (parts.projector) providers.push(viaKafka ? kafkaSource : storeTailSource, ProjectorService);
+    if (parts.projector)
+      providers.push(
+        ...(viaKafka ? [kafkaSource, deadLetterTopic] : [storeTailSource]),
+        ProjectorService,
+      );
     return {
       module: PipelineModule,
-      imports: viaKafka ? [KafkaModule.forRoot()] : [],
+      imports: [MetricsModule, ...(viaKafka ? [KafkaModule.forRoot()] : [])],
       providers,
+      exports: [PipelineMetrics],
     };
   }
 }

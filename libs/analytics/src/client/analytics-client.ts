@@ -64,8 +64,16 @@ export class AnalyticsClient {
     return new AnalyticsClient(client, options.database, 'chdb');
   }
 
-  async command(query: string, parameters: QueryParameters = {}): Promise<void> {
-    await this.client.command({ query, query_params: this.bind(parameters) });
+  async command(
+    query: string,
+    parameters: QueryParameters = {},
+    settings: ClickHouseSettings = {},
+  ): Promise<void> {
+    await this.client.command({
+      query,
+      query_params: this.bind(parameters),
+      clickhouse_settings: settings,
+    });
   }
 
   async query<Row>(query: string, parameters: QueryParameters = {}): Promise<Row[]> {
@@ -80,8 +88,10 @@ export class AnalyticsClient {
 
   /**
    * Inserts rows into `table`. With `deduplicationToken`, a retry of the same batch is dropped
-   * by the engine (the table must enable a deduplication window), which is what makes the
-   * projector's at-least-once delivery apply exactly once.
+   * by the engine (the table must enable a deduplication window). Without one, nothing is
+   * deduplicated. Both settings are always sent: chDB keeps a query's settings for the next
+   * query on its session, so a token left over from one insert would silently drop the next
+   * token-less insert into the same table (seen with chdb 3.4; analytics.int-spec.ts).
    */
   async insert<Row extends object>(
     table: string,
@@ -92,12 +102,12 @@ export class AnalyticsClient {
     if (!IDENTIFIER.test(table)) throw new Error(`Table "${table}" is not an identifier`);
     await this.client.insert({
       table: `${this.database}.${table}`,
-      values: rows as Row[],
+      values: rows,
       format: 'JSONEachRow',
       clickhouse_settings: {
         date_time_input_format: 'best_effort',
         ...(options.deduplicationToken === undefined
-          ? {}
+          ? { insert_deduplication_token: '', insert_deduplicate: 0 }
           : { insert_deduplication_token: options.deduplicationToken, insert_deduplicate: 1 }),
       },
     });

@@ -2,6 +2,8 @@ import { rawEventsMigration } from './0001-raw-events.migration';
 import { lessonExchangesMigration } from './0002-lesson-exchanges.migration';
 import { projectionCheckpointsMigration } from './0003-projection-checkpoints.migration';
 import { eventActorScopeMigration } from './0004-event-actor-scope.migration';
+import { projectionSourcesMigration } from './0005-projection-sources.migration';
+import { projectionRebuildsMigration } from './0006-projection-rebuilds.migration';
 import type { AnalyticsMigration } from './migration';
 
 export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
@@ -9,6 +11,8 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   lessonExchangesMigration,
   projectionCheckpointsMigration,
   eventActorScopeMigration,
+  projectionSourcesMigration,
+  projectionRebuildsMigration,
 ];
 
 export type { AnalyticsMigration } from './migration';

@@ -6,3 +6,5 @@ export const PROJECTIONS: readonly Projection[] = [rawEventsProjection, lessonEx
 
 export type { Projection } from './projection';
 export { clickhouseDateTime } from './projection';
+export { lessonExchangesProjection } from './lesson-exchanges.projection';
+export { rawEventsProjection } from './raw-events.projection';

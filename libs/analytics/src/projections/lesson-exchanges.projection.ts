@@ -31,6 +31,7 @@ export const lessonExchangesProjection: Projection = {
           subject: data.subject,
           attendees: data.attendees,
           global_position: event.globalPosition,
+          transaction_id: event.transactionId,
           recorded_at: clickhouseDateTime(event.recordedAt),
         };
       }),

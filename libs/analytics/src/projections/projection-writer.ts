@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LogPosition, RecordedEvent } from '@junheng/event-store';
 import type { AnalyticsClient } from '../client/analytics-client';
 import { clickhouseDateTime } from './projection';
@@ -6,7 +7,13 @@ import type { Projection } from './projection';
 export interface ProjectedBatch {
   readonly events: readonly RecordedEvent[];
   readonly batchId: string;
+  /** The ordered source the batch came through: one Kafka partition, or the store tail. */
   readonly source: string;
+  /**
+   * Changes whenever another process may have written this source meanwhile (a consumer-group
+   * rebalance): what the writer remembers about the source is then read again.
+   */
+  readonly epoch?: number;
   readonly position: LogPosition | null;
 }
 
@@ -19,24 +26,138 @@ export interface Watermark {
   readonly sources: number;
 }
 
+export interface WriterObserver {
+  /** Called around each table insert, for the insert-latency metric. */
+  insertStarted?(table: string): () => void;
+  /** Events of a batch a table had already applied, skipped. */
+  duplicatesSkipped?(count: number): void;
+}
+
+export interface ProjectionWriterOptions {
+  /**
+   * Off only for the crash tests' negative control: then nothing is skipped and no insert is
+   * deduplicated, and the oracle must see the doubles.
+   */
+  readonly exactlyOnce?: boolean;
+  /** Test-only fault points (the crash matrix): called before and between the inserts. */
+  readonly faultPoint?: (point: 'before-insert' | 'between-inserts' | 'after-insert') => void;
+  readonly observer?: WriterObserver;
+}
+
+const START: LogPosition = { transactionId: 0, globalPosition: 0 };
+
+const after = (event: RecordedEvent, position: LogPosition): boolean =>
+  event.transactionId > position.transactionId ||
+  (event.transactionId === position.transactionId &&
+    event.globalPosition > position.globalPosition);
+
+const SWAP_MARKER_SUFFIX = '__swapping';
+
+/** While this table exists, writers leave `table` alone: a rebuild is swapping it. */
+export const swapMarkerOf = (table: string): string => `${table}${SWAP_MARKER_SUFFIX}`;
+
+export class ProjectionSwapInProgress extends Error {
+  constructor(marker: string) {
+    super(`${marker.slice(0, -SWAP_MARKER_SUFFIX.length)} is being swapped by a rebuild; retrying`);
+    this.name = 'ProjectionSwapInProgress';
+  }
+}
+
 /**
- * Writes a batch into every projection, then the source's checkpoint. Each insert carries a
- * deduplication token derived from the batch id, and every table replaces by event id, so a
- * batch delivered twice leaves the tables as they were. A failed insert throws: the caller
- * must not acknowledge the batch.
+ * The events of a batch not applied yet: beyond the applied position and beyond every earlier
+ * event of the batch (a relay that restarted re-publishes a stretch, possibly in one batch).
+ */
+function freshEvents(events: readonly RecordedEvent[], appliedUpTo: LogPosition): RecordedEvent[] {
+  const fresh: RecordedEvent[] = [];
+  let high = appliedUpTo;
+  for (const event of events) {
+    if (!after(event, high)) continue;
+    fresh.push(event);
+    high = event;
+  }
+  return fresh;
+}
+
+/**
+ * Writes a batch into every projection, then the source's checkpoint — with exactly-once
+ * effect under at-least-once delivery.
+ *
+ * A source delivers events in commit order (a Kafka partition is a subsequence of the relay's
+ * commit-ordered publishing; the store tail reads commit order), and the relay only publishes
+ * an event after every earlier one was acknowledged. So everything a table has applied from a
+ * source is exactly the events up to the highest position it holds for that source, and any
+ * event at or below that position is a redelivery: skipped. Each row names its source and
+ * position, and a single insert is atomic, so the answer is right whatever moment a crash
+ * interrupted — before an insert, between two tables' inserts, or after the inserts but before
+ * the offset commit. The position is read from the table once per source and epoch, then
+ * advanced in memory; an insert that fails forgets it, since the failure may hide a success.
+ * The deduplication token additionally drops an identical retry inside the engine.
  */
 export class ProjectionWriter {
+  private readonly applied = new Map<
+    string,
+    { epoch: number; tableId: string; position: LogPosition }
+  >();
+  private readonly exactlyOnce: boolean;
+
   constructor(
     private readonly analytics: AnalyticsClient,
     private readonly projections: readonly Projection[],
-  ) {}
+    private readonly options: ProjectionWriterOptions = {},
+  ) {
+    this.exactlyOnce = options.exactlyOnce ?? true;
+  }
 
-  async apply(batch: ProjectedBatch): Promise<void> {
-    for (const projection of this.projections) {
-      await this.analytics.insert(projection.table, projection.rows(batch.events), {
-        deduplicationToken: `${batch.batchId}:${projection.table}`,
+  async apply(
+    batch: ProjectedBatch,
+    observer: WriterObserver | undefined = this.options.observer,
+  ): Promise<void> {
+    const epoch = batch.epoch ?? 0;
+    // A rebuild swaps a table for a new one (EXCHANGE TABLES): what was remembered about the
+    // old one does not hold for the new. The table's id tells them apart.
+    const tableIds = this.exactlyOnce ? await this.tableIds() : new Map<string, string>();
+    this.options.faultPoint?.('before-insert');
+    for (const [index, projection] of this.projections.entries()) {
+      if (index > 0) this.options.faultPoint?.('between-inserts');
+      const fresh = this.exactlyOnce
+        ? freshEvents(
+            batch.events,
+            await this.appliedUpTo(
+              projection.table,
+              batch.source,
+              epoch,
+              tableIds.get(projection.table) ?? '',
+            ),
+          )
+        : [...batch.events];
+      if (fresh.length < batch.events.length)
+        observer?.duplicatesSkipped?.(batch.events.length - fresh.length);
+      if (fresh.length === 0) continue;
+      const first = fresh[0]!;
+      const last = fresh.at(-1)!;
+      const rows = projection.rows(fresh).map((row) => ({ ...row, source: batch.source }));
+      const done = observer?.insertStarted?.(projection.table);
+      try {
+        await this.analytics.insert(projection.table, rows, {
+          // Off, each insert gets a token of its own: the engine must not drop a repeated
+          // block by its content hash either, or the negative control would prove nothing.
+          deduplicationToken: this.exactlyOnce
+            ? `${batch.source}:${first.transactionId}.${first.globalPosition}-${last.transactionId}.${last.globalPosition}:${projection.table}`
+            : randomUUID(),
+        });
+      } catch (error) {
+        this.applied.delete(this.key(projection.table, batch.source));
+        throw error;
+      } finally {
+        done?.();
+      }
+      this.applied.set(this.key(projection.table, batch.source), {
+        epoch,
+        tableId: tableIds.get(projection.table) ?? '',
+        position: { transactionId: last.transactionId, globalPosition: last.globalPosition },
       });
     }
+    this.options.faultPoint?.('after-insert');
     if (batch.position === null) return;
     const lastRecordedAt = batch.events.reduce<string | null>(
       (latest, event) => (latest === null || event.recordedAt > latest ? event.recordedAt : latest),
@@ -53,6 +174,56 @@ export class ProjectionWriter {
     ]);
   }
 
+  /** How far `table` has applied `source`, from the table itself (see the class comment). */
+  /**
+   * The id of each table, and a refusal while a rebuild swaps one of them: a batch applied then
+   * could land beyond what the new table holds and leave a gap, so it waits (the source
+   * delivers it again) until the rebuild has swapped and carried the tail over.
+   */
+  private async tableIds(): Promise<Map<string, string>> {
+    const tables = this.projections.map((projection) => projection.table);
+    const rows = await this.analytics.query<{ name: string; uuid: string }>(
+      `SELECT name, toString(uuid) AS uuid FROM system.tables
+       WHERE database = {db:String} AND name IN {names:Array(String)}`,
+      { names: [...tables, ...tables.map(swapMarkerOf)] },
+    );
+    const swapping = rows.find((row) => row.name.endsWith(SWAP_MARKER_SUFFIX));
+    if (swapping !== undefined) throw new ProjectionSwapInProgress(swapping.name);
+    return new Map(rows.map((row) => [row.name, row.uuid]));
+  }
+
+  private async appliedUpTo(
+    table: string,
+    source: string,
+    epoch: number,
+    tableId: string,
+  ): Promise<LogPosition> {
+    const known = this.applied.get(this.key(table, source));
+    if (known !== undefined && known.epoch === epoch && known.tableId === tableId)
+      return known.position;
+    const [row] = await this.analytics.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id, global_position
+       FROM {db:Identifier}.{table:Identifier}
+       WHERE source = {source:String}
+       ORDER BY transaction_id DESC, global_position DESC
+       LIMIT 1`,
+      { table, source },
+    );
+    const position =
+      row === undefined
+        ? START
+        : {
+            transactionId: Number(row.transaction_id),
+            globalPosition: Number(row.global_position),
+          };
+    this.applied.set(this.key(table, source), { epoch, tableId, position });
+    return position;
+  }
+
+  private key(table: string, source: string): string {
+    return `${table}\u0000${source}`;
+  }
+
   async checkpoint(source: string): Promise<LogPosition> {
     const [row] = await this.analytics.query<{ transaction_id: string; global_position: string }>(
       `SELECT transaction_id, global_position
@@ -61,7 +232,7 @@ export class ProjectionWriter {
       { source },
     );
     return row === undefined
-      ? { transactionId: 0, globalPosition: 0 }
+      ? START
       : { transactionId: Number(row.transaction_id), globalPosition: Number(row.global_position) };
   }
 

@@ -1,24 +1,38 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import type { EventEnvelope } from '../envelope/event-envelope';
+import type { KafkaMessage } from 'kafkajs';
 import { PoisonEventError, decodeEnvelope } from '../envelope/envelope-decoder';
-import type { BatchHandler, EventSource, PoisonMessage } from '../event-source.port';
+import { eventsOf } from '../event-source.port';
+import type { BatchHandler, EventSource, SourceMessage } from '../event-source.port';
 
 export interface KafkaEventSourceOptions {
   readonly topic: string;
   readonly groupId: string;
   /** Upper bound on events per handler call (kafkajs fetches are split to this size). */
   readonly maxBatchSize?: number;
+  readonly sessionTimeoutMs?: number;
+}
+
+function headersOf(message: KafkaMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(message.headers ?? {}).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name, Array.isArray(value) ? value.join(',') : String(value)]],
+    ),
+  );
 }
 
 /**
  * A consumer group member. Offsets are committed by hand, right after the handler resolved for
- * the messages they cover, so a crash replays at most the batch in progress.
+ * the messages they cover, so a crash replays at most the batch in progress. A rebalance is
+ * only joined once the batch in hand is done (kafkajs finishes `eachBatch` first, and a stale
+ * batch is abandoned uncommitted); each join starts a new epoch, which tells the writer that
+ * another member may have written these partitions meanwhile.
  */
 export class KafkaEventSource implements EventSource {
   readonly kind = 'kafka' as const;
   private readonly consumer: Consumer;
   private crashed = false;
   private running = false;
+  private epoch = 0;
 
   constructor(
     kafka: Kafka,
@@ -27,7 +41,7 @@ export class KafkaEventSource implements EventSource {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
@@ -36,6 +50,7 @@ export class KafkaEventSource implements EventSource {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.crashed = false;
+      this.epoch += 1;
     });
   }
 
@@ -53,28 +68,34 @@ export class KafkaEventSource implements EventSource {
         for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
           if (!payload.isRunning() || payload.isStale()) return;
           const slice = batch.messages.slice(start, start + maxBatchSize);
-          const events: EventEnvelope[] = [];
-          const poison: PoisonMessage[] = [];
-          for (const message of slice) {
+          const messages: SourceMessage[] = slice.map((message) => {
+            const origin = `${topic}/${batch.partition}@${message.offset}`;
             try {
-              events.push(decodeEnvelope(message.value));
+              return { kind: 'event', origin, event: decodeEnvelope(message.value) };
             } catch (error) {
               if (!(error instanceof PoisonEventError)) throw error;
-              poison.push({
-                reason: error.reason,
-                message: error.message,
-                origin: `${topic}/${batch.partition}@${message.offset}`,
-              });
+              return {
+                kind: 'poison',
+                origin,
+                poison: {
+                  reason: error.reason,
+                  message: error.message,
+                  origin,
+                  key: message.key?.toString() ?? null,
+                  value: message.value?.toString() ?? null,
+                  headers: headersOf(message),
+                },
+              };
             }
-          }
+          });
           const first = slice[0]!.offset;
           const last = slice.at(-1)!.offset;
-          const lastEvent = events.at(-1);
+          const lastEvent = eventsOf({ messages }).at(-1);
           await handler({
-            events,
-            poison,
+            messages,
             batchId: `kafka:${topic}:${batch.partition}:${first}-${last}`,
             source: `kafka:${topic}:${batch.partition}`,
+            epoch: this.epoch,
             position:
               lastEvent === undefined
                 ? null

@@ -13,6 +13,7 @@ import {
 import { ENVELOPE_HEADERS } from '../envelope/event-envelope';
 import { decodeEnvelope } from '../envelope/envelope-decoder';
 import type { EventBatch } from '../event-source.port';
+import { eventsOf } from '../event-source.port';
 import { createKafka, ensureEventTopic } from './kafka-connection';
 import type { KafkaOptions } from './kafka-connection';
 import { KafkaEventPublisher } from './kafka-event-publisher';
@@ -166,7 +167,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'Kafka messaging and the outbox relay', ()
         failOnce = false;
         throw new Error('ClickHouse is down');
       }
-      seen.push(...batch.events.map((event) => event.eventId));
+      seen.push(...eventsOf(batch).map((event) => event.eventId));
     });
     await eventually(() => expect(new Set(seen).size).toBe(18), { timeoutMs: 30_000 });
     await first.stop();
@@ -181,7 +182,7 @@ describeWith(['PostgreSQL', 'Kafka'], 'Kafka messaging and the outbox relay', ()
     const again: string[] = [];
     const second = new KafkaEventSource(kafka, { topic: options.topic, groupId });
     await second.start(
-      async (batch) => void again.push(...batch.events.map((event) => event.eventId)),
+      async (batch) => void again.push(...eventsOf(batch).map((event) => event.eventId)),
     );
     // Wait until the group has committed up to the end of every partition, then count.
     const admin = kafka.admin();

@@ -2,13 +2,12 @@ import type { EventStore } from '@junheng/event-store';
 import { PollLoop } from '@junheng/platform';
 import type { PollLoopLogger } from '@junheng/platform';
 import { PoisonEventError, decodeEnvelope } from '../envelope/envelope-decoder';
-import type { EventEnvelope } from '../envelope/event-envelope';
 import { encodeEnvelope } from '../envelope/event-envelope';
 import type {
   BatchHandler,
   EventSource,
-  PoisonMessage,
   SourceCheckpoints,
+  SourceMessage,
 } from '../event-source.port';
 
 export const STORE_TAIL_SOURCE = 'store-tail';
@@ -47,27 +46,34 @@ export class StoreTailEventSource implements EventSource {
           limit: this.options.batchSize,
         });
         if (recorded.length === 0) return 'idle';
-        const events: EventEnvelope[] = [];
-        const poison: PoisonMessage[] = [];
-        for (const event of recorded) {
+        const messages: SourceMessage[] = recorded.map((event) => {
+          const origin = `store@${event.globalPosition}`;
+          const wire = encodeEnvelope(event);
           try {
-            events.push(decodeEnvelope(encodeEnvelope(event).value));
+            return { kind: 'event', origin, event: decodeEnvelope(wire.value) };
           } catch (error) {
             if (!(error instanceof PoisonEventError)) throw error;
-            poison.push({
-              reason: error.reason,
-              message: error.message,
-              origin: `store@${event.globalPosition}`,
-            });
+            return {
+              kind: 'poison',
+              origin,
+              poison: {
+                reason: error.reason,
+                message: error.message,
+                origin,
+                key: wire.key,
+                value: wire.value,
+                headers: wire.headers,
+              },
+            };
           }
-        }
+        });
         const last = recorded.at(-1)!;
         const next = { transactionId: last.transactionId, globalPosition: last.globalPosition };
         await handler({
-          events,
-          poison,
+          messages,
           batchId: `store:${recorded[0]!.transactionId}.${recorded[0]!.globalPosition}-${next.transactionId}.${next.globalPosition}`,
           source: STORE_TAIL_SOURCE,
+          epoch: 0,
           position: next,
         });
         position = next;

@@ -7,6 +7,7 @@ import type { EventStore } from '@junheng/event-store';
 import { KAFKA, KAFKA_OPTIONS, KafkaEventPublisher } from '@junheng/messaging';
 import type { KafkaOptions } from '@junheng/messaging';
 import { HealthRegistry, JUNHENG_CONFIG, PollLoop } from '@junheng/platform';
+import { PipelineMetrics } from '../pipeline-metrics';
 import type { JunhengConfig } from '@junheng/platform';
 
 const RELAY_BATCH_SIZE = 2_000;
@@ -25,6 +26,7 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(JUNHENG_CONFIG) config: JunhengConfig,
     health: HealthRegistry,
     private readonly logger: PinoLogger,
+    metrics: PipelineMetrics,
   ) {
     logger.setContext(RelayService.name);
     this.publisher = new KafkaEventPublisher(kafka, options.topic);
@@ -36,6 +38,7 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
       tick: async () => {
         try {
           const progress = await this.relay.step();
+          metrics.relayBatch(progress.published);
           if (progress.published > 0) {
             this.logger.debug(
               { published: progress.published, position: progress.position },
