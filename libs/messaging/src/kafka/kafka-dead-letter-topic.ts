@@ -1,3 +1,4 @@
+import { Partitioners } from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import { ensureEventTopic } from './kafka-connection';
 import type { KafkaOptions } from './kafka-connection';
@@ -34,7 +35,12 @@ export class KafkaDeadLetterTopic {
     private readonly options: KafkaOptions,
   ) {
     this.topic = deadLetterTopicOf(options.topic);
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+    // The same murmur2 partitioner as the event topic: a stream's letters share a partition.
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async publish(letters: readonly DeadLetterMessage[]): Promise<void> {
