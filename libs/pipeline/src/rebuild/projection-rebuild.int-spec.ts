@@ -99,6 +99,7 @@ describe('a projection rebuilt blue-green under live traffic', () => {
       timeoutMs: 60_000,
     });
     const before = await tableState();
+    const checkpointBefore = await liveWriter.checkpoint(STORE_TAIL_SOURCE);
 
     // Live traffic and a dashboard reading, both for as long as the rebuild runs.
     let running = true;
@@ -110,6 +111,7 @@ describe('a projection rebuilt blue-green under live traffic', () => {
     })();
     // What a dashboard sees: how many exchanges, and up to which event of the log.
     const reads: Array<{ rows: number; upTo: number }> = [];
+    const watermarks: number[] = [];
     const reader = (async () => {
       while (running) {
         const [read] = await analytics.query<{ rows: string; upTo: string }>(
@@ -117,6 +119,7 @@ describe('a projection rebuilt blue-green under live traffic', () => {
            FROM {db:Identifier}.lesson_exchanges FINAL`,
         );
         reads.push({ rows: Number(read!.rows), upTo: Number(read!.upTo) });
+        watermarks.push((await liveWriter.watermark()).globalPosition);
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     })();
@@ -142,6 +145,14 @@ describe('a projection rebuilt blue-green under live traffic', () => {
       timeoutMs: 60_000,
     });
     await live.stop();
+    // The freshness every answer shows only moved forward: the rebuild wrote no checkpoints
+    // over the live projector's.
+    expect(checkpointBefore.globalPosition).toBe(300);
+    expect(watermarks.length).toBeGreaterThan(10);
+    for (const [index, watermark] of watermarks.entries()) {
+      if (index > 0) expect(watermark).toBeGreaterThanOrEqual(watermarks[index - 1]!);
+    }
+    expect((await liveWriter.checkpoint(STORE_TAIL_SOURCE)).globalPosition).toBe(appended);
 
     const after = await tableState();
     expect(report).toMatchObject({ table: 'lesson_exchanges', version: 2 });

@@ -86,7 +86,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       batchId: batch.batchId,
       source: batch.source,
       epoch: batch.epoch,
-      position: batch.position,
+      // No checkpoint: those belong to the live projector (its resume point and the watermark).
+      position: null,
     });
   });
   try {
