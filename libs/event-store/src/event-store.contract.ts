@@ -346,6 +346,31 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
       expect(await store.countAfter(START_OF_LOG)).toBe(before.length + 6);
     });
 
+    it('runs work under a lease, and refuses a second holder while the first works', async () => {
+      expect(await store.whileHolding('relay-test', () => Promise.resolve('ran'))).toBe('ran');
+      if (!options.concurrentTransactions) return; // one process owns the database: always held
+      const other = await options.open();
+      try {
+        let refused: string | undefined = 'not asked';
+        const first = await store.whileHolding('relay-test', async () => {
+          refused = await other.whileHolding('relay-test', () => Promise.resolve('second'));
+          return 'first';
+        });
+        expect({ first, refused }).toEqual({ first: 'first', refused: undefined });
+        // Released with the work: the other may take it now, and other names never collide.
+        expect(await other.whileHolding('relay-test', () => Promise.resolve('second'))).toBe(
+          'second',
+        );
+        expect(
+          await store.whileHolding('relay-test', () =>
+            other.whileHolding('another-lease', () => Promise.resolve('both')),
+          ),
+        ).toBe('both');
+      } finally {
+        await other.close();
+      }
+    });
+
     it('keeps a named checkpoint', async () => {
       const name = `reader-${randomUUID()}`;
       expect(await store.loadCheckpoint(name)).toEqual(START_OF_LOG);

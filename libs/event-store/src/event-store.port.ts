@@ -91,6 +91,12 @@ export interface EventStore {
   /** The last position reached by a named reader (the relay, the store-tail projector). */
   loadCheckpoint(name: string): Promise<LogPosition>;
   saveCheckpoint(name: string, position: LogPosition): Promise<void>;
+  /**
+   * Runs `work` only while no other process holds the lease `name` (one relay of several
+   * publishes; the others wait their turn). Answers undefined, without running `work`, when
+   * another holder has it. The lease ends with `work`, or with the holder's connection.
+   */
+  whileHolding<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

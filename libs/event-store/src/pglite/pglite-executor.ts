@@ -47,6 +47,8 @@ export class PgliteExecutor implements SqlExecutor {
     );
   }
 
+  readonly singleProcess = true;
+
   isUnavailable(): boolean {
     return false;
   }

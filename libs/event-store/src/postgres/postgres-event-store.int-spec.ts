@@ -16,6 +16,8 @@ class CommitGateExecutor implements SqlExecutor {
   private reachedCommit!: () => void;
   readonly atCommit = new Promise<void>((reached) => (this.reachedCommit = reached));
 
+  readonly singleProcess = false;
+
   constructor(private readonly client: Client) {}
 
   async query<Row>(sql: string, parameters: readonly SqlParameter[] = []): Promise<Row[]> {

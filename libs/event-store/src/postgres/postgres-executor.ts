@@ -64,6 +64,8 @@ export class PostgresExecutor implements SqlExecutor {
     }
   }
 
+  readonly singleProcess = false;
+
   isUnavailable(error: unknown): boolean {
     const state = sqlState(error);
     if (

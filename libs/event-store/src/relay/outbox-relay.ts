@@ -1,3 +1,4 @@
+import { START_OF_LOG } from '../event-store.port';
 import type { EventStore, LogPosition, RecordedEvent } from '../event-store.port';
 
 export interface EventPublisher {
@@ -8,6 +9,8 @@ export interface EventPublisher {
 export interface RelayProgress {
   readonly published: number;
   readonly position: LogPosition;
+  /** False when another relay holds the lease and this one did nothing. */
+  readonly leading: boolean;
 }
 
 export const RELAY_CHECKPOINT = 'kafka-relay';
@@ -18,8 +21,6 @@ export const RELAY_CHECKPOINT = 'kafka-relay';
  * two republishes that batch (consumers are idempotent) and never skips one.
  */
 export class OutboxRelay {
-  private position: LogPosition | undefined;
-
   constructor(
     private readonly store: EventStore,
     private readonly publisher: EventPublisher,
@@ -27,20 +28,24 @@ export class OutboxRelay {
     private readonly checkpointName: string = RELAY_CHECKPOINT,
   ) {}
 
+  /**
+   * Publishes the next batch if this relay holds the lease named after its checkpoint; another
+   * relay on the same database then waits (`leading: false`). The checkpoint is read afresh
+   * under each lease: another relay may have moved it since this one last led.
+   */
   async step(): Promise<RelayProgress> {
-    this.position ??= await this.store.loadCheckpoint(this.checkpointName);
-    const events = await this.store.readAll({ after: this.position, limit: this.batchSize });
-    if (events.length === 0) return { published: 0, position: this.position };
+    const progress = await this.store.whileHolding(this.checkpointName, () => this.publishNext());
+    return progress ?? { published: 0, position: START_OF_LOG, leading: false };
+  }
+
+  private async publishNext(): Promise<RelayProgress> {
+    const position = await this.store.loadCheckpoint(this.checkpointName);
+    const events = await this.store.readAll({ after: position, limit: this.batchSize });
+    if (events.length === 0) return { published: 0, position, leading: true };
     await this.publisher.publish(events);
     const last = events.at(-1)!;
     const next = { transactionId: last.transactionId, globalPosition: last.globalPosition };
     await this.store.saveCheckpoint(this.checkpointName, next);
-    this.position = next;
-    return { published: events.length, position: next };
-  }
-
-  /** Forgets the cached position so the next step resumes from the stored checkpoint. */
-  reset(): void {
-    this.position = undefined;
+    return { published: events.length, position: next, leading: true };
   }
 }

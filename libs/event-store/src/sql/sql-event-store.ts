@@ -247,6 +247,22 @@ export class SqlEventStore implements EventStore {
     });
   }
 
+  async whileHolding<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.sql.singleProcess) return work();
+    // A transaction-scoped advisory lock: released at COMMIT, or by the server when the
+    // holder's connection dies, so a crashed relay never leaves the lease taken. The
+    // transaction only reads, so it takes no transaction id and holds back no reader.
+    return this.guard(() =>
+      this.sql.transaction(async (tx) => {
+        const [row] = await tx.query<{ held: boolean }>(
+          'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS held',
+          [`junheng:${name}`],
+        );
+        return row?.held === true ? work() : undefined;
+      }),
+    );
+  }
+
   async saveCheckpoint(name: string, position: LogPosition): Promise<void> {
     await this.guard(() =>
       this.sql.query(

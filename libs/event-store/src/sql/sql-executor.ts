@@ -14,6 +14,12 @@ export interface SqlExecutor extends SqlQueryable {
   close(): Promise<void>;
   /** Whether a PostgreSQL error means "try again later" (connection lost, server down). */
   isUnavailable(error: unknown): boolean;
+  /**
+   * Whether this database belongs to one process alone (PGlite holds its directory's lock):
+   * then a lease is held by nature, and taking one by a transaction would only block the single
+   * connection the work itself needs.
+   */
+  readonly singleProcess: boolean;
 }
 
 /** The SQLSTATE of a driver error, when it has one. */

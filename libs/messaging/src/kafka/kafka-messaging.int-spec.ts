@@ -214,4 +214,41 @@ describeWith(['PostgreSQL', 'Kafka'], 'Kafka messaging and the outbox relay', ()
     for (const eventId of new Set(seen))
       expect(again.filter((id) => id === eventId)).toHaveLength(1);
   });
+
+  it('lets two relays on one database take turns, so the topic holds each event once', async () => {
+    await appendExchanges(5, 4);
+    const total = await store.countAfter({ transactionId: 0, globalPosition: 0 });
+    const topic = uniqueName('test.two-relays');
+    await ensureEventTopic(kafka, { ...options, topic });
+    const checkpoint = uniqueName('shared-relay');
+    const otherStore = new SqlEventStore(new PostgresExecutor({ connectionString: database.url }));
+    const relays = [store, otherStore].map((on) => {
+      const publisher = new KafkaEventPublisher(kafka, topic);
+      return { on, publisher, relay: new OutboxRelay(on, publisher, 4, checkpoint) };
+    });
+    const led = [0, 0];
+    try {
+      await Promise.all(
+        relays.map(async ({ on, relay }, index) => {
+          while ((await on.countAfter(await on.loadCheckpoint(checkpoint))) > 0) {
+            const progress = await relay.step();
+            if (progress.leading && progress.published > 0) led[index]! += 1;
+          }
+        }),
+      );
+    } finally {
+      for (const { publisher } of relays) await publisher.close();
+      await otherStore.close();
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const published = offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+      expect(published).toBe(total);
+    } finally {
+      await admin.disconnect();
+    }
+    expect(led[0]! + led[1]!).toBeGreaterThanOrEqual(Math.ceil(total / 4));
+  });
 });

@@ -35,22 +35,19 @@ export class RelayService implements OnApplicationBootstrap, BeforeApplicationSh
       name: 'relay',
       idleDelayMs: config.pollIntervalMs,
       logger,
+      // A failed step throws and is retried by the loop; each step starts from the stored
+      // checkpoint, so the failed batch is published again. Another relay holding the lease
+      // makes this one idle.
       tick: async () => {
-        try {
-          const progress = await this.relay.step();
-          metrics.relayBatch(progress.published);
-          if (progress.published > 0) {
-            this.logger.debug(
-              { published: progress.published, position: progress.position },
-              'relayed',
-            );
-          }
-          return progress.published === RELAY_BATCH_SIZE ? 'more' : 'idle';
-        } catch (error) {
-          // Resume from the stored checkpoint: the failed batch is published again.
-          this.relay.reset();
-          throw error;
+        const progress = await this.relay.step();
+        metrics.relayBatch(progress.published);
+        if (progress.published > 0) {
+          this.logger.debug(
+            { published: progress.published, position: progress.position },
+            'relayed',
+          );
         }
+        return progress.published === RELAY_BATCH_SIZE ? 'more' : 'idle';
       },
     });
     health.register('relay', () => {
