@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AnalyticsClient } from '@junheng/analytics';
+import { AnalyticsClient, analyticsOptionsOf } from '@junheng/analytics';
 import { loadConfig } from '@junheng/platform';
 
 /**
@@ -10,13 +10,7 @@ import { loadConfig } from '@junheng/platform';
  */
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, DATABASE_URL: undefined });
-  const analytics = await AnalyticsClient.open({
-    url: config.clickhouseUrl,
-    username: config.clickhouseUser,
-    password: config.clickhousePassword,
-    database: config.clickhouseDatabase,
-    chdbPath: config.chdbDataDir,
-  });
+  const analytics = await AnalyticsClient.open(analyticsOptionsOf(config));
   try {
     const [counts] = await analytics.query<Record<string, string>>(
       `SELECT

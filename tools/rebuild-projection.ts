@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import {
   ANALYTICS_MIGRATIONS,
   AnalyticsClient,
+  analyticsOptionsOf,
   DeadLetterStore,
   PROJECTIONS,
   migrateAnalytics,
@@ -34,13 +35,7 @@ async function main(): Promise<void> {
     );
   }
   const config = loadConfig();
-  const analytics = await AnalyticsClient.open({
-    url: config.clickhouseUrl,
-    username: config.clickhouseUser,
-    password: config.clickhousePassword,
-    database: config.clickhouseDatabase,
-    chdbPath: config.chdbDataDir,
-  });
+  const analytics = await AnalyticsClient.open(analyticsOptionsOf(config));
   await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
   const viaKafka = config.kafkaBrokers.length > 0;
   let store: EventStore | undefined;

@@ -3,6 +3,7 @@ import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
 import { HealthRegistry, JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { ANALYTICS_CLIENT, AnalyticsClient } from './client/analytics-client';
+import type { AnalyticsOptions } from './client/analytics-client';
 import { ANALYTICS_MIGRATIONS, migrateAnalytics } from './migrations';
 import { PROJECTIONS } from './projections';
 import { DeadLetterStore } from './dead-letters/dead-letter-store';
@@ -32,6 +33,17 @@ class AnalyticsLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** Where Junheng's configuration puts ClickHouse: a server, or chDB in a directory. */
+export function analyticsOptionsOf(config: JunhengConfig): AnalyticsOptions {
+  return {
+    url: config.clickhouseUrl,
+    username: config.clickhouseUser,
+    password: config.clickhousePassword,
+    database: config.clickhouseDatabase,
+    chdbPath: config.chdbDataDir,
+  };
+}
+
 /**
  * Test-only (JUNHENG_ANALYTICS_FREEZE_MERGES): parts larger than one byte are never merged,
  * so every row ever inserted stays countable and a double cannot be merged out of sight.
@@ -59,13 +71,7 @@ export class AnalyticsModule {
           provide: ANALYTICS_CLIENT,
           inject: [JUNHENG_CONFIG, HealthRegistry],
           useFactory: async (config: JunhengConfig, health: HealthRegistry) => {
-            const analytics = await AnalyticsClient.open({
-              url: config.clickhouseUrl,
-              username: config.clickhouseUser,
-              password: config.clickhousePassword,
-              database: config.clickhouseDatabase,
-              chdbPath: config.chdbDataDir,
-            });
+            const analytics = await AnalyticsClient.open(analyticsOptionsOf(config));
             await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
             if (config.analyticsFreezeMerges) await freezeProjectionMerges(analytics);
             health.register('analytics', () => analytics.ping());

@@ -1,5 +1,6 @@
 import type { LogPosition } from '@junheng/event-store';
 import type { EventEnvelope } from './envelope/event-envelope';
+import { PoisonEventError, decodeEnvelope } from './envelope/envelope-decoder';
 import type { PoisonReason } from './envelope/envelope-decoder';
 
 /** A message no reader of this version can apply, as it arrived. */
@@ -31,6 +32,27 @@ export interface EventBatch {
   readonly epoch: number;
   /** Where this batch leaves the source, for checkpoints and the watermark. */
   readonly position: LogPosition | null;
+}
+
+/** Decodes one delivered message; what no reader of this version can apply becomes poison. */
+export function toSourceMessage(
+  origin: string,
+  message: {
+    readonly key: string | null;
+    readonly value: string | null;
+    readonly headers: Readonly<Record<string, string>>;
+  },
+): SourceMessage {
+  try {
+    return { kind: 'event', origin, event: decodeEnvelope(message.value) };
+  } catch (error) {
+    if (!(error instanceof PoisonEventError)) throw error;
+    return {
+      kind: 'poison',
+      origin,
+      poison: { reason: error.reason, message: error.message, origin, ...message },
+    };
+  }
 }
 
 /** The decoded events of a batch, in order. */

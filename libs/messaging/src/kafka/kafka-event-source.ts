@@ -1,8 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { KafkaMessage } from 'kafkajs';
-import { PoisonEventError, decodeEnvelope } from '../envelope/envelope-decoder';
-import { eventsOf } from '../event-source.port';
-import type { BatchHandler, EventSource, SourceMessage } from '../event-source.port';
+import { eventsOf, toSourceMessage } from '../event-source.port';
+import type { BatchHandler, EventSource } from '../event-source.port';
 
 export interface KafkaEventSourceOptions {
   readonly topic: string;
@@ -68,26 +67,13 @@ export class KafkaEventSource implements EventSource {
         for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
           if (!payload.isRunning() || payload.isStale()) return;
           const slice = batch.messages.slice(start, start + maxBatchSize);
-          const messages: SourceMessage[] = slice.map((message) => {
-            const origin = `${topic}/${batch.partition}@${message.offset}`;
-            try {
-              return { kind: 'event', origin, event: decodeEnvelope(message.value) };
-            } catch (error) {
-              if (!(error instanceof PoisonEventError)) throw error;
-              return {
-                kind: 'poison',
-                origin,
-                poison: {
-                  reason: error.reason,
-                  message: error.message,
-                  origin,
-                  key: message.key?.toString() ?? null,
-                  value: message.value?.toString() ?? null,
-                  headers: headersOf(message),
-                },
-              };
-            }
-          });
+          const messages = slice.map((message) =>
+            toSourceMessage(`${topic}/${batch.partition}@${message.offset}`, {
+              key: message.key?.toString() ?? null,
+              value: message.value?.toString() ?? null,
+              headers: headersOf(message),
+            }),
+          );
           const first = slice[0]!.offset;
           const last = slice.at(-1)!.offset;
           const lastEvent = eventsOf({ messages }).at(-1);

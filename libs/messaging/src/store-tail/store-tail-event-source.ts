@@ -1,14 +1,9 @@
 import type { EventStore } from '@junheng/event-store';
 import { PollLoop } from '@junheng/platform';
 import type { PollLoopLogger } from '@junheng/platform';
-import { PoisonEventError, decodeEnvelope } from '../envelope/envelope-decoder';
 import { encodeEnvelope } from '../envelope/event-envelope';
-import type {
-  BatchHandler,
-  EventSource,
-  SourceCheckpoints,
-  SourceMessage,
-} from '../event-source.port';
+import { toSourceMessage } from '../event-source.port';
+import type { BatchHandler, EventSource, SourceCheckpoints } from '../event-source.port';
 
 export const STORE_TAIL_SOURCE = 'store-tail';
 
@@ -46,27 +41,9 @@ export class StoreTailEventSource implements EventSource {
           limit: this.options.batchSize,
         });
         if (recorded.length === 0) return 'idle';
-        const messages: SourceMessage[] = recorded.map((event) => {
-          const origin = `store@${event.globalPosition}`;
-          const wire = encodeEnvelope(event);
-          try {
-            return { kind: 'event', origin, event: decodeEnvelope(wire.value) };
-          } catch (error) {
-            if (!(error instanceof PoisonEventError)) throw error;
-            return {
-              kind: 'poison',
-              origin,
-              poison: {
-                reason: error.reason,
-                message: error.message,
-                origin,
-                key: wire.key,
-                value: wire.value,
-                headers: wire.headers,
-              },
-            };
-          }
-        });
+        const messages = recorded.map((event) =>
+          toSourceMessage(`store@${event.globalPosition}`, encodeEnvelope(event)),
+        );
         const last = recorded.at(-1)!;
         const next = { transactionId: last.transactionId, globalPosition: last.globalPosition };
         await handler({
