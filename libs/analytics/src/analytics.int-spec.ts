@@ -66,10 +66,16 @@ describe('analytics on the ClickHouse engine', () => {
     expect(tables.map((table) => table.name)).toEqual([
       'dead_letters',
       'events',
+      'fund_flows',
       'lesson_exchanges',
+      'pairing_changes',
       'projection_checkpoints',
       'projection_rebuilds',
       'schema_migrations',
+      'school_changes',
+      'school_reports',
+      'student_events',
+      'teacher_rotations',
     ]);
   });
 

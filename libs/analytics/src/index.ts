@@ -5,3 +5,8 @@ export * from './projections';
 export * from './projections/projection-writer';
 export * from './analytics.module';
 export * from './dead-letters/dead-letter-store';
+export * from './indicators/catalogue';
+export * from './indicators/indicator';
+export * from './indicators/indicator-parameters';
+export * from './indicators/indicator-queries';
+export * from './indicators/indicator-thresholds';

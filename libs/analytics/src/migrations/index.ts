@@ -4,6 +4,7 @@ import { projectionCheckpointsMigration } from './0003-projection-checkpoints.mi
 import { eventActorScopeMigration } from './0004-event-actor-scope.migration';
 import { projectionSourcesMigration } from './0005-projection-sources.migration';
 import { projectionRebuildsMigration } from './0006-projection-rebuilds.migration';
+import { indicatorFactsMigration } from './0007-indicator-facts.migration';
 import type { AnalyticsMigration } from './migration';
 
 export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
@@ -13,6 +14,7 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   eventActorScopeMigration,
   projectionSourcesMigration,
   projectionRebuildsMigration,
+  indicatorFactsMigration,
 ];
 
 export type { AnalyticsMigration } from './migration';

@@ -10,6 +10,8 @@ interface LessonExchangedData {
   readonly subject: string;
   readonly date: string;
   readonly attendees: number;
+  /** Absent in schema version 1, which the messaging upcaster lifts to null. */
+  readonly pairingId?: string | null;
 }
 
 /** One row per LessonExchanged, attributed to the month it was held in. */
@@ -30,6 +32,7 @@ export const lessonExchangesProjection: Projection = {
           kind: data.kind,
           subject: data.subject,
           attendees: data.attendees,
+          pairing_id: data.pairingId ?? '',
           global_position: event.globalPosition,
           transaction_id: event.transactionId,
           recorded_at: clickhouseDateTime(event.recordedAt),

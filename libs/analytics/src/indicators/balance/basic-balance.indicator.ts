@@ -1,0 +1,64 @@
+import { withClauses } from '../indicator';
+import type { IndicatorDefinition } from '../indicator';
+import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
+import {
+  BASIC_BALANCE_RESOURCES,
+  COEFFICIENTS,
+  COEFFICIENT_FIGURES,
+  SCHOOL_RESOURCES,
+} from './school-resources.sql';
+
+/**
+ * 基本均衡 校际差异系数 (2012): for each of eight resource indicators, over the unit's schools
+ * at one level,
+ *
+ *   X_i = school i's value per student (or per 100), P_i = its enrolment, P = Σ P_i
+ *   X̄ = Σ P_i·X_i / P          (the unit's total per student)
+ *   S = sqrt( Σ (P_i / P)·(X_i − X̄)² )   (population form, enrolment-weighted, no n − 1)
+ *   CV = S / X̄
+ *   composite = mean of the eight CVs
+ *
+ * Indicators: teaching and auxiliary floor area, sports area, equipment value, books (per
+ * student); computers, full-time teachers, above-qualification teachers, intermediate-title
+ * teachers (per 100 students; the scale does not change a CV).
+ * Thresholds (configurable): composite ≤ 0.65 primary, ≤ 0.55 junior.
+ * Source: domain.md indicator 4 (example: enrolments 100, 300, 600 with 5, 10, 15 computers per
+ * 100 students give X̄ = 12.5, S = 3.354, CV = 0.268); 县域义务教育均衡发展督导评估暂行办法 (2012).
+ */
+const CONTRIBUTIONS = withClauses(
+  ...SCHOOL_RESOURCES,
+  `
+contributions AS (
+  SELECT * FROM school_resources
+  WHERE measure IN (${BASIC_BALANCE_RESOURCES.map((resource) => `'${resource}'`).join(', ')})
+)`,
+  SCOPED,
+);
+
+export const basicBalanceIndicator: IndicatorDefinition = {
+  name: 'basic-balance',
+  family: 'difference-coefficient',
+  title: '基本均衡 校际差异系数',
+  grains: ['district', 'city', 'province'],
+  byLevel: true,
+  byGroup: true,
+  byPeriod: false,
+  figuresSql: `${withClauses(
+    CONTRIBUTIONS.replace(/^WITH/, ''),
+    COEFFICIENTS,
+    `
+per_indicator AS (${COEFFICIENT_FIGURES}
+)`,
+  )}
+SELECT *
+FROM (
+  SELECT unit, level, indicator, schools, students, mean, cv FROM per_indicator
+  UNION ALL
+  SELECT unit, level, 'composite' AS indicator, max(schools) AS schools,
+         max(students) AS students, NULL AS mean, avg(cv) AS cv
+  FROM per_indicator
+  GROUP BY unit, level
+)
+ORDER BY unit, level, indicator`,
+  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+};

@@ -1,0 +1,44 @@
+import { withClauses } from '../indicator';
+import type { IndicatorDefinition } from '../indicator';
+import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
+import {
+  COEFFICIENTS,
+  COEFFICIENT_FIGURES,
+  HIGH_QUALITY_RESOURCES,
+  SCHOOL_RESOURCES,
+} from './school-resources.sql';
+
+/**
+ * 优质均衡 校际差异系数 (2017): seven indicators, each CV on its own, no composite.
+ *
+ *   CV = S / X̄ with X̄ and S as in basic balance (enrolment-weighted, population form)
+ *
+ * Indicators (per 100 students unless noted): above-qualification teachers, backbone teachers
+ * (county level or higher), PE and arts teachers, networked multimedia classrooms; floor area,
+ * sports area (m² per student), equipment value (yuan per student).
+ * Thresholds (configurable): every CV ≤ 0.50 primary, ≤ 0.45 junior.
+ * Source: domain.md indicator 4; 县域义务教育优质均衡发展督导评估办法 (2017).
+ */
+const CONTRIBUTIONS = withClauses(
+  ...SCHOOL_RESOURCES,
+  `
+contributions AS (
+  SELECT * FROM school_resources
+  WHERE measure IN (${HIGH_QUALITY_RESOURCES.map((resource) => `'${resource}'`).join(', ')})
+)`,
+  SCOPED,
+);
+
+export const highQualityBalanceIndicator: IndicatorDefinition = {
+  name: 'high-quality-balance',
+  family: 'difference-coefficient',
+  title: '优质均衡 校际差异系数',
+  grains: ['district', 'city', 'province'],
+  byLevel: true,
+  byGroup: true,
+  byPeriod: false,
+  figuresSql: `${withClauses(CONTRIBUTIONS.replace(/^WITH/, ''), COEFFICIENTS)}
+${COEFFICIENT_FIGURES}
+  ORDER BY unit, level, indicator`,
+  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+};

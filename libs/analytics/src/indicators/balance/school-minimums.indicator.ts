@@ -1,0 +1,47 @@
+import { withClauses } from '../indicator';
+import type { IndicatorDefinition } from '../indicator';
+import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
+import { HIGH_QUALITY_RESOURCES, SCHOOL_RESOURCES } from './school-resources.sql';
+
+/**
+ * 优质均衡 每所学校至少6项达标: each school's value of the seven high-quality indicators,
+ * judged against the minimums (indicator-thresholds.ts), and per unit how many schools meet at
+ * least six of the seven.
+ *
+ *   met_i = #{ k : X_ik ≥ minimum_k(level) },  school i passes when met_i ≥ 6
+ *
+ * Minimums (primary / junior, configurable): per 100 students above-qualification teachers
+ * 4.2 / 5.3, backbone teachers 1 / 1, PE and arts teachers 0.9 / 0.9, networked multimedia
+ * classrooms 2.3 / 2.4; per student floor area 4.5 / 5.8 m², sports area 7.5 / 10.2 m²,
+ * equipment 2,000 / 2,500 yuan. A nine-year school is judged per level on its split resources.
+ * Source: domain.md indicator 4; 县域义务教育优质均衡发展督导评估办法 (2017).
+ */
+const CONTRIBUTIONS = withClauses(
+  ...SCHOOL_RESOURCES,
+  `
+contributions AS (
+  SELECT * FROM school_resources
+  WHERE measure IN (${HIGH_QUALITY_RESOURCES.map((resource) => `'${resource}'`).join(', ')})
+)`,
+  SCOPED,
+);
+
+export const schoolMinimumsIndicator: IndicatorDefinition = {
+  name: 'school-minimums',
+  family: 'difference-coefficient',
+  title: '优质均衡 学校达标（7项中至少6项）',
+  grains: ['school', 'district', 'city', 'province'],
+  byLevel: true,
+  byGroup: true,
+  byPeriod: false,
+  figuresSql: `${CONTRIBUTIONS}
+SELECT unit,
+       school_code,
+       level,
+       any(enrolment) AS enrolment,
+       CAST(mapFromArrays(groupArray(measure), groupArray(value)), 'Map(String, Float64)') AS values
+FROM scoped
+GROUP BY unit, school_code, level
+ORDER BY unit, school_code, level`,
+  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+};

@@ -1,0 +1,156 @@
+import { SCHOOL_PERIODS, attributedOn } from '../sql-fragments';
+
+/**
+ * The resource indicators of the assessment rules, as each school's value per student (or per
+ * 100 students), by level. `scale` is 1 for per student and 100 for per 100 students.
+ */
+export const RESOURCES = {
+  floor_area: { column: 'teaching_auxiliary_area_m2', scale: 1, unit: 'm² per student' },
+  sports_area: { column: 'sports_area_m2', scale: 1, unit: 'm² per student' },
+  equipment_value: { column: 'equipment_value_yuan', scale: 1, unit: 'yuan per student' },
+  computers: { column: 'computers', scale: 100, unit: 'per 100 students' },
+  books: { column: 'books', scale: 1, unit: 'books per student' },
+  teachers: { column: 'full_time_teachers', scale: 100, unit: 'per 100 students' },
+  above_qualification_teachers: {
+    column: 'above_qualification_teachers',
+    scale: 100,
+    unit: 'per 100 students',
+  },
+  intermediate_title_teachers: {
+    column: 'intermediate_title_teachers',
+    scale: 100,
+    unit: 'per 100 students',
+  },
+  backbone_teachers: { column: 'backbone_teachers', scale: 100, unit: 'per 100 students' },
+  pe_arts_teachers: { column: 'pe_arts_teachers', scale: 100, unit: 'per 100 students' },
+  multimedia_classrooms: {
+    column: 'networked_multimedia_classrooms',
+    scale: 100,
+    unit: 'per 100 students',
+  },
+} as const;
+export type Resource = keyof typeof RESOURCES;
+
+/** 2012 basic balance (基本均衡): eight indicators, composite = mean of their CVs. */
+export const BASIC_BALANCE_RESOURCES: readonly Resource[] = [
+  'floor_area',
+  'sports_area',
+  'equipment_value',
+  'computers',
+  'books',
+  'teachers',
+  'above_qualification_teachers',
+  'intermediate_title_teachers',
+];
+
+/** 2017 high-quality balance (优质均衡): seven indicators, each judged on its own. */
+export const HIGH_QUALITY_RESOURCES: readonly Resource[] = [
+  'above_qualification_teachers',
+  'backbone_teachers',
+  'pe_arts_teachers',
+  'floor_area',
+  'sports_area',
+  'equipment_value',
+  'multimedia_classrooms',
+];
+
+const NO_EVENT = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * `school_resources`: one row per school, level and resource with the school's enrolment at
+ * the level and its value per student there, from the last conditions and staffing reports of
+ * the school year recorded up to `asOf`, attributed to the school's district and group on the
+ * conditions report's day. A nine-year school's resources are split between its levels by
+ * weighted enrolment (primary : junior = 1 : `juniorWeight`); a level without students is left
+ * out. `school_amounts` carries the same rows with the level's share of the amount.
+ */
+export const SCHOOL_RESOURCES = [
+  SCHOOL_PERIODS,
+  `
+year_reports AS (
+  SELECT *
+  FROM {db:Identifier}.school_reports FINAL
+  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND school_year = {schoolYear:UInt16}
+)`,
+  `
+last_reports AS (
+  SELECT argMax(event_id, global_position) AS event_id
+  FROM year_reports
+  GROUP BY school_code, report
+)`,
+  `
+conditions AS (
+  SELECT * FROM year_reports
+  WHERE report = 'conditions' AND event_id IN (SELECT event_id FROM last_reports)
+)`,
+  `
+staffing AS (
+  SELECT * FROM year_reports
+  WHERE report = 'staffing' AND event_id IN (SELECT event_id FROM last_reports)
+)`,
+  attributedOn('conditions', 'conditions', 'school_code', 'reported_on', 'district_code'),
+  `
+school_levels AS (
+  SELECT school_code, district_code, urban_rural_group, weak, event_ids, resources,
+         split.1 AS level, split.2 AS enrolment, split.3 AS share
+  FROM (
+    SELECT report.school_code AS school_code,
+           report.attributed_district AS district_code,
+           report.attributed_group AS urban_rural_group,
+           report.attributed_weak AS weak,
+           arrayFilter(id -> id != '${NO_EVENT}',
+                       [toString(report.event_id), toString(staff.event_id)]) AS event_ids,
+           report.primary_enrolment + {juniorWeight:Float64} * report.junior_enrolment AS weighted,
+           arrayJoin([('primary', report.primary_enrolment, report.primary_enrolment / weighted),
+                      ('junior', report.junior_enrolment,
+                       {juniorWeight:Float64} * report.junior_enrolment / weighted)]) AS split,
+           map(${(Object.keys(RESOURCES) as Resource[])
+             .map((resource) => {
+               const { column } = RESOURCES[resource];
+               const table = column.endsWith('teachers') ? 'staff' : 'report';
+               return `'${resource}', toFloat64(${table}.${column})`;
+             })
+             .join(',\n               ')}) AS resources
+    FROM attributed_conditions AS report
+    LEFT JOIN staffing AS staff ON staff.school_code = report.school_code
+    WHERE weighted > 0
+  )
+  WHERE enrolment > 0
+)`,
+  `
+school_resources AS (
+  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment, event_ids,
+         resource.1 AS measure,
+         resource.2 * share AS amount,
+         amount * resource.3 / enrolment AS value
+  FROM school_levels
+  ARRAY JOIN [${(Object.keys(RESOURCES) as Resource[])
+    .map((resource) => `('${resource}', resources['${resource}'], ${RESOURCES[resource].scale})`)
+    .join(',\n              ')}] AS resource
+)`,
+];
+
+/**
+ * The enrolment-weighted coefficient of variation of each resource over the schools of each
+ * unit and level (校际差异系数; domain.md indicator 4):
+ *   X̄ = Σ P_i·X_i / P,  S = sqrt(Σ (P_i / P)·(X_i − X̄)²),  CV = S / X̄
+ */
+export const COEFFICIENTS = `
+unit_means AS (
+  SELECT *,
+         sum(enrolment * value) OVER per_unit / sum(enrolment) OVER per_unit AS unit_mean
+  FROM scoped
+  WINDOW per_unit AS (PARTITION BY unit, level, measure)
+)`;
+
+export const COEFFICIENT_FIGURES = `
+  SELECT unit,
+         level,
+         measure AS indicator,
+         toUInt32(count()) AS schools,
+         toUInt32(sum(enrolment)) AS students,
+         any(unit_mean) AS mean,
+         sqrt(sum(enrolment * pow(value - unit_mean, 2)) / sum(enrolment)) AS deviation,
+         if(mean > 0, deviation / mean, NULL) AS cv
+  FROM unit_means
+  GROUP BY unit, level, measure`;

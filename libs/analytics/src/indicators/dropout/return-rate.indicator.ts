@@ -1,0 +1,85 @@
+import { withClauses } from '../indicator';
+import type { IndicatorDefinition } from '../indicator';
+import {
+  CONTRIBUTING_EVENTS,
+  SCHOOL_PERIODS,
+  SCOPED,
+  STUDENT_FACTS,
+  attributedOn,
+  levelOfGrade,
+} from '../sql-fragments';
+
+/**
+ * 劝返率 and days to return, for the dropouts of a period.
+ *
+ *   return rate    = returned ÷ dropouts × 100
+ *   days to return = median over the returned of (return day − dropout day)
+ *
+ * - dropouts: StudentDroppedOut dated in the period (school year, month or term).
+ * - returned: those of them with a StudentReturned recorded up to `asOf` (whenever it happened)
+ *   naming that dropout's day; persuasion, legal order and own accord all count.
+ * - both attributed to the dropout's school on the dropout day, so the two sides match.
+ * - the median of an even count is the mean of the middle two.
+ * Threshold: none by default. Source: domain.md "Dropout rate" (return rate, median days).
+ */
+const CONTRIBUTIONS = withClauses(
+  SCHOOL_PERIODS,
+  STUDENT_FACTS,
+  `
+dropouts AS (
+  SELECT * FROM student_facts
+  WHERE type = 'StudentDroppedOut' AND event_date BETWEEN {from:Date} AND {to:Date}
+)`,
+  attributedOn('dropouts', 'dropouts', 'school_code', 'event_date', 'district_code'),
+  `
+returns AS (
+  SELECT student, event_date - days_out AS dropped_out_on, days_out, event_id AS return_id
+  FROM student_facts
+  WHERE type = 'StudentReturned'
+)`,
+  `
+contributions AS (
+  SELECT school_code,
+         attributed_district AS district_code,
+         attributed_group AS urban_rural_group,
+         ${levelOfGrade('grade')} AS level,
+         'dropouts' AS measure,
+         toInt32(-1) AS days_out,
+         [toString(event_id)] AS event_ids
+  FROM attributed_dropouts
+  UNION ALL
+  SELECT dropout.school_code,
+         dropout.attributed_district,
+         dropout.attributed_group,
+         ${levelOfGrade('dropout.grade')},
+         'returned',
+         back.days_out,
+         [toString(back.return_id)]
+  FROM attributed_dropouts AS dropout
+  INNER JOIN returns AS back
+    ON back.student = dropout.student AND back.dropped_out_on = dropout.event_date
+)`,
+  SCOPED,
+);
+
+export const returnRateIndicator: IndicatorDefinition = {
+  name: 'return-rate',
+  family: 'dropout',
+  title: '劝返率 / 返校天数',
+  grains: ['school', 'district', 'city', 'province'],
+  byLevel: true,
+  byGroup: true,
+  byPeriod: true,
+  figuresSql: `${CONTRIBUTIONS}
+SELECT unit,
+       level,
+       toUInt32(countIf(measure = 'dropouts')) AS dropouts,
+       toUInt32(countIf(measure = 'returned')) AS returned,
+       if(dropouts > 0, returned / dropouts * 100, NULL) AS rate,
+       if(returned > 0, quantileExactInclusiveIf(0.5)(days_out, measure = 'returned'), NULL)
+         AS median_days_to_return
+FROM scoped
+GROUP BY unit, level
+ORDER BY unit, level`,
+  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+};

@@ -1,0 +1,49 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { INDICATORS, INDICATOR_NAMES } from './catalogue';
+import { INDICATOR_SQL_DIR, renderIndicatorSql } from './indicator-sql-files';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const STALE = 'is stale: run `npm run sync:sql` and commit libs/analytics/sql';
+
+describe('the committed indicator SQL (libs/analytics/sql)', () => {
+  const files = renderIndicatorSql();
+
+  it('has a figures and an events file for every indicator', () => {
+    expect(files.size).toBe(2 * INDICATOR_NAMES.length);
+  });
+
+  it.each([...files.keys()])('%s matches the indicator source', (path) => {
+    const target = join(ROOT, path);
+    if (!existsSync(target)) throw new Error(`${path} is missing: ${STALE}`);
+    if (readFileSync(target, 'utf8') !== files.get(path)) throw new Error(`${path} ${STALE}`);
+  });
+
+  it('holds no .sql file that no indicator produces', () => {
+    const produced = new Set([...files.keys()].map((path) => basename(path)));
+    const extra = readdirSync(join(ROOT, INDICATOR_SQL_DIR)).filter(
+      (name) => name.endsWith('.sql') && !produced.has(name),
+    );
+    if (extra.length > 0) throw new Error(`${extra.join(', ')} ${STALE}`);
+  });
+});
+
+const AS_OF = "recorded_at <= {asOf:DateTime64(3, 'UTC')}";
+
+/** The tables a query reads whose read is not followed by the as-of filter before the next read. */
+function readsWithoutAsOf(sql: string): string[] {
+  return sql
+    .split('{db:Identifier}.')
+    .slice(1)
+    .filter((read) => !read.includes(AS_OF))
+    .map((read) => read.split(/\s/, 1)[0] ?? read);
+}
+
+describe('every indicator query', () => {
+  it.each(INDICATOR_NAMES)('%s counts only the events recorded up to asOf', (name) => {
+    const { figuresSql, eventsSql } = INDICATORS[name];
+    expect(figuresSql).toContain(AS_OF);
+    expect(readsWithoutAsOf(figuresSql)).toEqual([]);
+    expect(readsWithoutAsOf(eventsSql)).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import { withClauses } from '../indicator';
+import type { IndicatorDefinition } from '../indicator';
+import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
+import { SCHOOL_RESOURCES } from '../balance/school-resources.sql';
+
+/**
+ * 城乡差距: for each resource, the rural (乡村) schools' value per student over the urban (城区)
+ * schools', within the unit and level.
+ *
+ *   group value = Σ amount_i ÷ Σ P_i over the group's schools (the group's total per student)
+ *   ratio       = rural value ÷ urban value      (1.0 is parity)
+ *
+ * Resources: the eleven conditions and staffing indicators of the balance rules, plus funds
+ * allocated in the school year per student (net of revocations, yuan) and teachers rotated
+ * in per 100 students (rotations starting in the school year). A nine-year school's amounts
+ * are split between levels by weighted enrolment; the town group (镇区) is shown, not compared.
+ * Threshold (configurable): parity is 0.97-1.03 (the SDG 4.5.1 convention); a ratio below the
+ * band breaches.
+ * Source: domain.md indicator 3.
+ */
+const CONTRIBUTIONS = withClauses(
+  ...SCHOOL_RESOURCES,
+  `
+school_funds AS (
+  SELECT school_code, sum(amount_fen) / 100 AS yuan, groupArray(toString(event_id)) AS ids
+  FROM {db:Identifier}.fund_flows FINAL
+  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    AND type IN ('allocated', 'revoked') AND school_code != ''
+    AND flow_date BETWEEN {yearStart:Date} AND {yearEnd:Date}
+  GROUP BY school_code
+)`,
+  `
+school_rotations AS (
+  SELECT to_school_code AS school_code, count() AS teachers, groupArray(toString(event_id)) AS ids
+  FROM {db:Identifier}.teacher_rotations FINAL
+  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+    AND type = 'started' AND event_date BETWEEN {yearStart:Date} AND {yearEnd:Date}
+  GROUP BY to_school_code
+)`,
+  `
+contributions AS (
+  SELECT school_code, district_code, urban_rural_group, level, enrolment, event_ids, measure, value
+  FROM school_resources
+  UNION ALL
+  SELECT school.school_code, school.district_code, school.urban_rural_group, school.level,
+         school.enrolment, arrayConcat(school.event_ids, funds.ids), 'funds',
+         funds.yuan * school.share / school.enrolment
+  FROM school_levels AS school
+  LEFT JOIN school_funds AS funds ON funds.school_code = school.school_code
+  UNION ALL
+  SELECT school.school_code, school.district_code, school.urban_rural_group, school.level,
+         school.enrolment, arrayConcat(school.event_ids, rotated.ids), 'rotated_teachers_received',
+         rotated.teachers * school.share / school.enrolment * 100
+  FROM school_levels AS school
+  LEFT JOIN school_rotations AS rotated ON rotated.school_code = school.school_code
+)`,
+  SCOPED,
+);
+
+export const urbanRuralGapIndicator: IndicatorDefinition = {
+  name: 'urban-rural-gap',
+  family: 'urban-rural-gap',
+  title: '城乡差距（乡村 ÷ 城区 生均）',
+  grains: ['district', 'city', 'province'],
+  byLevel: true,
+  byGroup: false,
+  byPeriod: false,
+  figuresSql: `${CONTRIBUTIONS}
+SELECT unit,
+       level,
+       measure AS indicator,
+       sumIf(value * enrolment, urban_rural_group = 'urban')
+         / nullIf(sumIf(enrolment, urban_rural_group = 'urban'), 0) AS urban,
+       sumIf(value * enrolment, urban_rural_group = 'town')
+         / nullIf(sumIf(enrolment, urban_rural_group = 'town'), 0) AS town,
+       sumIf(value * enrolment, urban_rural_group = 'rural')
+         / nullIf(sumIf(enrolment, urban_rural_group = 'rural'), 0) AS rural,
+       if(urban > 0, rural / urban, NULL) AS ratio
+FROM scoped
+GROUP BY unit, level, measure
+ORDER BY unit, level, indicator`,
+  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+};
