@@ -62,7 +62,7 @@ const NO_EVENT = '00000000-0000-0000-0000-000000000000';
  * the school year recorded up to `asOf`, attributed to the school's district and group on the
  * conditions report's day. A nine-year school's resources are split between its levels by
  * weighted enrolment (primary : junior = 1 : `juniorWeight`); a level without students is left
- * out. `school_amounts` carries the same rows with the level's share of the amount.
+ * out; `amount` is the level's share of the school's quantity.
  */
 export const SCHOOL_RESOURCES = [
   SCHOOL_PERIODS,
