@@ -54,7 +54,7 @@ attributed_conditions AS (
     ON period.school_code = fact.school_code AND fact.reported_on >= period.valid_from
 ),
 school_levels AS (
-  SELECT school_code, district_code, urban_rural_group, weak, event_ids, resources,
+  SELECT school_code, district_code, urban_rural_group, weak, event_ids, resources, staffed,
          split.1 AS level, split.2 AS enrolment, split.3 AS share
   FROM (
     SELECT report.school_code AS school_code,
@@ -63,6 +63,8 @@ school_levels AS (
            report.attributed_weak AS weak,
            arrayFilter(id -> id != '00000000-0000-0000-0000-000000000000',
                        [toString(report.event_id), toString(staff.event_id)]) AS event_ids,
+           -- The LEFT JOIN fills a missing staffing report with zeros: tell the two apart.
+           staff.school_code != '' AS staffed,
            report.primary_enrolment + {juniorWeight:Float64} * report.junior_enrolment AS weighted,
            arrayJoin([('primary', report.primary_enrolment, report.primary_enrolment / weighted),
                       ('junior', report.junior_enrolment,
@@ -101,6 +103,8 @@ school_resources AS (
               ('backbone_teachers', resources['backbone_teachers'], 100),
               ('pe_arts_teachers', resources['pe_arts_teachers'], 100),
               ('multimedia_classrooms', resources['multimedia_classrooms'], 100)] AS resource
+  -- Without a staffing report the teacher resources are unknown: left out, not counted as 0.
+  WHERE staffed OR resource.1 NOT IN ('teachers', 'above_qualification_teachers', 'intermediate_title_teachers', 'backbone_teachers', 'pe_arts_teachers')
 ),
 contributions AS (
   SELECT * FROM school_resources

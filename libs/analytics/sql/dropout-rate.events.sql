@@ -36,14 +36,28 @@ schools_yearStart AS (
   WHERE valid_from <= {yearStart:Date}
   GROUP BY school_code
 ),
-holders_yearStart AS (
+chains_yearStart AS (
+  -- Follow merged_into hop by hop through a map of the schools merged by the day; a school
+  -- that is not (or no longer) merged ends the chain and stays put on the following hops.
   SELECT school.school_code AS school_code,
-         if(school.merged_into = '', school.school_code, school.merged_into) AS holder_code,
-         if(school.merged_into = '', school.district_code, heir.district_code) AS district_code,
-         multiIf(if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('111', '112'), 'urban', if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('121', '122', '123'), 'town', if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('210', '220'), 'rural', '') AS urban_rural_group,
-         if(school.merged_into = '', school.weak, heir.weak) AS weak
+         arrayFold((code, hop) -> if(mapContains(merges.heir, code), merges.heir[code], code),
+                   range(5), school.school_code) AS holder_code
   FROM schools_yearStart AS school
-  LEFT JOIN schools_yearStart AS heir ON heir.school_code = school.merged_into
+  CROSS JOIN (
+    SELECT CAST(mapFromArrays(groupArray(school_code), groupArray(merged_into)),
+                'Map(String, String)') AS heir
+    FROM schools_yearStart
+    WHERE merged_into != ''
+  ) AS merges
+),
+holders_yearStart AS (
+  SELECT chain.school_code AS school_code,
+         chain.holder_code AS holder_code,
+         heir.district_code AS district_code,
+         multiIf(heir.urban_rural_code IN ('111', '112'), 'urban', heir.urban_rural_code IN ('121', '122', '123'), 'town', heir.urban_rural_code IN ('210', '220'), 'rural', '') AS urban_rural_group,
+         heir.weak AS weak
+  FROM chains_yearStart AS chain
+  LEFT JOIN schools_yearStart AS heir ON heir.school_code = chain.holder_code
 ),
 student_facts AS (
   SELECT *

@@ -70,11 +70,14 @@ contributions AS (
          multiIf(school_code = '', 'to_district', attributed_weak = 1, 'to_weak_school', 'to_school')
            AS measure,
          amount_fen,
+         -- Whether the money can be divided by the school's students (per_student_yuan).
+         school_code != '' AND school_code IN (SELECT school_code FROM enrolments WHERE enrolment > 0)
+           AS has_enrolment,
          toUInt32(0) AS enrolment,
          [toString(event_id)] AS event_ids
   FROM attributed_flows
   UNION ALL
-  SELECT school_code, attributed_district, attributed_group, '', 'enrolment', 0, enrolment,
+  SELECT school_code, attributed_district, attributed_group, '', 'enrolment', 0, 0, enrolment,
          [toString(event_id)]
   FROM attributed_enrolments
 ),

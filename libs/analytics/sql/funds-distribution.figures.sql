@@ -70,11 +70,14 @@ contributions AS (
          multiIf(school_code = '', 'to_district', attributed_weak = 1, 'to_weak_school', 'to_school')
            AS measure,
          amount_fen,
+         -- Whether the money can be divided by the school's students (per_student_yuan).
+         school_code != '' AND school_code IN (SELECT school_code FROM enrolments WHERE enrolment > 0)
+           AS has_enrolment,
          toUInt32(0) AS enrolment,
          [toString(event_id)] AS event_ids
   FROM attributed_flows
   UNION ALL
-  SELECT school_code, attributed_district, attributed_group, '', 'enrolment', 0, enrolment,
+  SELECT school_code, attributed_district, attributed_group, '', 'enrolment', 0, 0, enrolment,
          [toString(event_id)]
   FROM attributed_enrolments
 ),
@@ -93,9 +96,14 @@ SELECT unit,
        sumIf(amount_fen, measure IN ('to_school', 'to_weak_school')) / 100 AS to_schools_yuan,
        sumIf(amount_fen, measure = 'to_weak_school') / 100 AS to_weak_schools_yuan,
        sumIf(amount_fen, measure = 'to_district') / 100 AS to_district_yuan,
+       sumIf(amount_fen, measure IN ('to_school', 'to_weak_school') AND NOT has_enrolment) / 100
+         AS to_schools_without_enrolment_yuan,
        toUInt32(sum(enrolment)) AS enrolment,
-       if(enrolment > 0, to_schools_yuan / enrolment, NULL) AS per_student_yuan,
-       if(allocated_yuan != 0, to_weak_schools_yuan / allocated_yuan * 100, NULL) AS weak_school_share
+       if(enrolment > 0,
+          sumIf(amount_fen, measure IN ('to_school', 'to_weak_school') AND has_enrolment) / 100
+            / enrolment,
+          NULL) AS per_student_yuan,
+       if(to_schools_yuan != 0, to_weak_schools_yuan / to_schools_yuan * 100, NULL) AS weak_school_share
 FROM scoped
 GROUP BY unit
 ORDER BY unit

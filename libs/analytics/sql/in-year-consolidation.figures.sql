@@ -36,14 +36,28 @@ schools_yearEnd AS (
   WHERE valid_from <= {yearEnd:Date}
   GROUP BY school_code
 ),
-holders_yearEnd AS (
+chains_yearEnd AS (
+  -- Follow merged_into hop by hop through a map of the schools merged by the day; a school
+  -- that is not (or no longer) merged ends the chain and stays put on the following hops.
   SELECT school.school_code AS school_code,
-         if(school.merged_into = '', school.school_code, school.merged_into) AS holder_code,
-         if(school.merged_into = '', school.district_code, heir.district_code) AS district_code,
-         multiIf(if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('111', '112'), 'urban', if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('121', '122', '123'), 'town', if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('210', '220'), 'rural', '') AS urban_rural_group,
-         if(school.merged_into = '', school.weak, heir.weak) AS weak
+         arrayFold((code, hop) -> if(mapContains(merges.heir, code), merges.heir[code], code),
+                   range(5), school.school_code) AS holder_code
   FROM schools_yearEnd AS school
-  LEFT JOIN schools_yearEnd AS heir ON heir.school_code = school.merged_into
+  CROSS JOIN (
+    SELECT CAST(mapFromArrays(groupArray(school_code), groupArray(merged_into)),
+                'Map(String, String)') AS heir
+    FROM schools_yearEnd
+    WHERE merged_into != ''
+  ) AS merges
+),
+holders_yearEnd AS (
+  SELECT chain.school_code AS school_code,
+         chain.holder_code AS holder_code,
+         heir.district_code AS district_code,
+         multiIf(heir.urban_rural_code IN ('111', '112'), 'urban', heir.urban_rural_code IN ('121', '122', '123'), 'town', heir.urban_rural_code IN ('210', '220'), 'rural', '') AS urban_rural_group,
+         heir.weak AS weak
+  FROM chains_yearEnd AS chain
+  LEFT JOIN schools_yearEnd AS heir ON heir.school_code = chain.holder_code
 ),
 student_facts AS (
   SELECT *
@@ -84,16 +98,53 @@ register_yearEnd AS (
   WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
                  'StudentSuspended', 'StudentResumed')
 ),
+year_end_fates AS (
+  -- Where each student stands at the end of the year: their last movement up to 31 August,
+  -- ordered like the registers (on the register at a school, graduated, died, or gone).
+  SELECT student,
+         last.1 AS type,
+         if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
+         last.4 AS event_id
+  FROM (
+    SELECT student,
+           argMax(tuple(type, school_code, to_school_code, toString(event_id)),
+                  tuple(event_date, global_position)) AS last
+    FROM student_facts
+    WHERE event_date <= {yearEnd:Date}
+    GROUP BY student
+  )
+),
+opening AS (
+  SELECT register.school_code AS at_school,
+         if(register.grade <= 6, 'primary', 'junior') AS level,
+         register.event_id AS event_id,
+         fate.type AS fate,
+         fate.school_code AS fate_school,
+         fate.event_id AS fate_event_id
+  FROM register_yearStart AS register
+  INNER JOIN year_end_fates AS fate ON fate.student = register.student
+),
 year_parts AS (
-  SELECT school_code AS at_school, if(grade <= 6, 'primary', 'junior') AS level, 'enrolled_start' AS measure, event_id
-  FROM register_yearStart
+  SELECT at_school, level, 'enrolled_start' AS measure, event_id, '' AS end_school
+  FROM opening
   UNION ALL
-  SELECT school_code, if(grade <= 6, 'primary', 'junior'), 'enrolled_end', event_id
+  -- Still on a register, or graduated: kept or transferred out, depending on the unit of the
+  -- school where the student ended up (decided in contributions, at the requested grain).
+  SELECT at_school, level, 'stayed', fate_event_id, fate_school
+  FROM opening
+  WHERE fate IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
+                 'StudentSuspended', 'StudentResumed', 'StudentGraduated')
+  UNION ALL
+  SELECT at_school, level, 'deaths', fate_event_id, ''
+  FROM opening
+  WHERE fate = 'StudentDeceased'
+  UNION ALL
+  SELECT school_code, if(grade <= 6, 'primary', 'junior'), 'enrolled_end', event_id, ''
   FROM register_yearEnd
   UNION ALL
-  SELECT school_code, if(grade <= 6, 'primary', 'junior'), if(type = 'StudentGraduated', 'graduates', 'deaths'), toString(event_id)
+  SELECT school_code, if(grade <= 6, 'primary', 'junior'), 'graduates', toString(event_id), ''
   FROM student_facts
-  WHERE type IN ('StudentGraduated', 'StudentDeceased')
+  WHERE type = 'StudentGraduated'
     AND event_date > {yearStart:Date} AND event_date <= {yearEnd:Date}
 ),
 contributions AS (
@@ -101,10 +152,18 @@ contributions AS (
          holder.district_code AS district_code,
          holder.urban_rural_group AS urban_rural_group,
          part.level AS level,
-         part.measure AS measure,
+         -- Kept when the school the student ended up at is in the same unit as the one they
+         -- started at (and in the requested group): a move within a district is no loss to it.
+         if(part.measure = 'stayed',
+            if(multiIf({grain:String} = 'school', holder.holder_code, {grain:String} = 'district', holder.district_code, {grain:String} = 'city', substring(holder.district_code, 1, 4), substring(holder.district_code, 1, 2))
+                 = multiIf({grain:String} = 'school', end_holder.holder_code, {grain:String} = 'district', end_holder.district_code, {grain:String} = 'city', substring(end_holder.district_code, 1, 4), substring(end_holder.district_code, 1, 2))
+               AND ({group:String} = '' OR end_holder.urban_rural_group = {group:String}),
+               'kept', 'transferred_out'),
+            part.measure) AS measure,
          [part.event_id] AS event_ids
   FROM year_parts AS part
   INNER JOIN holders_yearEnd AS holder ON holder.school_code = part.at_school
+  LEFT JOIN holders_yearEnd AS end_holder ON end_holder.school_code = part.end_school
 ),
 scoped AS (
   SELECT *, multiIf({grain:String} = 'school', school_code, {grain:String} = 'district', district_code, {grain:String} = 'city', substring(district_code, 1, 4), substring(district_code, 1, 2)) AS unit
@@ -122,8 +181,10 @@ SELECT unit,
        toUInt32(countIf(measure = 'enrolled_end')) AS enrolled_end,
        toUInt32(countIf(measure = 'graduates')) AS graduates,
        toUInt32(countIf(measure = 'deaths')) AS deaths,
+       toUInt32(countIf(measure = 'kept')) AS kept,
+       toUInt32(countIf(measure = 'transferred_out')) AS transferred_out,
        toInt32(toInt32(enrolled_start) - if({deathsLeaveDenominator:UInt8} = 1, deaths, 0)) AS base,
-       if(base > 0, least(100, (enrolled_end + graduates) / base * 100), NULL) AS rate
+       if(base > 0, kept / base * 100, NULL) AS rate
 FROM scoped
 GROUP BY unit, level
 ORDER BY unit, level

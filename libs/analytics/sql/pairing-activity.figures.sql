@@ -36,14 +36,28 @@ schools_to AS (
   WHERE valid_from <= {to:Date}
   GROUP BY school_code
 ),
-holders_to AS (
+chains_to AS (
+  -- Follow merged_into hop by hop through a map of the schools merged by the day; a school
+  -- that is not (or no longer) merged ends the chain and stays put on the following hops.
   SELECT school.school_code AS school_code,
-         if(school.merged_into = '', school.school_code, school.merged_into) AS holder_code,
-         if(school.merged_into = '', school.district_code, heir.district_code) AS district_code,
-         multiIf(if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('111', '112'), 'urban', if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('121', '122', '123'), 'town', if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code) IN ('210', '220'), 'rural', '') AS urban_rural_group,
-         if(school.merged_into = '', school.weak, heir.weak) AS weak
+         arrayFold((code, hop) -> if(mapContains(merges.heir, code), merges.heir[code], code),
+                   range(5), school.school_code) AS holder_code
   FROM schools_to AS school
-  LEFT JOIN schools_to AS heir ON heir.school_code = school.merged_into
+  CROSS JOIN (
+    SELECT CAST(mapFromArrays(groupArray(school_code), groupArray(merged_into)),
+                'Map(String, String)') AS heir
+    FROM schools_to
+    WHERE merged_into != ''
+  ) AS merges
+),
+holders_to AS (
+  SELECT chain.school_code AS school_code,
+         chain.holder_code AS holder_code,
+         heir.district_code AS district_code,
+         multiIf(heir.urban_rural_code IN ('111', '112'), 'urban', heir.urban_rural_code IN ('121', '122', '123'), 'town', heir.urban_rural_code IN ('210', '220'), 'rural', '') AS urban_rural_group,
+         heir.weak AS weak
+  FROM chains_to AS chain
+  LEFT JOIN schools_to AS heir ON heir.school_code = chain.holder_code
 ),
 pairings AS (
   SELECT pairing_id,
@@ -52,7 +66,9 @@ pairings AS (
          established.3 AS receiving_school_code,
          established.4 AS receiving_district_code,
          established.5 AS start_date,
-         ifNull(least(established.6, ended_on), established.6) AS ends_on,
+         -- The planned end day is still active; an ending is not: ended on day d, the pairing's
+         -- last active day is d − 1 (ended on its start day, it was never active).
+         ifNull(least(established.6, ended_on - 1), established.6) AS last_active_day,
          [established.7] AS established_ids,
          greatest(established.5, {from:Date}) AS attribution_day
   FROM (
@@ -66,7 +82,8 @@ pairings AS (
     WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
     GROUP BY pairing_id
   )
-  WHERE establishments > 0 AND established.5 <= {to:Date} AND ifNull(least(established.6, ended_on), established.6) >= {from:Date}
+  WHERE establishments > 0 AND start_date <= {to:Date}
+    AND last_active_day >= {from:Date} AND last_active_day >= start_date
 ),
 attributed_pairings AS (
   SELECT fact.*,
@@ -101,8 +118,10 @@ pair_rotations AS (
   GROUP BY pairing.pairing_id
 ),
 pairing_funds AS (
-  SELECT pairing.pairing_id AS pairing_id, sum(flow.amount_fen) / 100 AS yuan,
-         groupArray(toString(flow.event_id)) AS ids
+  -- The flows themselves, not their sum: a flow reaches every pairing of its school, and the
+  -- totals above a pairing count each flow once (figures: groupUniqArrayArray).
+  SELECT pairing.pairing_id AS pairing_id,
+         groupArray((toString(flow.event_id), flow.amount_fen, flow.school_code)) AS flows
   FROM pairings AS pairing
   INNER JOIN (
     SELECT *,
@@ -124,16 +143,16 @@ contributions AS (
          ifNull(exchange.exchanges, 0) AS exchanges,
          ifNull(exchange.attendees, 0) AS attendees,
          ifNull(rotated.rotations, 0) AS rotations,
-         ifNull(funds.yuan, 0) AS funds_yuan,
+         CAST(funds.flows, 'Array(Tuple(String, Int64, String))') AS fund_flows,
          0 AS weak_schools,
          0 AS weak_schools_paired,
-         arrayConcat(pairing.established_ids, exchange.ids, rotated.ids, funds.ids) AS event_ids
+         arrayConcat(pairing.established_ids, exchange.ids, rotated.ids) AS event_ids
   FROM attributed_pairings AS pairing
   LEFT JOIN exchanges AS exchange ON exchange.pairing_id = pairing.pairing_id
   LEFT JOIN pair_rotations AS rotated ON rotated.pairing_id = pairing.pairing_id
   LEFT JOIN pairing_funds AS funds ON funds.pairing_id = pairing.pairing_id
   UNION ALL
-  SELECT '', '', school.school_code, school.district_code, 0, 0, 0, 0, 0, 1,
+  SELECT '', '', school.school_code, school.district_code, 0, 0, 0, 0, [], 1,
          school.school_code IN (SELECT receiving_school_code FROM pairings), []
   FROM holders_to AS school
   INNER JOIN (
@@ -158,7 +177,8 @@ SELECT unit,
        toUInt32(sum(exchanges)) AS exchanges,
        toUInt32(sum(attendees)) AS attendees,
        toUInt32(sum(rotations)) AS rotations,
-       sum(funds_yuan) AS funds_yuan,
+       -- Each allocation (or revocation) once, however many of the unit's pairings it reaches.
+       arraySum(flow -> flow.2, groupUniqArrayArray(fund_flows)) / 100 AS funds_yuan,
        toUInt32(sum(weak_schools)) AS weak_schools,
        toUInt32(sum(weak_schools_paired)) AS weak_schools_paired,
        if(weak_schools > 0, weak_schools_paired / weak_schools * 100, NULL) AS weak_paired_share

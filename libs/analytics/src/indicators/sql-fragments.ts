@@ -8,7 +8,7 @@
  * - a snapshot (on the register on 1 September) counts for the school holding the student on
  *   the snapshot day, and a measure spanning a period (a cohort, a school year) for the school
  *   holding its members at the period's end: a school merged (撤并) before then hands its
- *   history to the school it was merged into (`holders`).
+ *   history to the school it was merged into, and on along a chain of mergers (`holdersOn`).
  * Only hierarchy events recorded up to `asOf` count, like every other fact.
  */
 
@@ -62,8 +62,18 @@ school_periods AS (
 )`;
 
 /**
- * `holders_<name>`: on the day `{<name>:Date}`, the school that holds each school's history
- * (itself, or the school it was merged into) and that holder's district, group and weak flag.
+ * How many merges (撤并) a school's history follows to reach the school that holds it. Chains
+ * are short in practice (a village school merged into a town school that is later merged
+ * itself): five hops is far beyond any the seeds describe. A longer chain, or a cycle (bad
+ * data), stops after the fifth hop instead of looping.
+ */
+export const MERGE_HOPS = 5;
+
+/**
+ * `holders_<name>`: on the day `{<name>:Date}`, the school that holds each school's history and
+ * that holder's district, group and weak flag. The holder is the school itself or, when it was
+ * merged by then, the end of its merge chain: A merged into B and B later merged into C hands
+ * A's history to C, not to B (up to `MERGE_HOPS` hops, each merge as effective on the day).
  */
 export const holdersOn = (name: string): string => `
 schools_${name} AS (
@@ -76,15 +86,33 @@ schools_${name} AS (
   WHERE valid_from <= {${name}:Date}
   GROUP BY school_code
 ),
-holders_${name} AS (
+chains_${name} AS (
+  -- Follow merged_into hop by hop through a map of the schools merged by the day; a school
+  -- that is not (or no longer) merged ends the chain and stays put on the following hops.
   SELECT school.school_code AS school_code,
-         if(school.merged_into = '', school.school_code, school.merged_into) AS holder_code,
-         if(school.merged_into = '', school.district_code, heir.district_code) AS district_code,
-         ${urbanRuralGroupOf("if(school.merged_into = '', school.urban_rural_code, heir.urban_rural_code)")} AS urban_rural_group,
-         if(school.merged_into = '', school.weak, heir.weak) AS weak
+         arrayFold((code, hop) -> if(mapContains(merges.heir, code), merges.heir[code], code),
+                   range(${MERGE_HOPS}), school.school_code) AS holder_code
   FROM schools_${name} AS school
-  LEFT JOIN schools_${name} AS heir ON heir.school_code = school.merged_into
+  CROSS JOIN (
+    SELECT CAST(mapFromArrays(groupArray(school_code), groupArray(merged_into)),
+                'Map(String, String)') AS heir
+    FROM schools_${name}
+    WHERE merged_into != ''
+  ) AS merges
+),
+holders_${name} AS (
+  SELECT chain.school_code AS school_code,
+         chain.holder_code AS holder_code,
+         heir.district_code AS district_code,
+         ${urbanRuralGroupOf('heir.urban_rural_code')} AS urban_rural_group,
+         heir.weak AS weak
+  FROM chains_${name} AS chain
+  LEFT JOIN schools_${name} AS heir ON heir.school_code = chain.holder_code
 )`;
+
+/** The movements after which a student is on the register (在籍: enrolled or suspended). */
+export const ON_REGISTER = `'StudentEnrolled', 'StudentTransferred', 'StudentReturned',
+                 'StudentSuspended', 'StudentResumed'`;
 
 /**
  * `register_<name>`: every student on the register (在籍: enrolled or suspended) at the end of
@@ -106,8 +134,7 @@ register_${name} AS (
     WHERE event_date <= {${name}:Date}
     GROUP BY student
   )
-  WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed')
+  WHERE type IN (${ON_REGISTER})
 )`;
 
 /** The student movements recorded up to `asOf`. */

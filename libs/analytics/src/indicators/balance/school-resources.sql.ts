@@ -54,6 +54,11 @@ export const HIGH_QUALITY_RESOURCES: readonly Resource[] = [
   'multimedia_classrooms',
 ];
 
+/** The resources read from the staffing report (师资): the teachers; the rest are conditions. */
+const STAFFING_RESOURCES: readonly Resource[] = (Object.keys(RESOURCES) as Resource[]).filter(
+  (resource) => RESOURCES[resource].column.endsWith('teachers'),
+);
+
 const NO_EVENT = '00000000-0000-0000-0000-000000000000';
 
 /**
@@ -63,6 +68,11 @@ const NO_EVENT = '00000000-0000-0000-0000-000000000000';
  * conditions report's day. A nine-year school's resources are split between its levels by
  * weighted enrolment (primary : junior = 1 : `juniorWeight`); a level without students is left
  * out; `amount` is the level's share of the school's quantity.
+ *
+ * The conditions report (enrolment, buildings, equipment) is what makes a school count. A
+ * school that sent it but no staffing report for the year has no row for the teacher resources:
+ * its teachers are unknown, not zero, and counting them as zero would pull the unit's mean down
+ * and its CV up. It still counts for the resources of its conditions report.
  */
 export const SCHOOL_RESOURCES = [
   SCHOOL_PERIODS,
@@ -91,7 +101,7 @@ staffing AS (
   attributedOn('conditions', 'conditions', 'school_code', 'reported_on', 'district_code'),
   `
 school_levels AS (
-  SELECT school_code, district_code, urban_rural_group, weak, event_ids, resources,
+  SELECT school_code, district_code, urban_rural_group, weak, event_ids, resources, staffed,
          split.1 AS level, split.2 AS enrolment, split.3 AS share
   FROM (
     SELECT report.school_code AS school_code,
@@ -100,15 +110,16 @@ school_levels AS (
            report.attributed_weak AS weak,
            arrayFilter(id -> id != '${NO_EVENT}',
                        [toString(report.event_id), toString(staff.event_id)]) AS event_ids,
+           -- The LEFT JOIN fills a missing staffing report with zeros: tell the two apart.
+           staff.school_code != '' AS staffed,
            report.primary_enrolment + {juniorWeight:Float64} * report.junior_enrolment AS weighted,
            arrayJoin([('primary', report.primary_enrolment, report.primary_enrolment / weighted),
                       ('junior', report.junior_enrolment,
                        {juniorWeight:Float64} * report.junior_enrolment / weighted)]) AS split,
            map(${(Object.keys(RESOURCES) as Resource[])
              .map((resource) => {
-               const { column } = RESOURCES[resource];
-               const table = column.endsWith('teachers') ? 'staff' : 'report';
-               return `'${resource}', toFloat64(${table}.${column})`;
+               const table = STAFFING_RESOURCES.includes(resource) ? 'staff' : 'report';
+               return `'${resource}', toFloat64(${table}.${RESOURCES[resource].column})`;
              })
              .join(',\n               ')}) AS resources
     FROM attributed_conditions AS report
@@ -127,6 +138,8 @@ school_resources AS (
   ARRAY JOIN [${(Object.keys(RESOURCES) as Resource[])
     .map((resource) => `('${resource}', resources['${resource}'], ${RESOURCES[resource].scale})`)
     .join(',\n              ')}] AS resource
+  -- Without a staffing report the teacher resources are unknown: left out, not counted as 0.
+  WHERE staffed OR resource.1 NOT IN (${STAFFING_RESOURCES.map((resource) => `'${resource}'`).join(', ')})
 )`,
 ];
 

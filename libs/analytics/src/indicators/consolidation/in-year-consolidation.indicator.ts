@@ -2,25 +2,40 @@ import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
 import {
   CONTRIBUTING_EVENTS,
+  ON_REGISTER,
   SCHOOL_PERIODS,
   SCOPED,
   STUDENT_FACTS,
   holdersOn,
   levelOfGrade,
   registerOn,
+  unitOf,
 } from '../sql-fragments';
 
 /**
  * 年巩固率 (in-year consolidation): how much of the opening register the year kept.
  *
- *   rate = min(100, (on the register at year end + graduated in the year)
- *                   ÷ (on the register at year start − deaths in the year) × 100)
+ *   rate = kept ÷ (on the register at year start − deaths) × 100
  *
- * - on the register: enrolled or suspended (在籍) at the end of 1 September / 31 August.
- * - graduates of the year count as kept: they completed the stage (a year-end register without
- *   them would read every graduating class as lost).
- * - deaths leave the denominator when `deathsLeaveDenominator` is set (default: they do).
- * - attributed to the school holding the students at the end of the year (through merges).
+ *   kept  = students of the opening register who, at the end of 31 August, are on the register
+ *           of a school of the same unit, or graduated during the year at a school of the unit
+ *
+ * - the opening register: enrolled or suspended (在籍) at the end of 1 September.
+ * - only the opening register is followed through the year: a student who arrives after
+ *   1 September (late entrant, transfer in) is in the year-end register but neither kept nor in
+ *   the base. (Counting the whole year-end register let arrivals make up for losses, so every
+ *   school that received as many as it lost read 100 %.)
+ * - graduates of the year count as kept: they completed the stage.
+ * - a transfer to another school of the same unit is kept at that unit (a move between two
+ *   schools of a district keeps the student in the district); a transfer out of the unit is not
+ *   kept (`transferred_out`). At school grain every transfer out is one. Dropouts are not kept.
+ * - deaths: students of the opening register who died during the year; they leave the base
+ *   when `deathsLeaveDenominator` is set (default: they do). kept ≤ base, so the rate never
+ *   exceeds 100 and needs no cap.
+ * - `enrolled_end` and `graduates` are the whole year-end register and every graduation of
+ *   the year at the unit, arrivals included: shown for reference, not the numerator.
+ * - attributed to the school holding the students at the end of the year (through merges),
+ *   both where a student started and where they ended up.
  * Threshold: none by default. Source: domain.md "Consolidation rate" (in-year rate).
  */
 const CONTRIBUTIONS = withClauses(
@@ -30,16 +45,54 @@ const CONTRIBUTIONS = withClauses(
   registerOn('yearStart'),
   registerOn('yearEnd'),
   `
+year_end_fates AS (
+  -- Where each student stands at the end of the year: their last movement up to 31 August,
+  -- ordered like the registers (on the register at a school, graduated, died, or gone).
+  SELECT student,
+         last.1 AS type,
+         if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
+         last.4 AS event_id
+  FROM (
+    SELECT student,
+           argMax(tuple(type, school_code, to_school_code, toString(event_id)),
+                  tuple(event_date, global_position)) AS last
+    FROM student_facts
+    WHERE event_date <= {yearEnd:Date}
+    GROUP BY student
+  )
+)`,
+  `
+opening AS (
+  SELECT register.school_code AS at_school,
+         ${levelOfGrade('register.grade')} AS level,
+         register.event_id AS event_id,
+         fate.type AS fate,
+         fate.school_code AS fate_school,
+         fate.event_id AS fate_event_id
+  FROM register_yearStart AS register
+  INNER JOIN year_end_fates AS fate ON fate.student = register.student
+)`,
+  `
 year_parts AS (
-  SELECT school_code AS at_school, ${levelOfGrade('grade')} AS level, 'enrolled_start' AS measure, event_id
-  FROM register_yearStart
+  SELECT at_school, level, 'enrolled_start' AS measure, event_id, '' AS end_school
+  FROM opening
   UNION ALL
-  SELECT school_code, ${levelOfGrade('grade')}, 'enrolled_end', event_id
+  -- Still on a register, or graduated: kept or transferred out, depending on the unit of the
+  -- school where the student ended up (decided in contributions, at the requested grain).
+  SELECT at_school, level, 'stayed', fate_event_id, fate_school
+  FROM opening
+  WHERE fate IN (${ON_REGISTER}, 'StudentGraduated')
+  UNION ALL
+  SELECT at_school, level, 'deaths', fate_event_id, ''
+  FROM opening
+  WHERE fate = 'StudentDeceased'
+  UNION ALL
+  SELECT school_code, ${levelOfGrade('grade')}, 'enrolled_end', event_id, ''
   FROM register_yearEnd
   UNION ALL
-  SELECT school_code, ${levelOfGrade('grade')}, if(type = 'StudentGraduated', 'graduates', 'deaths'), toString(event_id)
+  SELECT school_code, ${levelOfGrade('grade')}, 'graduates', toString(event_id), ''
   FROM student_facts
-  WHERE type IN ('StudentGraduated', 'StudentDeceased')
+  WHERE type = 'StudentGraduated'
     AND event_date > {yearStart:Date} AND event_date <= {yearEnd:Date}
 )`,
   `
@@ -48,10 +101,18 @@ contributions AS (
          holder.district_code AS district_code,
          holder.urban_rural_group AS urban_rural_group,
          part.level AS level,
-         part.measure AS measure,
+         -- Kept when the school the student ended up at is in the same unit as the one they
+         -- started at (and in the requested group): a move within a district is no loss to it.
+         if(part.measure = 'stayed',
+            if(${unitOf('holder.holder_code', 'holder.district_code')}
+                 = ${unitOf('end_holder.holder_code', 'end_holder.district_code')}
+               AND ({group:String} = '' OR end_holder.urban_rural_group = {group:String}),
+               'kept', 'transferred_out'),
+            part.measure) AS measure,
          [part.event_id] AS event_ids
   FROM year_parts AS part
   INNER JOIN holders_yearEnd AS holder ON holder.school_code = part.at_school
+  LEFT JOIN holders_yearEnd AS end_holder ON end_holder.school_code = part.end_school
 )`,
   SCOPED,
 );
@@ -71,8 +132,10 @@ SELECT unit,
        toUInt32(countIf(measure = 'enrolled_end')) AS enrolled_end,
        toUInt32(countIf(measure = 'graduates')) AS graduates,
        toUInt32(countIf(measure = 'deaths')) AS deaths,
+       toUInt32(countIf(measure = 'kept')) AS kept,
+       toUInt32(countIf(measure = 'transferred_out')) AS transferred_out,
        toInt32(toInt32(enrolled_start) - if({deathsLeaveDenominator:UInt8} = 1, deaths, 0)) AS base,
-       if(base > 0, least(100, (enrolled_end + graduates) / base * 100), NULL) AS rate
+       if(base > 0, kept / base * 100, NULL) AS rate
 FROM scoped
 GROUP BY unit, level
 ORDER BY unit, level`,

@@ -6,12 +6,19 @@ import { CONTRIBUTING_EVENTS, SCHOOL_PERIODS, SCOPED, attributedOn } from '../sq
  * Where the funds went in a period: per student, by urban-rural group, and to weak schools.
  *
  *   allocated         = Σ allocations − Σ revocations dated in the period (yuan)
- *   per student       = allocated to schools ÷ their enrolment (last conditions report of the year)
- *   weak school share = allocated to weak schools (薄弱学校) ÷ allocated × 100
+ *   per student       = allocated to schools with an enrolment ÷ their enrolment
+ *   weak school share = allocated to weak schools (薄弱学校) ÷ allocated to schools × 100
  *
  * - an allocation counts for the school (and its district, group and weak flag) on the day it
- *   was allocated; money given to a district as a whole counts in the district's total but
- *   for no school and no group. A revocation counts on the day it was revoked.
+ *   was allocated; money given to a district as a whole counts in the district's total
+ *   (`to_district`) but for no school and no group. A revocation counts on the day it was revoked.
+ * - the weak school share is a share of the money that reached schools: money given to a
+ *   district as a whole has not reached any school yet, weak or not, so it is in neither side.
+ * - a school's enrolment is that of its last conditions report of the school year. Money to a
+ *   school without one (or reporting no students) has no students to be divided by: it is left
+ *   out of the per-student figure, which would otherwise count its yuan over other schools'
+ *   students, and shown on its own as `to_schools_without_enrolment`. It still counts in the
+ *   allocated, to-schools and weak-share figures.
  * - per student by group: ask with `group` = urban / town / rural.
  * Threshold: none by default. Source: domain.md indicator 7; seed 004.
  */
@@ -48,11 +55,14 @@ contributions AS (
          multiIf(school_code = '', 'to_district', attributed_weak = 1, 'to_weak_school', 'to_school')
            AS measure,
          amount_fen,
+         -- Whether the money can be divided by the school's students (per_student_yuan).
+         school_code != '' AND school_code IN (SELECT school_code FROM enrolments WHERE enrolment > 0)
+           AS has_enrolment,
          toUInt32(0) AS enrolment,
          [toString(event_id)] AS event_ids
   FROM attributed_flows
   UNION ALL
-  SELECT school_code, attributed_district, attributed_group, '', 'enrolment', 0, enrolment,
+  SELECT school_code, attributed_district, attributed_group, '', 'enrolment', 0, 0, enrolment,
          [toString(event_id)]
   FROM attributed_enrolments
 )`,
@@ -73,9 +83,14 @@ SELECT unit,
        sumIf(amount_fen, measure IN ('to_school', 'to_weak_school')) / 100 AS to_schools_yuan,
        sumIf(amount_fen, measure = 'to_weak_school') / 100 AS to_weak_schools_yuan,
        sumIf(amount_fen, measure = 'to_district') / 100 AS to_district_yuan,
+       sumIf(amount_fen, measure IN ('to_school', 'to_weak_school') AND NOT has_enrolment) / 100
+         AS to_schools_without_enrolment_yuan,
        toUInt32(sum(enrolment)) AS enrolment,
-       if(enrolment > 0, to_schools_yuan / enrolment, NULL) AS per_student_yuan,
-       if(allocated_yuan != 0, to_weak_schools_yuan / allocated_yuan * 100, NULL) AS weak_school_share
+       if(enrolment > 0,
+          sumIf(amount_fen, measure IN ('to_school', 'to_weak_school') AND has_enrolment) / 100
+            / enrolment,
+          NULL) AS per_student_yuan,
+       if(to_schools_yuan != 0, to_weak_schools_yuan / to_schools_yuan * 100, NULL) AS weak_school_share
 FROM scoped
 GROUP BY unit
 ORDER BY unit`,

@@ -126,7 +126,13 @@ const ADDITIVE: Partial<Record<IndicatorName, readonly string[]>> = {
     'weak_schools',
     'weak_schools_paired',
   ],
-  'funds-distribution': ['allocated_yuan', 'to_schools_yuan', 'to_weak_schools_yuan', 'enrolment'],
+  'funds-distribution': [
+    'allocated_yuan',
+    'to_schools_yuan',
+    'to_weak_schools_yuan',
+    'to_schools_without_enrolment_yuan',
+    'enrolment',
+  ],
 };
 
 const ROLL_UPS: readonly [Grain, Grain, (unit: string) => string][] = [

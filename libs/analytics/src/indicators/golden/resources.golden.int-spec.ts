@@ -436,3 +436,207 @@ describe('resource, rotation, pairing and funds indicators: golden figures', () 
     });
   });
 });
+
+/**
+ * Cases from the indicator review, on a log of their own so that the districts above keep their
+ * figures. 宝安区 (440306) has an urban primary school U1 (400 students) that supports two weak
+ * rural schools, R1 (100) and R2 (100), in two pairings of one programme, and a town school X1
+ * that sent no conditions report. R2 sent a conditions report but no staffing report. The
+ * pairing U1 → R2 ended early, on 1 March 2025.
+ */
+const U1 = '4403060001';
+const R1 = '4403060002';
+const R2 = '4403060003';
+const X1 = '4403060004';
+
+const review = new EventLog('resources-review');
+review.school(U1, { district: '440306', urbanRural: '111' });
+review.school(R1, { district: '440306', urbanRural: '220', weak: true });
+review.school(R2, { district: '440306', urbanRural: '220', weak: true });
+review.school(X1, { district: '440306', urbanRural: '121' });
+review.recordedOn('2024-09-02');
+review.pair('PB', U1, R1, '2024-09-01', '2027-08-31');
+review.pair('PC', U1, R2, '2024-09-01', '2027-08-31');
+// Per 100 students: computers U1 10, R1 5, R2 15; teachers U1 6, R1 8, R2 not reported.
+review.recordedOn('2024-10-16');
+review.conditions(U1, 2024, { primaryEnrolment: 400, computers: 40 });
+review.conditions(R1, 2024, { primaryEnrolment: 100, computers: 5 });
+review.conditions(R2, 2024, { primaryEnrolment: 100, computers: 15 });
+review.staffing(U1, 2024, { fullTimeTeachers: 24, aboveQualificationTeachers: 20 });
+review.staffing(R1, 2024, { fullTimeTeachers: 8, aboveQualificationTeachers: 5 });
+// Money of fiscal year 2025: pairing activity to U1 (in both pairings) and to R1 (in PB);
+// construction money to X1 (no conditions report) and to the district as a whole.
+review.recordedOn('2025-02-11');
+review.budget('F3', '440306', 2025, 100_000);
+review.allocate('F3', 'C1', { school: U1 }, 6_000, '2025-02-10', 'pairing-activity');
+review.allocate('F3', 'C2', { school: R1 }, 6_000, '2025-02-10', 'pairing-activity');
+review.allocate('F3', 'C3', { school: X1 }, 8_000, '2025-02-10', 'construction');
+review.allocate('F3', 'C4', { district: '440306' }, 20_000, '2025-02-10', 'construction');
+review.recordedOn('2025-03-02');
+review.endPairing('PC', R2, '2025-03-01');
+
+describe('resource, pairing and funds indicators: golden figures for the review cases', () => {
+  let analytics: AnalyticsClient;
+  let indicators: IndicatorQueries;
+
+  beforeAll(async () => {
+    analytics = await openTestAnalytics();
+    await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
+    await project(analytics, review);
+    indicators = new IndicatorQueries(analytics);
+  });
+  afterAll(async () => {
+    await analytics.close();
+  });
+
+  const coefficient = (rows: CoefficientRow[], indicator: string) =>
+    rows.find((row) => row.level === 'primary' && row.indicator === indicator);
+
+  it('a school without a staffing report is left out of the teacher resources, not counted as 0 teachers', async () => {
+    const rows = await indicators.figures<CoefficientRow>(INDICATORS['basic-balance'], {
+      grain: 'district',
+      schoolYear: 2024,
+      unit: '440306',
+    });
+    // teachers per 100 students over U1 and R1 only: P = 400 + 100 = 500,
+    // X̄ = (400·6 + 100·8) / 500 = 3200 / 500 = 6.4,
+    // S² = 0.8·(6 − 6.4)² + 0.2·(8 − 6.4)² = 0.8·0.16 + 0.2·2.56 = 0.128 + 0.512 = 0.64,
+    // S = 0.8, CV = 0.8 / 6.4 = 0.125.
+    // (Counting R2 as 0 teachers: X̄ = 3200 / 600 = 5.333, CV = 0.468.)
+    const teachers = coefficient(rows, 'teachers')!;
+    expect(teachers).toMatchObject({ schools: 2, students: 500 });
+    expect(teachers.mean).toBeCloseTo(6.4, 10);
+    expect(teachers.cv).toBeCloseTo(0.125, 10);
+    // R2 still counts for the resources of its conditions report: computers per 100 students
+    // 10, 5, 15 with P = 600: X̄ = (4000 + 500 + 1500) / 600 = 10,
+    // S² = (4/6)·0 + (1/6)·25 + (1/6)·25 = 50/6, CV = √(50/6) / 10 = 0.2887.
+    const computers = coefficient(rows, 'computers')!;
+    expect(computers).toMatchObject({ schools: 3, students: 600 });
+    expect(computers.mean).toBeCloseTo(10, 10);
+    expect(computers.cv).toBeCloseTo(Math.sqrt(50 / 6) / 10, 10);
+
+    // R2's minimums: only the four from its conditions report have a value.
+    const schools = await indicators.figures<{
+      school_code: string;
+      values: Record<string, number>;
+    }>(INDICATORS['school-minimums'], { grain: 'school', schoolYear: 2024, unit: R2 });
+    expect(Object.keys(schools[0]!.values).sort()).toEqual([
+      'equipment_value',
+      'floor_area',
+      'multimedia_classrooms',
+      'sports_area',
+    ]);
+
+    // Urban-rural gap: rural teachers are R1's 8 per 100 (R2 left out), not (8 + 0) / 2 = 4;
+    // rural computers are (5·100 + 15·100) / 200 = 10, R2 included.
+    const gap = await indicators.figures<{ indicator: string; urban: number; rural: number }>(
+      INDICATORS['urban-rural-gap'],
+      { grain: 'district', schoolYear: 2024, unit: '440306', level: 'primary' },
+    );
+    const of = (indicator: string) => gap.find((row) => row.indicator === indicator)!;
+    expect(of('teachers')).toMatchObject({ urban: 6, rural: 8 });
+    expect(of('computers')).toMatchObject({ urban: 10, rural: 10 });
+  });
+
+  it('pairing funds: money to a school in two pairings shows under each pairing but counts once in a total', async () => {
+    const pairings = await indicators.figures(INDICATORS['pairing-activity'], {
+      grain: 'pairing',
+      schoolYear: 2024,
+      within: '440306',
+    });
+    // PB (U1 → R1): C1 6,000 to U1 + C2 6,000 to R1 = 12,000.
+    // PC (U1 → R2): C1 6,000 to U1 (the same allocation, shown under both pairings).
+    expect(pairings).toEqual([
+      expect.objectContaining({ unit: 'PB', active_pairings: 1, funds_yuan: 12_000 }),
+      expect.objectContaining({ unit: 'PC', active_pairings: 1, funds_yuan: 6_000 }),
+    ]);
+    // Programme and district: C1 + C2 = 12,000, not 12,000 + 6,000 = 18,000.
+    const [programme] = await indicators.figures(INDICATORS['pairing-activity'], {
+      grain: 'programme',
+      schoolYear: 2024,
+      within: '440306',
+    });
+    expect(programme).toMatchObject({ unit: '百校扶百校', active_pairings: 2, funds_yuan: 12_000 });
+    const [district] = await indicators.figures(INDICATORS['pairing-activity'], {
+      grain: 'district',
+      schoolYear: 2024,
+      unit: '440306',
+    });
+    expect(district).toMatchObject({ active_pairings: 2, funds_yuan: 12_000 });
+    // Drill-down: C1 is listed once for the district.
+    const events = await indicators.events(INDICATORS['pairing-activity'], {
+      grain: 'district',
+      schoolYear: 2024,
+      unit: '440306',
+    });
+    const ids = events.map((event) => event.eventId);
+    expect(ids).toHaveLength(new Set(ids).size);
+  });
+
+  it('a pairing ended early is no longer active from its end day on', async () => {
+    // PC ended on 1 March 2025: active through 28 February, not in March.
+    const march = await indicators.figures(INDICATORS['pairing-activity'], {
+      grain: 'pairing',
+      schoolYear: 2024,
+      month: 3,
+      within: '440306',
+    });
+    expect(march).toEqual([expect.objectContaining({ unit: 'PB', active_pairings: 1 })]);
+    // March in 440306: PB only; weak schools R1, R2, only R1 paired → 1 / 2 = 50 %.
+    const [district] = await indicators.figures(INDICATORS['pairing-activity'], {
+      grain: 'district',
+      schoolYear: 2024,
+      month: 3,
+      unit: '440306',
+    });
+    expect(district).toMatchObject({
+      active_pairings: 1,
+      weak_schools: 2,
+      weak_schools_paired: 1,
+      weak_paired_share: 50,
+    });
+    // February: both pairings active, both weak schools paired → 2 / 2 = 100 %.
+    const [february] = await indicators.figures(INDICATORS['pairing-activity'], {
+      grain: 'district',
+      schoolYear: 2024,
+      month: 2,
+      unit: '440306',
+    });
+    expect(february).toMatchObject({ active_pairings: 2, weak_schools_paired: 2 });
+  });
+
+  it('funds distribution: the weak share is of money to schools; per student only over schools with an enrolment', async () => {
+    const [district] = await indicators.figures(INDICATORS['funds-distribution'], {
+      grain: 'district',
+      schoolYear: 2024,
+      unit: '440306',
+    });
+    // allocated: U1 6,000 + R1 6,000 + X1 8,000 + district 20,000 = 40,000
+    // to schools: 6,000 + 6,000 + 8,000 = 20,000; to weak schools: R1 6,000
+    // weak share = 6,000 / 20,000 = 30 % (not 6,000 / 40,000 = 15 %)
+    // enrolment: U1 400 + R1 100 + R2 100 = 600; X1 reported none, so its 8,000 is set aside:
+    // per student = (6,000 + 6,000) / 600 = 20 yuan (not 20,000 / 600 = 33.33)
+    expect(district).toMatchObject({
+      allocated_yuan: 40_000,
+      to_schools_yuan: 20_000,
+      to_weak_schools_yuan: 6_000,
+      to_district_yuan: 20_000,
+      to_schools_without_enrolment_yuan: 8_000,
+      enrolment: 600,
+      per_student_yuan: 20,
+      weak_school_share: 30,
+    });
+    // X1 on its own: money, no enrolment, no per-student figure.
+    const [x1] = await indicators.figures(INDICATORS['funds-distribution'], {
+      grain: 'school',
+      schoolYear: 2024,
+      unit: X1,
+    });
+    expect(x1).toMatchObject({
+      to_schools_yuan: 8_000,
+      to_schools_without_enrolment_yuan: 8_000,
+      enrolment: 0,
+      per_student_yuan: null,
+    });
+  });
+});

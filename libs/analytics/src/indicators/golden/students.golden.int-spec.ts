@@ -343,3 +343,187 @@ describe('student indicators: golden figures', () => {
     expect(mergeId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+/**
+ * Cases from the indicator review, on a log of their own so that the county above keeps its
+ * figures. 天河区 (440106) has two junior schools, K1 (urban) and K2 (rural); 海珠区 (440105)
+ * the junior school K3. In 荔湾区 (440103) the village school V1 was merged into V2 (2021), V2
+ * into V3 (2022) and V3 into V4 (2023), which sits in 越秀区 (440104): a chain of three hops.
+ */
+const K1 = '4401060001';
+const K2 = '4401060002';
+const K3 = '4401050001';
+const V1 = '4401030001';
+const V2 = '4401030002';
+const V3 = '4401030003';
+const V4 = '4401040001';
+
+const review = new EventLog('students-review');
+review.school(K1, { district: '440106', urbanRural: '111', level: 'junior' });
+review.school(K2, { district: '440106', urbanRural: '220', level: 'junior' });
+review.school(K3, { district: '440105', urbanRural: '111', level: 'junior' });
+review.school(V1, { district: '440103', urbanRural: '220' });
+review.school(V2, { district: '440103', urbanRural: '220' });
+review.school(V3, { district: '440103', urbanRural: '121' });
+review.school(V4, { district: '440104', urbanRural: '111' });
+// The primary cohort of 2019 entered V1; v4 dropped out before the first merger.
+review.recordedOn('2019-09-02');
+review.enrolMany('v', 4, V1, 1, '2019-09-01');
+review.recordedOn('2020-05-11');
+review.dropOut('v4', V1, 1, '2020-05-10', 'distance');
+review.recordedOn('2021-07-02');
+review.merge(V1, V2, '2021-07-01');
+review.recordedOn('2022-07-02');
+review.merge(V2, V3, '2022-07-01');
+review.recordedOn('2023-07-02');
+review.merge(V3, V4, '2023-07-01');
+// School year 2024: grade 7 opens with k1-k5 at K1 and l1, l2 at K2.
+review.recordedOn('2024-09-02');
+review.enrolMany('k', 5, K1, 7, '2024-09-01');
+review.enrolMany('l', 2, K2, 7, '2024-09-01');
+// Two arrivals at K1 after 1 September: a late entrant and a transfer in.
+review.recordedOn('2024-10-09');
+review.enrol('j2', K1, 7, '2024-09-20');
+review.enrol('j1', K1, 7, '2024-10-08', 'transfer-in');
+// k4 dies; k2 moves to K2 (same district), k3 to K3 (another district of the same city).
+review.recordedOn('2025-03-02');
+review.die('k4', K1, 7, '2025-01-10');
+review.transfer('k2', K1, K2, 7, '2025-03-01');
+review.transfer('k3', K1, K3, 7, '2025-03-01');
+review.recordedOn('2025-07-02');
+for (const student of ['v1', 'v2', 'v3']) review.graduate(student, V4, 6, '2025-07-01');
+
+describe('student indicators: golden figures for the review cases', () => {
+  let analytics: AnalyticsClient;
+  let indicators: IndicatorQueries;
+
+  beforeAll(async () => {
+    analytics = await openTestAnalytics();
+    await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
+    await project(analytics, review);
+    indicators = new IndicatorQueries(analytics);
+  });
+  afterAll(async () => {
+    await analytics.close();
+  });
+
+  it('in-year consolidation keeps only the opening register: arrivals during the year do not make up for losses', async () => {
+    const schools = await indicators.figures(INDICATORS['in-year-consolidation'], {
+      grain: 'school',
+      schoolYear: 2024,
+      within: '4401',
+      level: 'junior',
+    });
+    expect(schools).toEqual([
+      // K3 (440105): nobody on 1 September; k3 arrived in March → no base, no rate.
+      expect.objectContaining({
+        unit: K3,
+        enrolled_start: 0,
+        enrolled_end: 1,
+        kept: 0,
+        rate: null,
+      }),
+      // K1: opening k1-k5 = 5; year end k1, k5, j1, j2 = 4; death k4 leaves the base: 5 − 1 = 4.
+      //     Kept: k1, k5 = 2 (k2 and k3 left K1 for other schools: transferred out, not kept)
+      //     → 2 / 4 = 50 %. The old formula read (4 + 0) / 4 = 100 %: j1 and j2, who arrived
+      //     during the year, stood in for k2 and k3.
+      expect.objectContaining({
+        unit: K1,
+        enrolled_start: 5,
+        enrolled_end: 4,
+        graduates: 0,
+        deaths: 1,
+        kept: 2,
+        transferred_out: 2,
+        base: 4,
+        rate: 50,
+      }),
+      // K2: opening l1, l2 = 2, both still there → 2 / 2 = 100 % (k2's arrival is not counted).
+      expect.objectContaining({
+        unit: K2,
+        enrolled_start: 2,
+        enrolled_end: 3,
+        kept: 2,
+        transferred_out: 0,
+        rate: 100,
+      }),
+    ]);
+
+    const [district] = await indicators.figures(INDICATORS['in-year-consolidation'], {
+      grain: 'district',
+      schoolYear: 2024,
+      unit: '440106',
+      level: 'junior',
+    });
+    // 440106: opening 5 + 2 = 7, death k4 → base 6. k2 moved within the district: kept.
+    // Kept: k1, k5, k2, l1, l2 = 5; k3 left for 440105 → 5 / 6 = 83.333… %
+    // (old: year end 4 + 3 = 7 → min(100, 7 / 6) = 100 %).
+    expect(district).toMatchObject({
+      enrolled_start: 7,
+      enrolled_end: 7,
+      deaths: 1,
+      kept: 5,
+      transferred_out: 1,
+      base: 6,
+    });
+    expect((district as { rate: number }).rate).toBeCloseTo((5 / 6) * 100, 10);
+
+    const [city] = await indicators.figures(INDICATORS['in-year-consolidation'], {
+      grain: 'city',
+      schoolYear: 2024,
+      unit: '4401',
+      level: 'junior',
+    });
+    // City 4401: k3's move stays inside it → kept 6 of base 6 = 100 %.
+    expect(city).toMatchObject({ enrolled_start: 7, kept: 6, transferred_out: 0, rate: 100 });
+
+    // Drill-down: K1's kept students are explained by the events that keep them on its register.
+    const events = await indicators.events(INDICATORS['in-year-consolidation'], {
+      grain: 'school',
+      schoolYear: 2024,
+      unit: K1,
+    });
+    expect(events.filter((event) => event.measure === 'kept')).toHaveLength(2);
+    expect(events.filter((event) => event.measure === 'transferred_out')).toHaveLength(2);
+  });
+
+  it('a merge chain (V1 → V2 → V3 → V4) carries the whole history to the last school', async () => {
+    const cohorts = await indicators.figures(INDICATORS['cohort-consolidation'], {
+      grain: 'school',
+      schoolYear: 2024,
+      within: '4401',
+    });
+    // The 2019 cohort entered V1 (v1-v4); v4 dropped out; v1-v3 graduated at V4 in July 2025.
+    // V1's history goes V1 → V2 → V3 → V4: entrants 4, graduates 3 → 3 / 4 = 75 %, at V4 and
+    // in V4's district 440104. One hop would have left the entrants at V2 (rate 0 %, 440103)
+    // and the graduates at V4 with no cohort (no rate).
+    expect(cohorts).toEqual([
+      expect.objectContaining({
+        unit: V4,
+        level: 'primary',
+        entrants: 4,
+        graduates: 3,
+        cohort_size: 4,
+        rate: 75,
+      }),
+    ]);
+    const districts = await indicators.figures(INDICATORS['cohort-consolidation'], {
+      grain: 'district',
+      schoolYear: 2024,
+      within: '4401',
+    });
+    expect(districts).toEqual([
+      expect.objectContaining({ unit: '440104', entrants: 4, graduates: 3, rate: 75 }),
+    ]);
+    // The opening register of 2024 (v1-v3, still registered at V1) is held by V4 on 1 September.
+    const dropout = await indicators.figures(INDICATORS['dropout-rate'], {
+      grain: 'school',
+      schoolYear: 2024,
+      within: '4401',
+      level: 'primary',
+    });
+    expect(dropout).toEqual([
+      expect.objectContaining({ unit: V4, enrolled_start: 3, dropouts: 0, rate: 0 }),
+    ]);
+  });
+});

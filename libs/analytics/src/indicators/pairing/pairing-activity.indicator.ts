@@ -5,14 +5,24 @@ import { SCHOOL_PERIODS, attributedOn, holdersOn, unitOf } from '../sql-fragment
 /**
  * 结对帮扶 activity in a period (school year, month or term), per pairing, programme and area.
  *
- *   active pairings   = pairings with start ≤ period end and min(planned end, ended) ≥ period start
+ *   active pairings   = pairings active on at least one day of the period: from the start day
+ *                       through the planned end day, or through the day before it ended
  *   exchanges, 人次    = lesson exchanges held under an active pairing in the period, Σ attendees
  *   rotations         = rotations started in the period between the pairing's two schools
- *   funds (yuan)      = net allocations for pairing activity to either school in the period
+ *   funds (yuan)      = net allocations for pairing activity to either school in the period,
+ *                       each allocation counted once per unit
  *   weak schools paired = weak schools (薄弱学校) receiving an active pairing ÷ weak schools × 100
  *
+ * - the planned end date is the pairing's last day; an early end (PairingEnded) takes effect on
+ *   its day, so the pairing is not active from its end day on — the period the write side
+ *   allows lesson exchanges in (`assertExchangeWithinPairing`, libs/domain pairing.ts).
  * - a pairing counts for the receiving school's district on the later of its start and the
- *   period start; a programme (百校扶百校) is the sum of its pairings.
+ *   period start; a programme (百校扶百校) is the sum of its pairings, except for funds.
+ * - funds: money goes to a school, not to a pairing. A school in several active pairings (a
+ *   supporting school with two receiving schools) has its allocation shown under each of its
+ *   pairings, so per-pairing funds do not add up; a programme's or an area's funds are the
+ *   distinct allocations to the schools of its pairings, each counted once. (An allocation whose
+ *   pairings lie in two areas counts once in each, and once in an area holding both.)
  * - weak schools are those registered, weak and open at the period end (per area only).
  * Threshold: none by default. Source: domain.md indicator 6; seed 000 (67 人次), seed 004
  * (372 exchange lessons, 38 lectures), seed 001 (eleven urban schools, eleven village schools).
@@ -28,7 +38,9 @@ pairings AS (
          established.3 AS receiving_school_code,
          established.4 AS receiving_district_code,
          established.5 AS start_date,
-         ifNull(least(established.6, ended_on), established.6) AS ends_on,
+         -- The planned end day is still active; an ending is not: ended on day d, the pairing's
+         -- last active day is d − 1 (ended on its start day, it was never active).
+         ifNull(least(established.6, ended_on - 1), established.6) AS last_active_day,
          [established.7] AS established_ids,
          greatest(established.5, {from:Date}) AS attribution_day
   FROM (
@@ -42,7 +54,8 @@ pairings AS (
     WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
     GROUP BY pairing_id
   )
-  WHERE establishments > 0 AND established.5 <= {to:Date} AND ifNull(least(established.6, ended_on), established.6) >= {from:Date}
+  WHERE establishments > 0 AND start_date <= {to:Date}
+    AND last_active_day >= {from:Date} AND last_active_day >= start_date
 )`,
   attributedOn(
     'pairings',
@@ -78,8 +91,10 @@ pair_rotations AS (
 )`,
   `
 pairing_funds AS (
-  SELECT pairing.pairing_id AS pairing_id, sum(flow.amount_fen) / 100 AS yuan,
-         groupArray(toString(flow.event_id)) AS ids
+  -- The flows themselves, not their sum: a flow reaches every pairing of its school, and the
+  -- totals above a pairing count each flow once (figures: groupUniqArrayArray).
+  SELECT pairing.pairing_id AS pairing_id,
+         groupArray((toString(flow.event_id), flow.amount_fen, flow.school_code)) AS flows
   FROM pairings AS pairing
   INNER JOIN (
     SELECT *,
@@ -102,16 +117,16 @@ contributions AS (
          ifNull(exchange.exchanges, 0) AS exchanges,
          ifNull(exchange.attendees, 0) AS attendees,
          ifNull(rotated.rotations, 0) AS rotations,
-         ifNull(funds.yuan, 0) AS funds_yuan,
+         CAST(funds.flows, 'Array(Tuple(String, Int64, String))') AS fund_flows,
          0 AS weak_schools,
          0 AS weak_schools_paired,
-         arrayConcat(pairing.established_ids, exchange.ids, rotated.ids, funds.ids) AS event_ids
+         arrayConcat(pairing.established_ids, exchange.ids, rotated.ids) AS event_ids
   FROM attributed_pairings AS pairing
   LEFT JOIN exchanges AS exchange ON exchange.pairing_id = pairing.pairing_id
   LEFT JOIN pair_rotations AS rotated ON rotated.pairing_id = pairing.pairing_id
   LEFT JOIN pairing_funds AS funds ON funds.pairing_id = pairing.pairing_id
   UNION ALL
-  SELECT '', '', school.school_code, school.district_code, 0, 0, 0, 0, 0, 1,
+  SELECT '', '', school.school_code, school.district_code, 0, 0, 0, 0, [], 1,
          school.school_code IN (SELECT receiving_school_code FROM pairings), []
   FROM holders_to AS school
   INNER JOIN (
@@ -148,7 +163,8 @@ SELECT unit,
        toUInt32(sum(exchanges)) AS exchanges,
        toUInt32(sum(attendees)) AS attendees,
        toUInt32(sum(rotations)) AS rotations,
-       sum(funds_yuan) AS funds_yuan,
+       -- Each allocation (or revocation) once, however many of the unit's pairings it reaches.
+       arraySum(flow -> flow.2, groupUniqArrayArray(fund_flows)) / 100 AS funds_yuan,
        toUInt32(sum(weak_schools)) AS weak_schools,
        toUInt32(sum(weak_schools_paired)) AS weak_schools_paired,
        if(weak_schools > 0, weak_schools_paired / weak_schools * 100, NULL) AS weak_paired_share
@@ -156,8 +172,16 @@ FROM scoped
 GROUP BY unit
 ORDER BY unit`,
   eventsSql: `${CONTRIBUTIONS}
-SELECT unit, school_code, '' AS level, measure, arrayJoin(event_ids) AS event_id
-FROM scoped
+SELECT unit, school_code, '' AS level, measure, event_id
+FROM (
+  SELECT unit, school_code, measure, arrayJoin(event_ids) AS event_id
+  FROM scoped
+  UNION ALL
+  -- An allocation once per unit, as the figure counts it, at the school that received it.
+  SELECT DISTINCT unit, flow.3, 'funds', flow.1
+  FROM scoped
+  ARRAY JOIN fund_flows AS flow
+)
 ORDER BY school_code, event_id
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
 };
