@@ -20,12 +20,14 @@ import type { EventStore, RecordedEvent } from '@junheng/event-store';
 import { KafkaEventPublisher, createKafka, ensureEventTopic } from '@junheng/messaging';
 import type { EventSource } from '@junheng/messaging';
 import { rebuildProjection } from '@junheng/pipeline';
+import { indicatorQueriesBench } from './indicator-queries.bench';
 
 /**
  * `npm run bench`: speeds of the walking skeleton's parts, each beside a baseline measured in
  * the same run (machines here are noisy; only ratios of side-by-side runs mean much).
  * Needs PostgreSQL on 127.0.0.1:5432 and Kafka on 127.0.0.1:9092 (`bash infra/local/up.sh`);
  * parts whose engine is missing are reported as skipped. Loopback only, bounded counts.
+ * `BENCH_ONLY=store,projection,indicators` (any of them) runs only those parts.
  */
 const POSTGRES_URL =
   process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -33,6 +35,18 @@ const KAFKA_BROKERS = (process.env.BENCH_KAFKA_BROKERS ?? '127.0.0.1:9092').spli
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 4_000);
 const CONCURRENCY = 32;
 const PROJECTED_EVENTS = Number(process.env.BENCH_PROJECTED_EVENTS ?? 200_000);
+// libchdb binds one data directory per process: every chDB part of the bench shares it.
+const CHDB_PATH = process.env.BENCH_CHDB_PATH ?? `/tmp/junheng-bench-chdb-${process.pid}`;
+const PARTS = ['store', 'projection', 'indicators'] as const;
+type Part = (typeof PARTS)[number];
+const ONLY = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((part) => part.trim())
+  .filter((part) => part !== '');
+const unknownPart = ONLY.find((part) => !(PARTS as readonly string[]).includes(part));
+if (unknownPart !== undefined)
+  throw new Error(`BENCH_ONLY: unknown part "${unknownPart}" (parts: ${PARTS.join(', ')})`);
+const runs = (part: Part): boolean => ONLY.length === 0 || ONLY.includes(part);
 
 interface Row {
   readonly measure: string;
@@ -204,7 +218,7 @@ function recorded(index: number): RecordedEvent {
 async function projectionBench(): Promise<void> {
   const analytics = await AnalyticsClient.open({
     database: `bench_${Date.now()}`,
-    chdbPath: process.env.BENCH_CHDB_PATH ?? `/tmp/junheng-bench-chdb-${process.pid}`,
+    chdbPath: CHDB_PATH,
     url: process.env.BENCH_CLICKHOUSE_URL,
   });
   await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
@@ -315,17 +329,25 @@ async function projectionBench(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const pglite = new SqlEventStore(await PgliteExecutor.open());
-  await pglite.migrate();
-  await appendBench('PGlite (in memory)', pglite);
-  await pglite.close();
+  if (runs('store')) {
+    const pglite = new SqlEventStore(await PgliteExecutor.open());
+    await pglite.migrate();
+    await appendBench('PGlite (in memory)', pglite);
+    await pglite.close();
 
-  const postgres = await postgresBench();
-  if (postgres !== null) {
-    await relayBench(postgres);
-    await postgres.close();
+    const postgres = await postgresBench();
+    if (postgres !== null) {
+      await relayBench(postgres);
+      await postgres.close();
+    }
   }
-  await projectionBench();
+  if (runs('projection')) await projectionBench();
+  const indicators = runs('indicators')
+    ? await indicatorQueriesBench({
+        chdbPath: CHDB_PATH,
+        clickhouseUrl: process.env.BENCH_CLICKHOUSE_URL,
+      })
+    : '';
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(
@@ -336,6 +358,7 @@ async function main(): Promise<void> {
       '| --- | --- | --- |',
       ...rows.map((row) => `| ${row.measure} | ${row.result} | ${row.baseline} |`),
       '',
+      indicators,
     ].join('\n'),
   );
 }

@@ -1,0 +1,308 @@
+import { cpus, loadavg } from 'node:os';
+import {
+  AnalyticsClient,
+  ANALYTICS_MIGRATIONS,
+  DEFAULT_FORMULA_SETTINGS,
+  INDICATORS,
+  INDICATOR_NAMES,
+  IndicatorQueries,
+  PROJECTIONS,
+  ProjectionWriter,
+  indicatorParameters,
+  migrateAnalytics,
+} from '@junheng/analytics';
+import type { IndicatorDefinition, IndicatorName, IndicatorRequest } from '@junheng/analytics';
+import { syntheticProvince } from './synthetic-province';
+import type { SyntheticProvince } from './synthetic-province';
+
+/**
+ * Indicator query latency on the analytics engine (chDB unless `BENCH_CLICKHOUSE_URL`), over a
+ * generated province projected the way the projector would: for every indicator of the
+ * catalogue, the figures of every district of the province, the figures of every school of
+ * one district, the first page of the events behind one district's figure, and the province
+ * scorecard (every indicator at once). In process, not through the api: this is the engine's
+ * share of quality.md's read-latency targets.
+ */
+const SCHOOLS = Number(process.env.BENCH_INDICATOR_SCHOOLS ?? 1_000);
+const STUDENTS = Number(process.env.BENCH_INDICATOR_STUDENTS ?? 150_000);
+const CITIES = Number(process.env.BENCH_INDICATOR_CITIES ?? 4);
+const DISTRICTS_PER_CITY = Number(process.env.BENCH_INDICATOR_DISTRICTS_PER_CITY ?? 5);
+const RUNS = Math.max(1, Number(process.env.BENCH_INDICATOR_RUNS ?? 10));
+const SEED = Number(process.env.BENCH_SEED ?? 2024);
+const SCHOOL_YEAR = 2024;
+const BATCH = 10_000;
+const EVENTS_PAGE = { limit: 100, offset: 0 };
+
+export interface IndicatorBenchOptions {
+  /** chDB binds one data directory per process: the bench's other parts use the same one. */
+  readonly chdbPath: string;
+  readonly clickhouseUrl?: string;
+}
+
+interface Timing {
+  readonly p50: number;
+  readonly p95: number;
+  /** Rows the measured call answered (the last run's). */
+  readonly rows: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** One warm-up call, then `RUNS` timed calls one after another. */
+async function timed(call: () => Promise<number>): Promise<Timing> {
+  let rows = await call();
+  const samples: number[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const begin = performance.now();
+    rows = await call();
+    samples.push(performance.now() - begin);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), rows };
+}
+
+/** Two calls timed alternately, so that both see the same noise: one warm-up each, `RUNS` each. */
+async function timedSideBySide(
+  first: () => Promise<number>,
+  second: () => Promise<number>,
+): Promise<[Timing, Timing]> {
+  const rows = [await first(), await second()];
+  const samples: [number[], number[]] = [[], []];
+  for (let run = 0; run < RUNS; run += 1)
+    for (const [index, call] of [first, second].entries()) {
+      const begin = performance.now();
+      rows[index] = await call();
+      samples[index]!.push(performance.now() - begin);
+    }
+  const timing = (index: 0 | 1): Timing => {
+    const sorted = [...samples[index]].sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), rows: rows[index] ?? 0 };
+  };
+  return [timing(0), timing(1)];
+}
+
+const ms = (value: number): string => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+const cell = (timing: Timing): string =>
+  `${ms(timing.p50)} / ${ms(timing.p95)} (${timing.rows.toLocaleString('en-US')})`;
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/** The three questions asked of each indicator, at the finest grain it is computed at. */
+function questions(
+  definition: IndicatorDefinition,
+  district: string,
+): {
+  province: IndicatorRequest;
+  drillDown: IndicatorRequest;
+  events: IndicatorRequest;
+} {
+  const year = { schoolYear: SCHOOL_YEAR };
+  if (!definition.grains.includes('district')) {
+    // budget-execution is computed per programme only: all of them, the district's own.
+    return {
+      province: { ...year, grain: 'programme', within: '' },
+      drillDown: { ...year, grain: 'programme', within: district },
+      events: { ...year, grain: 'programme', unit: `D${district}-${SCHOOL_YEAR}` },
+    };
+  }
+  return {
+    province: { ...year, grain: 'district', within: '' },
+    drillDown: {
+      ...year,
+      grain: definition.grains.includes('school') ? 'school' : 'district',
+      within: district,
+    },
+    events: { ...year, grain: 'district', unit: district },
+  };
+}
+
+async function project(analytics: AnalyticsClient, province: SyntheticProvince): Promise<void> {
+  const writer = new ProjectionWriter(analytics, PROJECTIONS);
+  const { events } = province;
+  for (let offset = 0; offset < events.length; offset += BATCH) {
+    const batch = events.slice(offset, offset + BATCH);
+    const last = batch.at(-1)!;
+    await writer.apply({
+      events: batch,
+      batchId: `bench-indicators:${offset}`,
+      source: 'bench',
+      position: { transactionId: last.transactionId, globalPosition: last.globalPosition },
+    });
+  }
+}
+
+/** How many times the query's plan reads each table (a CTE is inlined wherever it is named). */
+async function tableReads(
+  analytics: AnalyticsClient,
+  definition: IndicatorDefinition,
+  request: IndicatorRequest,
+): Promise<string> {
+  const plan = await analytics.query<{ explain: string }>(
+    `EXPLAIN PLAN ${definition.figuresSql}`,
+    indicatorParameters(request, DEFAULT_FORMULA_SETTINGS),
+  );
+  const reads = new Map<string, number>();
+  for (const { explain } of plan) {
+    const table = /ReadFromMergeTree \((?:\w+\.)?(\w+)\)/.exec(explain)?.[1];
+    if (table !== undefined) reads.set(table, (reads.get(table) ?? 0) + 1);
+  }
+  return [...reads]
+    .sort((a, b) => b[1] - a[1])
+    .map(([table, times]) => `${table} ×${times}`)
+    .join(', ');
+}
+
+const progress = (message: string): void => {
+  process.stderr.write(`indicators: ${message}\n`);
+};
+
+/** Runs the indicator part of the bench; answers its section of the report, in markdown. */
+export async function indicatorQueriesBench(options: IndicatorBenchOptions): Promise<string> {
+  const generateStart = performance.now();
+  const province = syntheticProvince({
+    seed: SEED,
+    cities: CITIES,
+    districtsPerCity: DISTRICTS_PER_CITY,
+    schools: SCHOOLS,
+    students: STUDENTS,
+    schoolYear: SCHOOL_YEAR,
+  });
+  const generated = performance.now() - generateStart;
+  progress(`generated ${count(province.events.length)} events in ${ms(generated / 1000)} s`);
+
+  const open = (database: string): Promise<AnalyticsClient> =>
+    AnalyticsClient.open({ database, chdbPath: options.chdbPath, url: options.clickhouseUrl });
+  const analytics = await open(`bench_indicators_${Date.now()}`);
+  // The same queries over the same, empty tables: what a query costs whatever the data
+  // (parsing, analysis, planning, starting its pipeline).
+  const empty = await open(`bench_indicators_empty_${Date.now()}`);
+  try {
+    await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
+    await migrateAnalytics(empty, ANALYTICS_MIGRATIONS);
+    const projectStart = performance.now();
+    await project(analytics, province);
+    const projected = performance.now() - projectStart;
+    progress(`projected in ${ms(projected / 1000)} s`);
+
+    const [engine] = await analytics.query<{ version: string }>('SELECT version() AS version');
+    const tables = await analytics.query<{ table: string; rows: string; parts: string }>(
+      `SELECT table, sum(rows) AS rows, count() AS parts FROM system.parts
+       WHERE database = {db:String} AND active GROUP BY table ORDER BY table`,
+    );
+
+    const indicators = new IndicatorQueries(analytics);
+    const emptyIndicators = new IndicatorQueries(empty);
+    // The largest district: its school grain is the heaviest drill-down.
+    const sizes = new Map<string, number>();
+    for (const school of province.schools)
+      sizes.set(school.district, (sizes.get(school.district) ?? 0) + 1);
+    const [district, districtSchools] = [...sizes].sort(
+      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
+    )[0]!;
+
+    const rows: string[] = [];
+    const sequentialP50: number[] = [];
+    const measureStart = performance.now();
+    const loadBefore = loadavg()[0] ?? 0;
+    for (const name of INDICATOR_NAMES) {
+      const definition: IndicatorDefinition = INDICATORS[name];
+      const asked = questions(definition, district);
+      const provinceTiming = await timed(
+        async () => (await indicators.figures(definition, asked.province)).length,
+      );
+      const drillDown = await timed(
+        async () => (await indicators.figures(definition, asked.drillDown)).length,
+      );
+      const events = await timed(
+        async () => (await indicators.events(definition, asked.events, EVENTS_PAGE)).length,
+      );
+      const emptyProvince = await timed(
+        async () => (await emptyIndicators.figures(definition, asked.province)).length,
+      );
+      const reads = await tableReads(analytics, definition, asked.province);
+      sequentialP50.push(provinceTiming.p50);
+      rows.push(
+        `| \`${name}\` | ${asked.province.grain} | ${cell(provinceTiming)} | ${asked.drillDown.grain} | ${cell(drillDown)} | ${cell(events)} | ${ms(emptyProvince.p50)} / ${ms(emptyProvince.p95)} | ${reads} |`,
+      );
+      progress(
+        `${name}: ${ms(provinceTiming.p50)} / ${ms(drillDown.p50)} / ${ms(events.p50)} ms (p50)`,
+      );
+    }
+
+    const provinceQuestions = INDICATOR_NAMES.map(
+      (name: IndicatorName) =>
+        [INDICATORS[name], questions(INDICATORS[name], district).province] as const,
+    );
+    const [scorecard, scorecardSequential] = await timedSideBySide(
+      async () =>
+        (
+          await Promise.all(
+            provinceQuestions.map(([definition, request]) =>
+              indicators.figures(definition, request),
+            ),
+          )
+        ).reduce((sum, answer) => sum + answer.length, 0),
+      async () => {
+        let answered = 0;
+        for (const [definition, request] of provinceQuestions)
+          answered += (await indicators.figures(definition, request)).length;
+        return answered;
+      },
+    );
+    const roundTrip = await timed(async () => (await analytics.query('SELECT 1 AS one')).length);
+    const rawScan = await timed(
+      async () =>
+        (
+          await analytics.query(
+            `SELECT district_code, countIf(type = 'StudentDroppedOut') AS dropouts, count() AS movements
+             FROM {db:Identifier}.student_events FINAL GROUP BY district_code`,
+          )
+        ).length,
+    );
+    const measured = performance.now() - measureStart;
+    const loadAfter = loadavg()[0] ?? 0;
+    progress(`measured in ${ms(measured / 1000)} s`);
+
+    const studentEvents = Object.entries(province.eventTypes)
+      .filter(([type]) => type.startsWith('Student'))
+      .reduce((sum, [, value]) => sum + value, 0);
+    const schoolsBy = (key: 'group' | 'level'): string =>
+      [...new Set(province.schools.map((school) => school[key]))]
+        .map(
+          (value) =>
+            `${value} ${province.schools.filter((school) => school[key] === value).length}`,
+        )
+        .join(', ');
+    return [
+      `### Indicator queries (${analytics.engine}, ClickHouse ${engine?.version ?? '?'})`,
+      '',
+      `Province: ${province.cities.length} cities, ${province.districts.length} districts, ${count(province.schools.length)} schools (${schoolsBy('level')}; ${schoolsBy('group')}; ${province.schools.filter((school) => school.weak).length} weak), ${count(province.students)} students on the register on ${SCHOOL_YEAR}-09-01, school year ${SCHOOL_YEAR}, seed ${SEED}.`,
+      `Log: ${count(province.events.length)} events (${count(studentEvents)} student events), generated in ${ms(generated / 1000)} s, projected in ${ms(projected / 1000)} s (${count(Math.round(province.events.length / (projected / 1000)))} events/s, batches of ${count(BATCH)}).`,
+      `Event types: ${Object.entries(province.eventTypes)
+        .sort((a, b) => b[1] - a[1])
+        .map(([type, value]) => `${type} ${count(value)}`)
+        .join(', ')}.`,
+      `Tables (rows / active parts when measured): ${tables.map((table) => `${table.table} ${count(Number(table.rows))} / ${table.parts}`).join(', ')}.`,
+      `Drill-down district: ${district} (${districtSchools} schools). Each cell: p50 / p95 in ms over ${RUNS} runs after one warm-up (rows answered). Measured in ${ms(measured / 1000)} s; 1-minute load average ${loadBefore.toFixed(1)} when it began, ${loadAfter.toFixed(1)} when it ended (${cpus().length} cores).`,
+      '',
+      '| indicator | grain | province: every district | grain | one district: every school | events behind one district, first 100 | province query, empty tables | table reads in the province query plan |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows,
+      '',
+      '| measure | p50 / p95 ms (rows) |',
+      '| --- | --- |',
+      `| scorecard: all ${INDICATOR_NAMES.length} indicators for every district, concurrently (Promise.all) | ${cell(scorecard)} |`,
+      `| the same ${INDICATOR_NAMES.length} queries one after another (runs alternate with the row above) | ${cell(scorecardSequential)} |`,
+      `| sum of the ${INDICATOR_NAMES.length} province p50s in the first table | ${ms(sequentialP50.reduce((sum, value) => sum + value, 0))} |`,
+      `| floor: \`SELECT 1\` through the same client | ${cell(roundTrip)} |`,
+      `| baseline: one scan of student_events FINAL, movements and dropouts per district | ${cell(rawScan)} |`,
+      '',
+    ].join('\n');
+  } finally {
+    for (const client of [analytics, empty]) {
+      await client.command('DROP DATABASE IF EXISTS {db:Identifier} SYNC');
+      await client.close();
+    }
+  }
+}
