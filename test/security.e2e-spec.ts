@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
@@ -17,6 +18,7 @@ import {
   buildOpenApiDocument,
   printOpenApiDocument,
 } from '../apps/api/src/openapi/openapi-document';
+import type { CommandOutcome } from '../apps/api/src/commands/aggregate-command.executor';
 import { FundProgrammeCommandMessage } from '../apps/api/src/funds/fund-programme.command';
 import { SchoolCommandMessage } from '../apps/api/src/schools/school.command';
 import { routeInventory } from '../apps/api/src/security/route-inventory';
@@ -25,7 +27,7 @@ import type { EventStore } from '@junheng/event-store';
 import { ApiKeyRepository, issueApiKey, parseOrgScope } from '@junheng/identity';
 import type { Role } from '@junheng/identity';
 import { loadConfig } from '@junheng/platform';
-import { TEST_IDENTITY_ENV, bearer, chdbTestPath, uniqueName } from '@junheng/testing';
+import { TEST_IDENTITY_ENV, bearer, chdbTestPath, eventually, uniqueName } from '@junheng/testing';
 
 /** A fresh embedded api (PGlite + chDB); `env` overrides settings. */
 async function startApi(env: Record<string, string> = {}) {
@@ -696,6 +698,108 @@ const ENDPOINTS: readonly Endpoint[] = [
       return test;
     },
   },
+  // The dashboard: an area is read by the district code of the target, a school by its code.
+  ...(
+    [
+      ['scorecard', { schoolYear: 2024 }],
+      ['breaches', { schoolYear: 2024, grain: 'school' }],
+      ['schools', {}],
+    ] as const
+  ).map(([read, query]): Endpoint => ({
+    name: `GET /v1/areas/:code/${read}`,
+    expectation: 'read an area',
+    call: (app, auth, target) => {
+      const test = request(app).get(`/v1/areas/${target.district}/${read}`).query(query);
+      if (auth !== null) test.set('Authorization', auth);
+      return test;
+    },
+  })),
+  {
+    name: 'GET /v1/areas/:code/live',
+    expectation: 'read an area',
+    // A stream that is allowed stays open: read its status and hang up.
+    call: (app, auth, target) => {
+      const test = request(app)
+        .get(`/v1/areas/${target.district}/live`)
+        .query({ schoolYear: 2024 })
+        .buffer(true)
+        .parse((response, done) => {
+          const stream = response as unknown as IncomingMessage;
+          if (stream.statusCode === 200) {
+            stream.destroy();
+            done(null, {});
+            return;
+          }
+          let text = '';
+          stream.setEncoding('utf8');
+          stream.on('data', (chunk: string) => (text += chunk));
+          stream.on('end', () => done(null, JSON.parse(text) as unknown));
+        });
+      if (auth !== null) test.set('Authorization', auth);
+      return test;
+    },
+  },
+  {
+    name: 'graphql query area',
+    expectation: 'read an area',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'query ($code: String) { area(code: $code) { code scorecard(schoolYear: 2024) { breaches } } }',
+        { code: target.district },
+      ),
+  },
+  ...(['figures', 'series', 'events'] as const).map((read): Endpoint => ({
+    name: `GET /v1/indicators/:indicator/${read}`,
+    expectation: 'read a school',
+    call: (app, auth, target) => {
+      const test = request(app).get(`/v1/indicators/dropout-rate/${read}`).query({
+        schoolYear: 2024,
+        area: target.district,
+        grain: 'school',
+        unit: target.school,
+      });
+      if (auth !== null) test.set('Authorization', auth);
+      return test;
+    },
+  })),
+  {
+    name: 'GET /v1/schools/:code/scorecard',
+    expectation: 'read a school',
+    call: (app, auth, target) => {
+      const test = request(app)
+        .get(`/v1/schools/${target.school}/scorecard`)
+        .query({ schoolYear: 2024 });
+      if (auth !== null) test.set('Authorization', auth);
+      return test;
+    },
+  },
+  {
+    name: 'graphql query school',
+    expectation: 'read a school',
+    call: (app, auth, target) =>
+      graphql(
+        app,
+        auth,
+        'query ($code: String!) { school(code: $code) { schoolCode indicator(indicator: DROPOUT_RATE, schoolYear: 2024) { figures { value } } } }',
+        { code: target.school },
+      ),
+  },
+  {
+    name: 'GET /v1/indicators',
+    expectation: 'read the indicator catalogue',
+    call: (app, auth) => {
+      const test = request(app).get('/v1/indicators');
+      if (auth !== null) test.set('Authorization', auth);
+      return test;
+    },
+  },
+  {
+    name: 'graphql query indicatorCatalogue',
+    expectation: 'read the indicator catalogue',
+    call: (app, auth) => graphql(app, auth, '{ indicatorCatalogue { name title grains } }', {}),
+  },
   {
     name: 'GET /v1/audit',
     expectation: 'GET /v1/audit',
@@ -710,6 +814,9 @@ const ENDPOINTS: readonly Endpoint[] = [
 /** The expected status of every role × endpoint × own/other scope (docs/security.md). */
 const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
   'province-admin': {
+    'read an area': { own: 200, other: 403 },
+    'read a school': { own: 200, other: 403 },
+    'read the indicator catalogue': { own: 200, other: 200 },
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 200, other: 200 },
@@ -721,6 +828,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     import: { own: 200, other: 200 },
   },
   'city-viewer': {
+    'read an area': { own: 200, other: 403 },
+    'read a school': { own: 200, other: 403 },
+    'read the indicator catalogue': { own: 200, other: 200 },
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
@@ -732,6 +842,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     import: { own: 403, other: 403 },
   },
   'district-clerk': {
+    'read an area': { own: 200, other: 403 },
+    'read a school': { own: 200, other: 403 },
+    'read the indicator catalogue': { own: 200, other: 200 },
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
@@ -743,6 +856,10 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     import: { own: 200, other: 200 },
   },
   'school-clerk': {
+    // A school clerk reads its own school's figures, never an area's.
+    'read an area': { own: 403, other: 403 },
+    'read a school': { own: 200, other: 403 },
+    'read the indicator catalogue': { own: 200, other: 200 },
     'POST /v1/lesson-exchanges': { own: 201, other: 403 },
     // A district figure covers other schools: a school scope never reads it.
     'GET /v1/indicators/lesson-exchanges': { own: 403, other: 403 },
@@ -756,6 +873,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     import: { own: 200, other: 200 },
   },
   inspector: {
+    'read an area': { own: 200, other: 403 },
+    'read a school': { own: 200, other: 403 },
+    'read the indicator catalogue': { own: 200, other: 200 },
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
@@ -767,6 +887,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     import: { own: 403, other: 403 },
   },
   dashboard: {
+    'read an area': { own: 200, other: 403 },
+    'read a school': { own: 200, other: 403 },
+    'read the indicator catalogue': { own: 200, other: 200 },
     'POST /v1/lesson-exchanges': { own: 403, other: 403 },
     'GET /v1/indicators/lesson-exchanges': { own: 200, other: 403 },
     'GET /v1/audit': { own: 403, other: 403 },
@@ -818,8 +941,9 @@ describe('security of the api', () => {
         ),
       );
     }
+    let registered = 0;
     for (const [schoolCode, districtCode] of targets) {
-      await commandBus.execute(
+      const outcome: CommandOutcome = await commandBus.execute(
         new SchoolCommandMessage(
           {
             type: 'RegisterSchool',
@@ -839,7 +963,16 @@ describe('security of the api', () => {
           },
         ),
       );
+      registered = Math.max(registered, outcome.globalPosition ?? 0);
     }
+    // The dashboard finds schools in the projection: read once the last one is there.
+    await eventually(() =>
+      request(api.app.getHttpServer())
+        .get('/v1/areas/44/schools')
+        .set('Authorization', bearer('province-admin', '44'))
+        .query({ minPosition: registered })
+        .expect(200),
+    );
   });
   afterAll(async () => {
     await api?.stop();

@@ -15,6 +15,7 @@ import {
 } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { CommandsModule } from './commands/commands.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DemoDataLoader } from './demo/demo-data.loader';
 import { graphqlApiModule } from './graphql/graphql-api.module';
 import { FundsModule } from './funds/funds.module';
@@ -69,6 +70,7 @@ export class ApiModule {
         StudentsModule,
         ImportsModule,
         IndicatorsModule,
+        DashboardModule.forRoot(config),
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, DemoDataLoader],

@@ -10,3 +10,4 @@ export * from './indicators/indicator';
 export * from './indicators/indicator-parameters';
 export * from './indicators/indicator-queries';
 export * from './indicators/indicator-thresholds';
+export * from './directory/school-directory';

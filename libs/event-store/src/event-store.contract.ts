@@ -346,6 +346,23 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
       expect(await store.countAfter(START_OF_LOG)).toBe(before.length + 6);
     });
 
+    it('tells where a global position sits in commit order, and when it was recorded', async () => {
+      const result = await store.append({
+        streamId: `lesson-${randomUUID()}`,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [newEvent(), newEvent()],
+        metadata,
+      });
+      const last = result.events.at(-1)!;
+      expect(await store.positionOf(last.globalPosition)).toEqual({
+        transactionId: last.transactionId,
+        globalPosition: last.globalPosition,
+        recordedAt: last.recordedAt,
+      });
+      expect(await store.positionOf(last.globalPosition + 1_000_000)).toBeNull();
+    });
+
     it('runs work under a lease, and refuses a second holder while the first works', async () => {
       expect(await store.whileHolding('relay-test', () => Promise.resolve('ran'))).toBe('ran');
       if (!options.concurrentTransactions) return; // one process owns the database: always held

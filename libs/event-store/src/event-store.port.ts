@@ -73,6 +73,10 @@ export interface ReadAllRequest {
   readonly limit: number;
 }
 
+export interface RecordedPosition extends LogPosition {
+  readonly recordedAt: string;
+}
+
 export interface EventStore {
   /** Creates the schema if missing; safe to call from several processes at once. */
   migrate(): Promise<void>;
@@ -88,6 +92,11 @@ export interface EventStore {
    * behind an older open transaction: a reader at `after` has that many left to deliver.
    */
   countAfter(after: LogPosition): Promise<number>;
+  /**
+   * Where the event at `globalPosition` sits in commit order, and when it was recorded; null
+   * when no such event was committed (read-your-writes turns a command's position into this).
+   */
+  positionOf(globalPosition: number): Promise<RecordedPosition | null>;
   /** The last position reached by a named reader (the relay, the store-tail projector). */
   loadCheckpoint(name: string): Promise<LogPosition>;
   saveCheckpoint(name: string, position: LogPosition): Promise<void>;

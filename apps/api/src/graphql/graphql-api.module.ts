@@ -3,6 +3,7 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { DynamicModule } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { queryLimitsPlugin } from './query-limits';
 
 /**
  * GraphQL at /graphql, code-first: the schema comes from the resolvers and is committed as
@@ -21,5 +22,8 @@ export function graphqlApiModule(): DynamicModule {
     // Errors already carry RFC 9457 problem details in extensions (ProblemDetailsFilter);
     // drop stack traces and anything Apollo adds for development.
     includeStacktraceInErrorResponses: false,
+    // Field resolvers (an area's scorecard, a school's figures) answer problems like root fields.
+    fieldResolverEnhancers: ['filters'],
+    plugins: [queryLimitsPlugin()],
   });
 }

@@ -4,6 +4,12 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { join } from 'node:path';
 import { AuditResolver } from '../audit/audit.resolver';
+import {
+  AreaNodeResolver,
+  DashboardResolver,
+  FigureResolver,
+  SchoolNodeResolver,
+} from '../dashboard/dashboard.resolver';
 import { FundsResolver } from '../funds/funds.resolver';
 import { IndicatorsResolver } from '../indicators/indicators.resolver';
 import { LessonExchangesResolver } from '../lesson-exchanges/lesson-exchanges.resolver';
@@ -15,6 +21,10 @@ import { TeacherRotationsResolver } from '../teacher-rotations/teacher-rotations
 /** Every resolver of the api; the e2e test proves the running app serves exactly this schema. */
 export const RESOLVERS = [
   AuditResolver,
+  DashboardResolver,
+  AreaNodeResolver,
+  SchoolNodeResolver,
+  FigureResolver,
   FundsResolver,
   IndicatorsResolver,
   LessonExchangesResolver,

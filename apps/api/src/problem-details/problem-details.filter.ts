@@ -12,6 +12,7 @@ import { EventStoreErrorCode, EventStoreException } from '@junheng/event-store';
 import { ScopeViolation } from '@junheng/identity';
 import { CORRELATION_ID_HEADER, correlationIdOf } from '@junheng/platform';
 import { AuditTrail, graphqlOperation } from '../audit/audit-trail';
+import { ProjectionBehindException } from '../dashboard/dashboard.exceptions';
 import { AccessDeniedException, UnauthenticatedException } from '../security/security.exceptions';
 import { ProblemType } from './problem-types';
 import type { ProblemDetails } from './problem-types';
@@ -45,11 +46,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       instance: request.originalUrl.split('?')[0],
       correlationId,
     };
-    if (problem.status >= 500) {
+    if (problem.status >= 500 && problem.type !== ProblemType.projectionBehind) {
       this.logger.error({ err: exception, correlationId, type: problem.type }, 'request failed');
     }
     if (problem.status === 503 || problem.status === 429) {
-      response.setHeader('Retry-After', String(problem.status === 429 ? 60 : RETRY_AFTER_SECONDS));
+      response.setHeader('Retry-After', String(retryAfterSeconds(problem)));
     }
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="junheng"');
     if (AuditTrail.audited(request)) {
@@ -83,7 +84,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       instance: `graphql:${info.fieldName}`,
       correlationId,
     };
-    if (problem.status >= 500) {
+    // A read waiting for its write is the caller's retry to make, not an incident.
+    if (problem.status >= 500 && problem.type !== ProblemType.projectionBehind) {
       this.logger.error(
         { err: exception, correlationId, type: problem.type },
         'graphql operation failed',
@@ -163,6 +165,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         facts: exception.facts,
       };
     }
+    if (exception instanceof ProjectionBehindException) {
+      return {
+        type: ProblemType.projectionBehind,
+        title: 'The indicators have not caught up with that position yet',
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        detail: exception.message,
+        minPosition: exception.minPosition,
+        freshness: exception.freshness,
+      };
+    }
     if (exception instanceof EventStoreException) {
       if (exception.code === EventStoreErrorCode.Unavailable) {
         return {
@@ -208,6 +220,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
     };
   }
+}
+
+/** A lagging projection catches up in about a second; a database outage takes longer. */
+function retryAfterSeconds(problem: ProblemDetails): number {
+  if (problem.status === 429) return 60;
+  return problem.type === ProblemType.projectionBehind ? 1 : RETRY_AFTER_SECONDS;
 }
 
 /**

@@ -14,6 +14,7 @@ export const ProblemType = {
   notFound: `${PROBLEM_TYPE_PREFIX}not-found`,
   concurrencyConflict: `${PROBLEM_TYPE_PREFIX}concurrency-conflict`,
   unavailable: `${PROBLEM_TYPE_PREFIX}service-unavailable`,
+  projectionBehind: `${PROBLEM_TYPE_PREFIX}projection-behind`,
   internal: `${PROBLEM_TYPE_PREFIX}internal`,
   /** One type per domain rule, named after it: `urn:junheng:problem:rule:<rule>`. */
   rule: (rule: string): string => `${PROBLEM_TYPE_PREFIX}rule:${rule}`,

@@ -26,6 +26,12 @@ export interface Watermark {
   readonly sources: number;
 }
 
+export interface SourceCheckpoint extends LogPosition {
+  readonly source: string;
+  /** The recorded time of the last event applied from this source. */
+  readonly recordedAt: string;
+}
+
 export interface WriterObserver {
   /** Called around each table insert, for the insert-latency metric. */
   insertStarted?(table: string): () => void;
@@ -234,6 +240,26 @@ export class ProjectionWriter {
     return row === undefined
       ? START
       : { transactionId: Number(row.transaction_id), globalPosition: Number(row.global_position) };
+  }
+
+  /** Every source's checkpoint: how far the projection has applied each ordered source. */
+  async sourceCheckpoints(): Promise<SourceCheckpoint[]> {
+    const rows = await this.analytics.query<{
+      source: string;
+      transaction_id: string;
+      global_position: string;
+      last_recorded_at: string;
+    }>(
+      `SELECT source, transaction_id, global_position, last_recorded_at
+       FROM {db:Identifier}.projection_checkpoints FINAL
+       ORDER BY source`,
+    );
+    return rows.map((row) => ({
+      source: row.source,
+      transactionId: Number(row.transaction_id),
+      globalPosition: Number(row.global_position),
+      recordedAt: new Date(row.last_recorded_at).toISOString(),
+    }));
   }
 
   async watermark(): Promise<Watermark> {

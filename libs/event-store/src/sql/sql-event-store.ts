@@ -6,6 +6,7 @@ import type {
   EventStore,
   LogPosition,
   ReadAllRequest,
+  RecordedPosition,
   RecordedEvent,
 } from '../event-store.port';
 import { EVENT_STORE_SCHEMA } from './schema';
@@ -229,6 +230,27 @@ export class SqlEventStore implements EventStore {
         [String(after.transactionId), after.globalPosition],
       );
       return Number(row?.events ?? 0);
+    });
+  }
+
+  async positionOf(globalPosition: number): Promise<RecordedPosition | null> {
+    return this.guard(async () => {
+      const [row] = await this.sql.query<{
+        transaction_id: string;
+        global_position: string;
+        recorded_at: Date | string;
+      }>(
+        `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position,
+                recorded_at
+         FROM events WHERE global_position = $1::bigint`,
+        [globalPosition],
+      );
+      if (row === undefined) return null;
+      return {
+        transactionId: Number(row.transaction_id),
+        globalPosition: Number(row.global_position),
+        recordedAt: new Date(row.recorded_at).toISOString(),
+      };
     });
   }
 

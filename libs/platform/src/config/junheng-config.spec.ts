@@ -47,6 +47,27 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the indicator settings: formulas, thresholds as JSON, and how reads wait', () => {
+    expect(loadConfig({})).toMatchObject({
+      indicatorThresholdsJson: undefined,
+      formulas: { deathsLeaveDenominator: true, nineYearJuniorWeight: 1.1 },
+      readYourWritesTimeoutMs: 5_000,
+      liveIntervalMs: 1_000,
+    });
+    const config = loadConfig({
+      JUNHENG_INDICATOR_THRESHOLDS: '{"rotationCoverageMin": 15}',
+      JUNHENG_DEATHS_LEAVE_DENOMINATOR: 'false',
+      JUNHENG_NINE_YEAR_JUNIOR_WEIGHT: '1.25',
+      JUNHENG_READ_YOUR_WRITES_TIMEOUT_MS: '200',
+    });
+    expect(config.indicatorThresholdsJson).toBe('{"rotationCoverageMin": 15}');
+    expect(config.formulas).toEqual({ deathsLeaveDenominator: false, nineYearJuniorWeight: 1.25 });
+    expect(config.readYourWritesTimeoutMs).toBe(200);
+    expect(() => loadConfig({ JUNHENG_NINE_YEAR_JUNIOR_WEIGHT: 'heavy' })).toThrow(
+      /JUNHENG_NINE_YEAR_JUNIOR_WEIGHT must be a number from 0.5 to 3/,
+    );
+  });
+
   it('names every invalid setting at once', () => {
     let error: unknown;
     try {

@@ -41,6 +41,20 @@ export interface JunhengConfig {
   /** Events per projector batch (a Kafka fetch is cut to this size). */
   readonly projectorBatchSize: number;
   /**
+   * The indicator thresholds over the documented defaults, as JSON (JUNHENG_INDICATOR_THRESHOLDS;
+   * @junheng/analytics `indicatorThresholds` reads it and refuses unknown keys at start-up).
+   */
+  readonly indicatorThresholdsJson: string | undefined;
+  /** The configurable parts of the indicator formulas (domain.md marks them *configurable*). */
+  readonly formulas: {
+    readonly deathsLeaveDenominator: boolean;
+    readonly nineYearJuniorWeight: number;
+  };
+  /** How long a read with `minPosition` waits for the projection before 503 + Retry-After. */
+  readonly readYourWritesTimeoutMs: number;
+  /** How often live dashboards look for an advanced projection. */
+  readonly liveIntervalMs: number;
+  /**
    * Skip what a table already holds and deduplicate retried inserts. Off only for the crash
    * tests' negative control (JUNHENG_PROJECTOR_EXACTLY_ONCE=false).
    */
@@ -89,6 +103,16 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
       problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const decimal = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      problems.push(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
       return fallback;
     }
     return value;
@@ -202,6 +226,13 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
       ? resolve(dataDir('PGLITE_DATA_DIR', '.junheng/pglite'), '..')
       : undefined,
     projectorBatchSize: integer('JUNHENG_PROJECTOR_BATCH_SIZE', 5_000, 1, 100_000),
+    indicatorThresholdsJson: text('JUNHENG_INDICATOR_THRESHOLDS'),
+    formulas: {
+      deathsLeaveDenominator: flag('JUNHENG_DEATHS_LEAVE_DENOMINATOR', true),
+      nineYearJuniorWeight: decimal('JUNHENG_NINE_YEAR_JUNIOR_WEIGHT', 1.1, 0.5, 3),
+    },
+    readYourWritesTimeoutMs: integer('JUNHENG_READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
+    liveIntervalMs: integer('JUNHENG_LIVE_INTERVAL_MS', 1_000, 10, 60_000),
     projectorExactlyOnce: flag('JUNHENG_PROJECTOR_EXACTLY_ONCE', true),
     analyticsFreezeMerges: flag('JUNHENG_ANALYTICS_FREEZE_MERGES', false),
     faultKillAt:

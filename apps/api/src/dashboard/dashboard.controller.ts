@@ -1,0 +1,382 @@
+import {
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  ParseEnumPipe,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiParam, ApiProduces } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { INDICATORS, INDICATOR_NAMES } from '@junheng/analytics';
+import type { Grain, IndicatorName } from '@junheng/analytics';
+import { RequirePermission } from '@junheng/identity';
+import { ApiQueryAnswers } from '../openapi/api-answers';
+import { RequestValidationException } from '../problem-details/request-validation.exception';
+import {
+  RestAreaQuery,
+  RestBreachesQuery,
+  RestDirectoryQuery,
+  RestEventsQuery,
+  RestFigureQuery,
+  RestSeriesQuery,
+} from './dashboard.args';
+import { questionOf, seriesSpan } from './dashboard.resolver';
+import { DashboardService } from './dashboard.service';
+import type { IndicatorResult } from './dashboard.service';
+import {
+  BreachListType,
+  EventPageType,
+  IndicatorDescriptionType,
+  IndicatorResultType,
+  ScorecardType,
+  SchoolNodeType,
+  SeriesType,
+} from './dashboard.types';
+import type { Figure } from './figure';
+import { LiveScorecards } from './live-scorecards';
+import type { LiveUpdate } from './live-scorecards';
+import { answerRead } from './rest-answer';
+
+const indicatorParam = new ParseEnumPipe(
+  Object.fromEntries(INDICATOR_NAMES.map((name) => [name, name])),
+  {
+    exceptionFactory: () =>
+      new RequestValidationException([
+        { field: 'indicator', reason: `indicator must be one of ${INDICATOR_NAMES.join(', ')}` },
+      ]),
+  },
+);
+
+const areaParam = (code: string): string => {
+  if (!/^[1-9]\d(\d{2}){0,2}$/.test(code)) {
+    throw new RequestValidationException([
+      { field: 'code', reason: 'code must be a 2-, 4- or 6-digit administrative code' },
+    ]);
+  }
+  return code;
+};
+
+const schoolParam = (code: string): string => {
+  if (!/^\d{10}$/.test(code)) {
+    throw new RequestValidationException([
+      { field: 'code', reason: 'code must be a 10-digit school code' },
+    ]);
+  }
+  return code;
+};
+
+/** A figure as one CSV row: its placing, value and verdict, then every measure. */
+function figureRow(figure: Figure, leading: Readonly<Record<string, unknown>> = {}) {
+  return {
+    ...leading,
+    unit: figure.unit,
+    level: figure.level,
+    dimension: figure.dimension,
+    value: figure.value,
+    valueUnit: figure.valueUnit,
+    breaches: figure.breaches,
+    rules: figure.rules,
+    ...figure.measures,
+    ...Object.fromEntries(
+      Object.entries(figure.breakdown).map(([key, amount]) => [`breakdown.${key}`, amount]),
+    ),
+    ...figure.labels,
+  };
+}
+
+const resultRows = (result: IndicatorResult) =>
+  result.figures.map((figure) => figureRow(figure, { indicator: result.indicator }));
+
+const indicatorApiParam = ApiParam({ name: 'indicator', enum: INDICATOR_NAMES });
+
+/**
+ * The dashboard over REST: the same reads as GraphQL (docs/api.md), each answering JSON or CSV
+ * (`Accept: text/csv`), with an ETag from what the projection has applied, freshness headers,
+ * and read-your-writes through `minPosition`.
+ */
+@Controller('v1')
+export class DashboardController {
+  constructor(
+    private readonly dashboard: DashboardService,
+    private readonly liveScorecards: LiveScorecards,
+  ) {}
+
+  @Get('indicators')
+  @ApiQueryAnswers(IndicatorDescriptionType)
+  @RequirePermission('indicators:read')
+  catalogue(): IndicatorDescriptionType[] {
+    return INDICATOR_NAMES.map((name) => {
+      const { title, family, grains, byLevel, byPeriod, byGroup } = INDICATORS[name];
+      return { name, title, family, grains: [...grains], byLevel, byPeriod, byGroup };
+    });
+  }
+
+  @Get('indicators/:indicator/figures')
+  @indicatorApiParam
+  @ApiProduces('application/json', 'text/csv')
+  @ApiQueryAnswers(IndicatorResultType)
+  @RequirePermission('indicators:read')
+  figures(
+    @Param('indicator', indicatorParam) indicator: IndicatorName,
+    @Query() query: RestFigureQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const session = this.dashboard.session(request);
+    const scoped = this.dashboard.scope.question({
+      area: query.area,
+      grain: query.grain ?? this.defaultGrain(query.area),
+      unit: query.unit,
+    });
+    return answerRead(
+      request,
+      response,
+      session,
+      query.minPosition,
+      () => this.dashboard.indicator(session, indicator, scoped, questionOf(query)),
+      resultRows,
+    );
+  }
+
+  @Get('indicators/:indicator/series')
+  @indicatorApiParam
+  @ApiProduces('application/json', 'text/csv')
+  @ApiQueryAnswers(SeriesType)
+  @RequirePermission('indicators:read')
+  series(
+    @Param('indicator', indicatorParam) indicator: IndicatorName,
+    @Query() query: RestSeriesQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const session = this.dashboard.session(request);
+    const grain = query.grain ?? this.defaultGrain(query.area);
+    const scoped = this.dashboard.scope.question({
+      area: query.area,
+      grain,
+      unit: query.unit ?? this.ownUnit(query.area, grain),
+    });
+    return answerRead(
+      request,
+      response,
+      session,
+      query.minPosition,
+      () => this.dashboard.series(session, indicator, scoped, questionOf(query), seriesSpan(query)),
+      (series) =>
+        series.points.flatMap((point) =>
+          point.figures.map((figure) =>
+            figureRow(figure, { schoolYear: point.schoolYear, month: point.month }),
+          ),
+        ),
+    );
+  }
+
+  @Get('indicators/:indicator/events')
+  @indicatorApiParam
+  @ApiProduces('application/json', 'text/csv')
+  @ApiQueryAnswers(EventPageType)
+  @RequirePermission('indicators:read')
+  events(
+    @Param('indicator', indicatorParam) indicator: IndicatorName,
+    @Query() query: RestEventsQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const session = this.dashboard.session(request);
+    const grain = query.grain ?? this.defaultGrain(query.area);
+    const scoped = this.dashboard.scope.question({
+      area: query.area,
+      grain,
+      unit: query.unit ?? this.ownUnit(query.area, grain),
+    });
+    return answerRead(
+      request,
+      response,
+      session,
+      query.minPosition,
+      () =>
+        this.dashboard.events(session, indicator, scoped, questionOf(query), {
+          first: query.first,
+          after: query.after,
+        }),
+      (page) => page.edges.map((edge) => ({ ...edge.node, cursor: edge.cursor })),
+    );
+  }
+
+  @Get('areas/:code/scorecard')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiQueryAnswers(ScorecardType)
+  @RequirePermission('indicators:read')
+  scorecard(
+    @Param('code') code: string,
+    @Query() query: RestAreaQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const session = this.dashboard.session(request);
+    const area = this.dashboard.scope.area(areaParam(code));
+    return answerRead(
+      request,
+      response,
+      session,
+      query.minPosition,
+      () =>
+        this.dashboard.scorecard(
+          session,
+          { area: area.code, level: area.level },
+          questionOf(query),
+        ),
+      (scorecard) => scorecard.indicators.flatMap(resultRows),
+    );
+  }
+
+  @Get('areas/:code/live')
+  @ApiProduces('text/event-stream')
+  @ApiQueryAnswers(ScorecardType)
+  @RequirePermission('indicators:read')
+  async live(
+    @Param('code') code: string,
+    @Query() query: RestAreaQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const area = this.dashboard.scope.area(areaParam(code));
+    // The caller may hang up at any point, also before the stream is open.
+    let closed = false;
+    let stop = (): void => undefined;
+    response.on('close', () => {
+      closed = true;
+      stop();
+    });
+    const session = this.dashboard.session(request);
+    await session.state(query.minPosition);
+    // The first scorecard is computed before the stream opens: a failure is still a problem
+    // answer, not a broken stream.
+    const initial = await this.dashboard.scorecard(
+      session,
+      { area: area.code, level: area.level },
+      questionOf(query),
+    );
+    if (closed) return;
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-cache');
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+    let sequence = 0;
+    const send = (event: string, update: LiveUpdate): void => {
+      sequence += 1;
+      response.write(`id: ${sequence}\nevent: ${event}\ndata: ${JSON.stringify(update)}\n\n`);
+    };
+    response.write('retry: 2000\n\n');
+    send('scorecard', {
+      area: area.code,
+      freshness: initial.freshness,
+      indicators: initial.indicators,
+    });
+    if (closed) return;
+    const unwatch = this.liveScorecards.watch(area, questionOf(query), initial, { send }, () =>
+      response.end(),
+    );
+    // A comment now and then keeps proxies from closing an idle stream.
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    stop = () => {
+      clearInterval(heartbeat);
+      unwatch();
+    };
+  }
+
+  @Get('areas/:code/breaches')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiQueryAnswers(BreachListType)
+  @RequirePermission('indicators:read')
+  breaches(
+    @Param('code') code: string,
+    @Query() query: RestBreachesQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const session = this.dashboard.session(request);
+    // An area's breaches cover many schools: a school scope is refused here.
+    const area = this.dashboard.scope.area(areaParam(code));
+    const scoped = this.dashboard.scope.question({ area: area.code, grain: query.grain });
+    return answerRead(
+      request,
+      response,
+      session,
+      query.minPosition,
+      () => this.dashboard.breaches(session, scoped, questionOf(query)),
+      (list) =>
+        list.breaches.map((breach) => figureRow(breach.figure, { indicator: breach.indicator })),
+    );
+  }
+
+  @Get('areas/:code/schools')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiQueryAnswers(SchoolNodeType)
+  @RequirePermission('indicators:read')
+  schools(
+    @Param('code') code: string,
+    @Query() query: RestDirectoryQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const session = this.dashboard.session(request);
+    const area = this.dashboard.scope.area(areaParam(code));
+    return answerRead(
+      request,
+      response,
+      session,
+      query.minPosition,
+      () => session.directory(area.code, undefined),
+      (schools) => schools.map((school) => ({ ...school })),
+    );
+  }
+
+  @Get('schools/:code/scorecard')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiQueryAnswers(ScorecardType)
+  @RequirePermission('indicators:read')
+  async schoolScorecard(
+    @Param('code') code: string,
+    @Query() query: RestAreaQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const session = this.dashboard.session(request);
+    const school = await session.school(schoolParam(code));
+    if (school === undefined) throw new NotFoundException(`No open school ${code}`);
+    this.dashboard.scope.school(school.schoolCode, school.districtCode);
+    return answerRead(
+      request,
+      response,
+      session,
+      query.minPosition,
+      () =>
+        this.dashboard.scorecard(
+          session,
+          { school: school.schoolCode, district: school.districtCode },
+          questionOf(query),
+        ),
+      (scorecard) => scorecard.indicators.flatMap(resultRows),
+    );
+  }
+
+  /** Without a grain, an area's own figure (a school clerk's: its school's). */
+  private defaultGrain(area: string | undefined): Grain {
+    const code = area ?? this.dashboard.scope.home();
+    if (this.dashboard.scope.isSchoolCaller()) return 'school';
+    return code.length === 2 ? 'province' : code.length === 4 ? 'city' : 'district';
+  }
+
+  /** Series and events of an area's own figure when no unit is named. */
+  private ownUnit(area: string | undefined, grain: Grain): string | undefined {
+    const code = area ?? this.dashboard.scope.home();
+    return grain === this.defaultGrain(code) && !this.dashboard.scope.isSchoolCaller()
+      ? code
+      : undefined;
+  }
+}

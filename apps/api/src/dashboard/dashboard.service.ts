@@ -1,0 +1,437 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type DataLoader from 'dataloader';
+import {
+  ANALYTICS_CLIENT,
+  INDICATORS,
+  INDICATOR_NAMES,
+  IndicatorQueries,
+  minimumsMet,
+  schoolDirectory,
+} from '@junheng/analytics';
+import type {
+  AnalyticsClient,
+  ContributingEvent,
+  DirectorySchool,
+  FigureRow,
+  FormulaSettings,
+  Grain,
+  IndicatorFamily,
+  IndicatorName,
+  IndicatorThresholds,
+} from '@junheng/analytics';
+import { RequestValidationException } from '../problem-details/request-validation.exception';
+import { DashboardScope } from './dashboard-scope';
+import type { AreaLevel, ScopedQuestion } from './dashboard-scope';
+import { toFigure } from './figure';
+import type { Figure } from './figure';
+import { figureLoader } from './figure-loader';
+import type { FigureKey } from './figure-loader';
+import type { FigureQuestion } from './figure-question';
+import { ProjectionProgress } from './projection-progress';
+import type { Freshness, ProjectionState } from './projection-progress';
+
+export const INDICATOR_SETTINGS = Symbol('INDICATOR_SETTINGS');
+
+export interface IndicatorSettings {
+  readonly thresholds: IndicatorThresholds;
+  readonly formulas: FormulaSettings;
+}
+
+/** An indicator's figures for one question, labelled with how complete they are. */
+export interface IndicatorResult {
+  readonly indicator: IndicatorName;
+  readonly title: string;
+  readonly family: IndicatorFamily;
+  readonly grain: Grain;
+  /** The area the figures come from (a code prefix). */
+  readonly area: string;
+  /** The one unit asked for, or null for every unit of the grain inside the area. */
+  readonly unit: string | null;
+  readonly schoolYear: number;
+  readonly month: number | null;
+  readonly term: number | null;
+  readonly level: string | null;
+  readonly group: string | null;
+  readonly asOf: string | null;
+  readonly figures: readonly Figure[];
+  /** How many figures breach their thresholds. */
+  readonly breaches: number;
+  readonly freshness: Freshness;
+}
+
+/** Every indicator of one area or school, for one question. */
+export interface Scorecard {
+  readonly unit: string;
+  readonly grain: Grain;
+  readonly indicators: readonly IndicatorResult[];
+  readonly breaches: number;
+  readonly freshness: Freshness;
+}
+
+export interface SeriesPoint {
+  readonly schoolYear: number;
+  readonly month: number | null;
+  readonly figures: readonly Figure[];
+}
+
+export interface Series {
+  readonly indicator: IndicatorName;
+  readonly grain: Grain;
+  readonly unit: string | null;
+  readonly points: readonly SeriesPoint[];
+  readonly freshness: Freshness;
+}
+
+/** A figure that breaches its thresholds, with the indicator it belongs to. */
+export interface Breach {
+  readonly indicator: IndicatorName;
+  readonly title: string;
+  readonly figure: Figure;
+}
+
+export interface BreachList {
+  readonly area: string;
+  readonly grain: Grain;
+  readonly breaches: readonly Breach[];
+  readonly freshness: Freshness;
+}
+
+export interface EventPage {
+  readonly indicator: IndicatorName;
+  readonly grain: Grain;
+  readonly unit: string | null;
+  readonly edges: ReadonlyArray<{ readonly cursor: string; readonly node: ContributingEvent }>;
+  readonly hasNextPage: boolean;
+  readonly endCursor: string | null;
+  /** The recorded time every page of this listing is computed as of. */
+  readonly asOf: string;
+  readonly freshness: Freshness;
+}
+
+/** Where a series runs: over school years, or over the months of one school year. */
+export type SeriesSpan =
+  | { readonly by: 'year'; readonly fromYear: number; readonly toYear: number }
+  | { readonly by: 'month' };
+
+const SCHOOL_YEAR_MONTHS = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8];
+export const MAX_SERIES_YEARS = 10;
+export const MAX_EVENTS_PAGE = 500;
+
+/**
+ * What a request to the dashboard holds: the freshness read once (before any figure, so the
+ * figures are at least as fresh as they claim), the figure loader that batches, and the
+ * school directory by area.
+ */
+export class DashboardSession {
+  private stateRead: Promise<ProjectionState> | undefined;
+  private readonly directories = new Map<string, Promise<DirectorySchool[]>>();
+
+  constructor(
+    readonly figures: DataLoader<FigureKey, FigureRow[], string>,
+    private readonly progress: ProjectionProgress,
+    private readonly analytics: AnalyticsClient,
+  ) {}
+
+  /** Read-your-writes: waits for `minPosition` once; later reads share the answer. */
+  state(minPosition?: number): Promise<ProjectionState> {
+    if (minPosition !== undefined) {
+      const waited = this.progress.waitFor(minPosition);
+      this.stateRead = waited;
+      return waited;
+    }
+    this.stateRead ??= this.progress.state();
+    return this.stateRead;
+  }
+
+  async freshness(): Promise<Freshness> {
+    return (await this.state()).freshness;
+  }
+
+  /** One open school, wherever it is: scope is judged on where it is found. */
+  async school(schoolCode: string): Promise<DirectorySchool | undefined> {
+    const [school] = await schoolDirectory(this.analytics, { within: '', school: schoolCode });
+    return school;
+  }
+
+  directory(within: string, asOf: string | undefined): Promise<DirectorySchool[]> {
+    const key = `${within}@${asOf ?? ''}`;
+    let schools = this.directories.get(key);
+    if (schools === undefined) {
+      schools = schoolDirectory(this.analytics, { within, asOf });
+      this.directories.set(key, schools);
+    }
+    return schools;
+  }
+}
+
+/** The scorecard's grain for an indicator inside an area of `level` (null: not shown). */
+function scorecardGrain(indicator: IndicatorName, level: AreaLevel | 'school'): Grain | null {
+  const grains: readonly Grain[] = INDICATORS[indicator].grains;
+  if (grains.includes(level)) return level;
+  // Budgets belong to programmes: an area's scorecard shows the programmes it owns.
+  if (level !== 'school' && grains.includes('programme') && !grains.includes('district'))
+    return 'programme';
+  return null;
+}
+
+/**
+ * The dashboard's reads: indicator figures judged by the configured thresholds, scorecards,
+ * series, breaches and drill-down to events — scoped by the caller, batched per request, and
+ * labelled with the projection's gap-free watermark.
+ */
+@Injectable()
+export class DashboardService {
+  private readonly queries: IndicatorQueries;
+  private readonly sessions = new WeakMap<object, DashboardSession>();
+
+  constructor(
+    @Inject(ANALYTICS_CLIENT) private readonly analytics: AnalyticsClient,
+    private readonly progress: ProjectionProgress,
+    readonly scope: DashboardScope,
+    @Inject(INDICATOR_SETTINGS) private readonly settings: IndicatorSettings,
+  ) {
+    this.queries = new IndicatorQueries(analytics, settings.formulas);
+  }
+
+  /** The session of one HTTP request (GraphQL or REST), created on first use. */
+  session(request: object): DashboardSession {
+    let session = this.sessions.get(request);
+    if (session === undefined) {
+      session = new DashboardSession(figureLoader(this.queries), this.progress, this.analytics);
+      this.sessions.set(request, session);
+    }
+    return session;
+  }
+
+  async indicator(
+    session: DashboardSession,
+    indicator: IndicatorName,
+    scoped: ScopedQuestion,
+    question: FigureQuestion,
+  ): Promise<IndicatorResult> {
+    this.requireGrain(indicator, scoped.grain);
+    const freshness = await session.freshness();
+    const rows = await session.figures.load({ indicator, ...scoped, question });
+    return this.result(indicator, scoped, question, rows, freshness);
+  }
+
+  /** Every indicator computed for the area (or school) itself. */
+  async scorecard(
+    session: DashboardSession,
+    target:
+      | { readonly area: string; readonly level: AreaLevel }
+      | { readonly school: string; readonly district: string },
+    question: FigureQuestion,
+  ): Promise<Scorecard> {
+    const freshness = await session.freshness();
+    const level: AreaLevel | 'school' = 'school' in target ? 'school' : target.level;
+    const unit = 'school' in target ? target.school : target.area;
+    const within = 'school' in target ? target.district : target.area;
+    const indicators = await Promise.all(
+      INDICATOR_NAMES.flatMap((indicator) => {
+        const grain = scorecardGrain(indicator, level);
+        if (grain === null) return [];
+        const scoped: ScopedQuestion =
+          grain === 'programme' ? { within, grain } : { within, grain, unit };
+        return [
+          session.figures
+            .load({ indicator, ...scoped, question })
+            .then((rows) => this.result(indicator, scoped, question, rows, freshness)),
+        ];
+      }),
+    );
+    return {
+      unit,
+      grain: level,
+      indicators,
+      breaches: indicators.reduce((sum, result) => sum + result.breaches, 0),
+      freshness,
+    };
+  }
+
+  async series(
+    session: DashboardSession,
+    indicator: IndicatorName,
+    scoped: ScopedQuestion,
+    question: FigureQuestion,
+    span: SeriesSpan,
+  ): Promise<Series> {
+    this.requireGrain(indicator, scoped.grain);
+    const points: FigureQuestion[] = [];
+    if (span.by === 'month') {
+      if (!INDICATORS[indicator].byPeriod) {
+        throw new RequestValidationException([
+          { field: 'by', reason: `${indicator} is computed per school year, not per month` },
+        ]);
+      }
+      for (const month of SCHOOL_YEAR_MONTHS) points.push({ ...question, month, term: undefined });
+    } else {
+      if (span.toYear < span.fromYear || span.toYear - span.fromYear >= MAX_SERIES_YEARS) {
+        throw new RequestValidationException([
+          {
+            field: 'toYear',
+            reason: `a series spans 1 to ${MAX_SERIES_YEARS} school years from fromYear`,
+          },
+        ]);
+      }
+      for (let year = span.fromYear; year <= span.toYear; year += 1)
+        points.push({ ...question, schoolYear: year });
+    }
+    const freshness = await session.freshness();
+    const answers = await Promise.all(
+      points.map((point) =>
+        session.figures
+          .load({ indicator, ...scoped, question: point })
+          .then((rows) => this.result(indicator, scoped, point, rows, freshness)),
+      ),
+    );
+    return {
+      indicator,
+      grain: scoped.grain,
+      unit: scoped.unit ?? null,
+      points: answers.map((answer) => ({
+        schoolYear: answer.schoolYear,
+        month: answer.month,
+        figures: answer.figures,
+      })),
+      freshness,
+    };
+  }
+
+  /** Every figure of `grain` inside the area that breaches a threshold, over all indicators. */
+  async breaches(
+    session: DashboardSession,
+    scoped: ScopedQuestion,
+    question: FigureQuestion,
+  ): Promise<BreachList> {
+    const { within: area, grain } = scoped;
+    const freshness = await session.freshness();
+    const results = await Promise.all(
+      INDICATOR_NAMES.filter((indicator) => {
+        const grains: readonly Grain[] = INDICATORS[indicator].grains;
+        return grains.includes(grain);
+      }).map((indicator) =>
+        session.figures
+          .load({ indicator, ...scoped, question })
+          .then((rows) => this.result(indicator, scoped, question, rows, freshness)),
+      ),
+    );
+    return {
+      area,
+      grain,
+      breaches: results.flatMap((result) =>
+        result.figures
+          .filter((figure) => figure.breaches)
+          .map((figure) => ({ indicator: result.indicator, title: result.title, figure })),
+      ),
+      freshness,
+    };
+  }
+
+  /** The events behind the figures, a page at a time, every page as of the same instant. */
+  async events(
+    session: DashboardSession,
+    indicator: IndicatorName,
+    scoped: ScopedQuestion,
+    question: FigureQuestion,
+    page: { readonly first?: number; readonly after?: string },
+  ): Promise<EventPage> {
+    this.requireGrain(indicator, scoped.grain);
+    const freshness = await session.freshness();
+    const cursor = page.after === undefined ? null : decodeCursor(page.after);
+    const asOf = cursor?.asOf ?? question.asOf ?? new Date().toISOString();
+    const first = page.first ?? 100;
+    const offset = cursor?.offset ?? 0;
+    const events = await this.queries.events(
+      INDICATORS[indicator],
+      { ...question, ...scoped, asOf },
+      { limit: first + 1, offset },
+    );
+    const edges = events.slice(0, first).map((node, index) => ({
+      cursor: encodeCursor({ offset: offset + index + 1, asOf }),
+      node,
+    }));
+    return {
+      indicator,
+      grain: scoped.grain,
+      unit: scoped.unit ?? null,
+      edges,
+      hasNextPage: events.length > first,
+      endCursor: edges.at(-1)?.cursor ?? null,
+      asOf,
+      freshness,
+    };
+  }
+
+  private requireGrain(indicator: IndicatorName, grain: Grain): void {
+    const grains: readonly Grain[] = INDICATORS[indicator].grains;
+    if (!grains.includes(grain)) {
+      throw new RequestValidationException([
+        { field: 'grain', reason: `${indicator} is computed per ${grains.join(', ')}` },
+      ]);
+    }
+  }
+
+  private result(
+    indicator: IndicatorName,
+    scoped: ScopedQuestion,
+    question: FigureQuestion,
+    rows: readonly FigureRow[],
+    freshness: Freshness,
+  ): IndicatorResult {
+    const definition = INDICATORS[indicator];
+    const { thresholds } = this.settings;
+    const figures = rows.map((row) =>
+      toFigure(indicator, row, scoped.grain, thresholds, (figure) =>
+        minimumsMet(figure, thresholds),
+      ),
+    );
+    return {
+      indicator,
+      title: definition.title,
+      family: definition.family,
+      grain: scoped.grain,
+      area: scoped.within,
+      unit: scoped.unit ?? null,
+      schoolYear: question.schoolYear,
+      month: definition.byPeriod ? (question.month ?? null) : null,
+      term: definition.byPeriod ? (question.term ?? null) : null,
+      level: definition.byLevel ? (question.level ?? null) : null,
+      group: definition.byGroup ? (question.group ?? null) : null,
+      asOf: question.asOf ?? null,
+      figures,
+      breaches: figures.filter((figure) => figure.breaches).length,
+      freshness,
+    };
+  }
+}
+
+interface Cursor {
+  readonly offset: number;
+  readonly asOf: string;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.offset, cursor.asOf])).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      Number.isInteger(decoded[0]) &&
+      (decoded[0] as number) >= 0 &&
+      typeof decoded[1] === 'string' &&
+      !Number.isNaN(Date.parse(decoded[1]))
+    ) {
+      return { offset: decoded[0] as number, asOf: decoded[1] };
+    }
+  } catch {
+    // Falls through to the validation problem below.
+  }
+  throw new RequestValidationException([
+    { field: 'after', reason: 'after must be a cursor from an earlier page' },
+  ]);
+}

@@ -1,0 +1,884 @@
+import type { AddressInfo, Server } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { ANALYTICS_CLIENT } from '@junheng/analytics';
+import type { AnalyticsClient } from '@junheng/analytics';
+import { EVENT_SOURCE } from '@junheng/messaging';
+import type { EventSource } from '@junheng/messaging';
+import { ProjectorService, RelayService } from '@junheng/pipeline';
+import { loadConfig } from '@junheng/platform';
+import { TEST_IDENTITY_ENV, bearer, describeWith, eventually } from '@junheng/testing';
+import { createApiApplication } from '../apps/api/src/api.factory';
+import { currentPrincipal } from '../apps/api/src/security/caller-context';
+import { registerSchools } from './registered-schools';
+import { TOPOLOGIES } from './topologies';
+
+// A city of Guangdong (广州, 4401) with two districts (荔湾 440103, 越秀 440104), then three more.
+const A = {
+  schoolCode: '4401030001',
+  districtCode: '440103',
+  urbanRuralCode: '111',
+  level: 'primary',
+} as const;
+const B = {
+  schoolCode: '4401030002',
+  districtCode: '440103',
+  urbanRuralCode: '220',
+  level: 'junior',
+} as const;
+const C = {
+  schoolCode: '4401040001',
+  districtCode: '440104',
+  urbanRuralCode: '121',
+  level: 'primary',
+} as const;
+const LATER = [
+  { schoolCode: '4401050001', districtCode: '440105', urbanRuralCode: '111', level: 'primary' },
+  { schoolCode: '4401060001', districtCode: '440106', urbanRuralCode: '111', level: 'primary' },
+  { schoolCode: '4401110001', districtCode: '440111', urbanRuralCode: '220', level: 'primary' },
+] as const;
+
+const admin = bearer('province-admin', '44');
+const cityViewer = bearer('city-viewer', '44/4401');
+const liwanClerk = bearer('district-clerk', '44/4401/440103');
+const yuexiuClerk = bearer('district-clerk', '44/4401/440104');
+const schoolClerkA = bearer('school-clerk', `44/4401/440103/${A.schoolCode}`);
+
+/** A 学籍号 per school and number: G, then 18 characters. */
+const student = (school: string, n: number) =>
+  `G44${school.slice(2, 6)}${school.slice(-4)}20${String(n).padStart(6, '0')}`;
+
+interface RestFigure {
+  unit: string;
+  level: string | null;
+  dimension: string | null;
+  value: number | null;
+  measures: Record<string, number | null>;
+  breakdown: Record<string, number>;
+  breaches: boolean;
+  rules: string[];
+}
+
+interface Freshness {
+  globalPosition: number;
+  transactionId: number;
+  recordedAt: string | null;
+}
+
+function enrolments(
+  school: { schoolCode: string; districtCode: string },
+  count: number,
+  grade: number,
+) {
+  return Array.from({ length: count }, (_, index) => ({
+    event: 'enrolment',
+    student: student(school.schoolCode, index + 1),
+    schoolCode: school.schoolCode,
+    districtCode: school.districtCode,
+    date: '2024-09-01',
+    grade,
+    entry: 'new-entrant',
+  }));
+}
+
+const ndjson = (rows: readonly object[]) => rows.map((row) => JSON.stringify(row)).join('\n');
+
+/** Server-sent events of a streamed response, one at a time. */
+async function* serverSentEvents(
+  body: AsyncIterable<Uint8Array>,
+): AsyncGenerator<{ event: string; data: unknown }> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      let data: string | undefined;
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) event = line.slice(7);
+        if (line.startsWith('data: ')) data = line.slice(6);
+      }
+      if (data !== undefined) yield { event, data: JSON.parse(data) as unknown };
+    }
+  }
+}
+
+for (const topology of TOPOLOGIES) {
+  describeWith(topology.engines, `dashboard API (${topology.name})`, () => {
+    let app: INestApplication<App>;
+    let cleanUp: () => Promise<void>;
+    const http = () => request(app.getHttpServer());
+
+    const graphql = async (
+      auth: string,
+      query: string,
+      variables: Record<string, unknown> = {},
+    ) => {
+      const response = await http()
+        .post('/graphql')
+        .set('Authorization', auth)
+        .send({ query, variables })
+        .expect(200);
+      return response.body as {
+        data: Record<string, unknown> | null;
+        errors?: Array<{ extensions: { code: string } }>;
+      };
+    };
+
+    /** Stops or restarts what carries events to the projection (the relay through Kafka). */
+    const pipeline = {
+      pause: async () => {
+        if (topology.viaKafka) await app.get(RelayService).beforeApplicationShutdown();
+        else await app.get<EventSource>(EVENT_SOURCE).stop();
+      },
+      resume: async () => {
+        if (topology.viaKafka) app.get(RelayService).onApplicationBootstrap();
+        else await app.get(ProjectorService).onApplicationBootstrap();
+      },
+    };
+
+    const dropOut = async (
+      school: typeof A | typeof B,
+      n: number,
+      date: string,
+      auth = liwanClerk,
+    ) => {
+      const response = await http()
+        .post('/v1/students/dropouts')
+        .set('Authorization', auth)
+        .send({
+          student: student(school.schoolCode, n),
+          schoolCode: school.schoolCode,
+          districtCode: school.districtCode,
+          date,
+          reason: 'work',
+        })
+        .expect(201);
+      return response.body as { globalPosition: number; eventIds: string[] };
+    };
+
+    beforeAll(async () => {
+      const prepared = await topology.environment();
+      cleanUp = prepared.cleanUp;
+      app = await createApiApplication(
+        loadConfig({
+          ...prepared.env,
+          ...TEST_IDENTITY_ENV,
+          JUNHENG_DEMO_DATA: 'false',
+          JUNHENG_READ_YOUR_WRITES_TIMEOUT_MS: '1500',
+          JUNHENG_LIVE_INTERVAL_MS: '100',
+        }),
+      );
+      await app.init();
+      await app.listen(0, '127.0.0.1');
+      await registerSchools(app, [A, B, C]);
+      // Ten primary pupils at A, twenty junior students at B, eight pupils at C; one of A's
+      // pupils drops out in October and is persuaded back on 1 December (52 days out).
+      const report = await http()
+        .post('/v1/imports/student-records')
+        .set('Authorization', admin)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(
+          ndjson([
+            ...enrolments(A, 10, 1),
+            ...enrolments(B, 20, 7),
+            ...enrolments(C, 8, 1),
+            {
+              event: 'dropout',
+              student: student(A.schoolCode, 1),
+              schoolCode: A.schoolCode,
+              districtCode: A.districtCode,
+              date: '2024-10-10',
+              reason: 'poverty',
+            },
+            {
+              event: 'return',
+              student: student(A.schoolCode, 1),
+              schoolCode: A.schoolCode,
+              districtCode: A.districtCode,
+              date: '2024-12-01',
+              grade: 1,
+              means: 'persuasion',
+            },
+          ]),
+        )
+        .expect(200);
+      expect(report.body).toMatchObject({ accepted: 40, rejected: 0 });
+      await eventually(async () => {
+        const response = await http()
+          .get('/v1/indicators/return-rate/figures')
+          .set('Authorization', liwanClerk)
+          .query({ schoolYear: 2024 })
+          .expect(200);
+        expect((response.body as { figures: RestFigure[] }).figures).toEqual([
+          expect.objectContaining({ level: 'primary', value: 100 }),
+        ]);
+      });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await cleanUp?.();
+    });
+
+    let dropout: { globalPosition: number; eventIds: string[] };
+    let beforeDropout: string;
+
+    it('answers a read with minPosition only once the projection includes that command', async () => {
+      beforeDropout = new Date().toISOString();
+      await new Promise((done) => setTimeout(done, 5));
+      dropout = await dropOut(B, 1, '2024-11-05');
+      expect(dropout.globalPosition).toBeGreaterThan(0);
+      // No retry: the read itself waits for the write.
+      const response = await http()
+        .get('/v1/indicators/dropout-rate/figures')
+        .set('Authorization', liwanClerk)
+        .query({ schoolYear: 2024, minPosition: dropout.globalPosition })
+        .expect(200);
+      const body = response.body as { figures: RestFigure[]; freshness: Freshness };
+      expect(body.freshness.globalPosition).toBeGreaterThanOrEqual(dropout.globalPosition);
+      expect(body.figures.find((figure) => figure.level === 'junior')?.measures).toMatchObject({
+        enrolledStart: 20,
+        dropouts: 1,
+      });
+      expect(Number(response.header['junheng-position'])).toBe(body.freshness.globalPosition);
+    });
+
+    it('answers 503 with Retry-After while the projection has not reached minPosition, then 200', async () => {
+      await pipeline.pause();
+      let pending: { globalPosition: number };
+      try {
+        pending = await dropOut(B, 2, '2024-11-20');
+        const refused = await http()
+          .get('/v1/indicators/dropout-rate/figures')
+          .set('Authorization', liwanClerk)
+          .query({ schoolYear: 2024, minPosition: pending.globalPosition })
+          .expect(503);
+        expect(refused.header['retry-after']).toBe('1');
+        expect(refused.body).toMatchObject({
+          type: 'urn:junheng:problem:projection-behind',
+          status: 503,
+          minPosition: pending.globalPosition,
+        });
+        const gql = await graphql(
+          liwanClerk,
+          'query ($p: Float) { area(minPosition: $p) { code } }',
+          { p: pending.globalPosition },
+        );
+        expect(gql.errors?.[0]?.extensions.code).toBe('urn:junheng:problem:projection-behind');
+      } finally {
+        await pipeline.resume();
+      }
+      const answered = await http()
+        .get('/v1/indicators/dropout-rate/figures')
+        .set('Authorization', liwanClerk)
+        .query({ schoolYear: 2024, minPosition: pending.globalPosition, level: 'junior' })
+        .expect(200);
+      expect((answered.body as { figures: RestFigure[] }).figures[0]?.measures).toMatchObject({
+        dropouts: 2,
+      });
+    });
+
+    it('computes every district’s dropout rate exactly, judged by the thresholds (REST)', async () => {
+      const response = await http()
+        .get('/v1/indicators/dropout-rate/figures')
+        .set('Authorization', cityViewer)
+        .query({ schoolYear: 2024, grain: 'district' })
+        .expect(200);
+      const body = response.body as { area: string; figures: RestFigure[] };
+      expect(body.area).toBe('4401');
+      // 440103: primary 1 of 10 on the register on 1 September = 10%, any primary dropout
+      // breaches; junior 2 of 20 = 10%, not below 2%. 440104: 0 of 8.
+      expect(body.figures).toEqual([
+        expect.objectContaining({
+          unit: '440103',
+          level: 'junior',
+          value: 10,
+          measures: { enrolledStart: 20, dropouts: 2, rate: 10 },
+          breaches: true,
+          rules: ['junior-dropout-not-below-2'],
+        }),
+        expect.objectContaining({
+          unit: '440103',
+          level: 'primary',
+          value: 10,
+          breaches: true,
+          rules: ['primary-dropout'],
+        }),
+        expect.objectContaining({ unit: '440104', level: 'primary', value: 0, breaches: false }),
+      ]);
+      // The city: primary 1 of 18.
+      const city = await http()
+        .get('/v1/indicators/dropout-rate/figures')
+        .set('Authorization', cityViewer)
+        .query({ schoolYear: 2024, level: 'primary' })
+        .expect(200);
+      const [primary] = (city.body as { figures: RestFigure[] }).figures;
+      expect(primary).toMatchObject({ unit: '4401', measures: { enrolledStart: 18, dropouts: 1 } });
+      expect(primary!.value).toBeCloseTo((1 / 18) * 100, 10);
+    });
+
+    it('serves a city scorecard for every district in one GraphQL query, with freshness', async () => {
+      const answer = await graphql(
+        cityViewer,
+        `
+          {
+            area(code: "4401") {
+              code
+              level
+              districts {
+                code
+                scorecard(schoolYear: 2024) {
+                  unit
+                  breaches
+                  freshness {
+                    globalPosition
+                    recordedAt
+                  }
+                  indicators {
+                    indicator
+                    grain
+                    breaches
+                    figures {
+                      level
+                      value
+                      rules
+                      measures {
+                        name
+                        value
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        `,
+      );
+      expect(answer.errors).toBeUndefined();
+      const area = answer.data!.area as {
+        code: string;
+        level: string;
+        districts: Array<{
+          code: string;
+          scorecard: {
+            unit: string;
+            breaches: number;
+            freshness: Freshness;
+            indicators: Array<{
+              indicator: string;
+              grain: string;
+              breaches: number;
+              figures: Array<{
+                level: string | null;
+                value: number | null;
+                rules: string[];
+                measures: Array<{ name: string; value: number | null }>;
+              }>;
+            }>;
+          };
+        }>;
+      };
+      expect(area).toMatchObject({ code: '4401', level: 'city' });
+      expect(area.districts.map((district) => district.code)).toEqual(['440103', '440104']);
+      const liwan = area.districts[0]!.scorecard;
+      expect(liwan.freshness.globalPosition).toBeGreaterThanOrEqual(dropout.globalPosition);
+      expect(liwan.freshness.recordedAt).not.toBeNull();
+      expect(liwan.indicators.map((result) => result.indicator)).toEqual([
+        'COHORT_CONSOLIDATION',
+        'IN_YEAR_CONSOLIDATION',
+        'DROPOUT_RATE',
+        'OUT_OF_SCHOOL',
+        'RETURN_RATE',
+        'URBAN_RURAL_GAP',
+        'BASIC_BALANCE',
+        'HIGH_QUALITY_BALANCE',
+        'SCHOOL_MINIMUMS',
+        'ROTATION_COVERAGE',
+        'PAIRING_ACTIVITY',
+        'BUDGET_EXECUTION',
+        'FUNDS_DISTRIBUTION',
+      ]);
+      const of = (name: string) => liwan.indicators.find((result) => result.indicator === name)!;
+      const measure = (
+        figure: { measures: Array<{ name: string; value: number | null }> },
+        name: string,
+      ) => figure.measures.find((entry) => entry.name === name)?.value;
+      // Return: A's pupil came back after 52 days (10 October to 1 December); neither junior.
+      const returns = of('RETURN_RATE').figures;
+      expect(returns.find((figure) => figure.level === 'primary')).toMatchObject({ value: 100 });
+      expect(
+        measure(
+          returns.find((figure) => figure.level === 'primary')!,
+          'medianDaysToReturn',
+        ),
+      ).toBe(52);
+      expect(returns.find((figure) => figure.level === 'junior')).toMatchObject({ value: 0 });
+      // Out of school now: B's two students; A's pupil is back.
+      expect(of('OUT_OF_SCHOOL').figures).toEqual([
+        expect.objectContaining({ level: 'junior', value: 2 }),
+      ]);
+      expect(of('DROPOUT_RATE').breaches).toBe(2);
+      expect(of('BUDGET_EXECUTION')).toMatchObject({ grain: 'PROGRAMME', figures: [] });
+      expect(liwan.breaches).toBe(
+        liwan.indicators.reduce((sum, result) => sum + result.breaches, 0),
+      );
+      const yuexiu = area.districts[1]!.scorecard;
+      expect(
+        yuexiu.indicators.find((result) => result.indicator === 'DROPOUT_RATE')!.figures,
+      ).toEqual([expect.objectContaining({ level: 'primary', value: 0, rules: [] })]);
+    });
+
+    it('drills down from a district to its schools and to the events, page by page', async () => {
+      const schools = await graphql(
+        liwanClerk,
+        `
+          {
+            area {
+              code
+              schools {
+                schoolCode
+                level
+                indicator(indicator: DROPOUT_RATE, schoolYear: 2024) {
+                  unit
+                  figures {
+                    level
+                    value
+                  }
+                }
+              }
+            }
+          }
+        `,
+      );
+      expect(schools.errors).toBeUndefined();
+      expect((schools.data!.area as { schools: unknown[] }).schools).toEqual([
+        {
+          schoolCode: A.schoolCode,
+          level: 'primary',
+          indicator: { unit: A.schoolCode, figures: [{ level: 'primary', value: 10 }] },
+        },
+        {
+          schoolCode: B.schoolCode,
+          level: 'junior',
+          indicator: { unit: B.schoolCode, figures: [{ level: 'junior', value: 10 }] },
+        },
+      ]);
+      // 30 on the register on 1 September + 3 dropouts = 33 contributions.
+      const seen: Array<{ measure: string; eventId: string; schoolCode: string }> = [];
+      let after: string | null = null;
+      let pages = 0;
+      do {
+        const page = await graphql(
+          liwanClerk,
+          `
+            query ($after: String) {
+              area {
+                events(indicator: DROPOUT_RATE, schoolYear: 2024, first: 10, after: $after) {
+                  edges {
+                    cursor
+                    node {
+                      unit
+                      schoolCode
+                      level
+                      measure
+                      eventId
+                    }
+                  }
+                  hasNextPage
+                  endCursor
+                  asOf
+                  freshness {
+                    globalPosition
+                  }
+                }
+              }
+            }
+          `,
+          { after },
+        );
+        expect(page.errors).toBeUndefined();
+        const events = (
+          page.data!.area as {
+            events: {
+              edges: Array<{
+                node: { measure: string; eventId: string; schoolCode: string; unit: string };
+              }>;
+              hasNextPage: boolean;
+              endCursor: string | null;
+            };
+          }
+        ).events;
+        seen.push(...events.edges.map((edge) => edge.node));
+        expect(events.edges.every((edge) => edge.node.unit === '440103')).toBe(true);
+        after = events.hasNextPage ? events.endCursor : null;
+        pages += 1;
+      } while (after !== null && pages < 10);
+      expect(pages).toBe(4);
+      expect(seen).toHaveLength(33);
+      expect(new Set(seen.map((event) => event.eventId)).size).toBe(33);
+      expect(seen.filter((event) => event.measure === 'enrolled_start')).toHaveLength(30);
+      expect(seen).toContainEqual(
+        expect.objectContaining({
+          measure: 'dropouts',
+          schoolCode: B.schoolCode,
+          eventId: dropout.eventIds[0],
+        }),
+      );
+      // REST: the same drill-down, as CSV.
+      const csv = await http()
+        .get('/v1/indicators/dropout-rate/events')
+        .set('Authorization', liwanClerk)
+        .set('Accept', 'text/csv')
+        .query({ schoolYear: 2024, first: 500 })
+        .expect(200)
+        .expect('Content-Type', /text\/csv/);
+      const lines = csv.text.trim().split('\r\n');
+      expect(lines[0]).toBe('unit,schoolCode,level,measure,eventId,cursor');
+      expect(lines).toHaveLength(34);
+      expect(csv.text).toContain(dropout.eventIds[0]);
+    });
+
+    it('gives time series by month and by school year', async () => {
+      const monthly = await http()
+        .get('/v1/indicators/dropout-rate/series')
+        .set('Authorization', liwanClerk)
+        .query({ schoolYear: 2024, by: 'month' })
+        .expect(200);
+      const points = (
+        monthly.body as {
+          points: Array<{ schoolYear: number; month: number; figures: RestFigure[] }>;
+        }
+      ).points;
+      expect(points.map((point) => point.month)).toEqual([9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]);
+      const dropoutsIn = (month: number, level: string) =>
+        points
+          .find((point) => point.month === month)!
+          .figures.find((figure) => figure.level === level)?.measures.dropouts;
+      expect(dropoutsIn(10, 'primary')).toBe(1);
+      expect(dropoutsIn(10, 'junior')).toBe(0);
+      expect(dropoutsIn(11, 'junior')).toBe(2);
+      expect(dropoutsIn(12, 'junior')).toBe(0);
+      const yearly = await graphql(
+        liwanClerk,
+        `
+          {
+            area {
+              series(indicator: DROPOUT_RATE, schoolYear: 2024, fromYear: 2023) {
+                points {
+                  schoolYear
+                  figures {
+                    level
+                    value
+                  }
+                }
+              }
+            }
+          }
+        `,
+      );
+      expect(yearly.errors).toBeUndefined();
+      const series = (
+        yearly.data!.area as {
+          series: {
+            points: Array<{ schoolYear: number; figures: Array<{ level: string; value: number }> }>;
+          };
+        }
+      ).series;
+      expect(series.points.map((point) => point.schoolYear)).toEqual([2023, 2024]);
+      expect(series.points[0]!.figures).toEqual([]);
+      expect(series.points[1]!.figures).toContainEqual({ level: 'junior', value: 10 });
+    });
+
+    it('computes as of a past recorded time: before the dropout, it is not there', async () => {
+      const answer = await graphql(
+        liwanClerk,
+        `
+          query ($before: String) {
+            area {
+              before: indicator(
+                indicator: DROPOUT_RATE
+                schoolYear: 2024
+                level: "junior"
+                asOf: $before
+              ) {
+                asOf
+                figures {
+                  measures {
+                    name
+                    value
+                  }
+                }
+              }
+              now: indicator(indicator: DROPOUT_RATE, schoolYear: 2024, level: "junior") {
+                asOf
+                figures {
+                  measures {
+                    name
+                    value
+                  }
+                }
+              }
+            }
+          }
+        `,
+        { before: beforeDropout },
+      );
+      expect(answer.errors).toBeUndefined();
+      const area = answer.data!.area as Record<
+        'before' | 'now',
+        {
+          asOf: string | null;
+          figures: Array<{ measures: Array<{ name: string; value: number }> }>;
+        }
+      >;
+      const dropouts = (result: {
+        figures: Array<{ measures: Array<{ name: string; value: number }> }>;
+      }) => result.figures[0]!.measures.find((entry) => entry.name === 'dropouts')!.value;
+      expect(area.before.asOf).toBe(beforeDropout);
+      expect(dropouts(area.before)).toBe(0);
+      expect(dropouts(area.now)).toBe(2);
+      const rest = await http()
+        .get('/v1/indicators/dropout-rate/figures')
+        .set('Authorization', liwanClerk)
+        .query({ schoolYear: 2024, level: 'junior', asOf: beforeDropout })
+        .expect(200);
+      expect((rest.body as { figures: RestFigure[] }).figures[0]!.measures.dropouts).toBe(0);
+    });
+
+    it('answers 304 to If-None-Match until the projection moves, and CSV on request', async () => {
+      const first = await http()
+        .get('/v1/areas/440103/scorecard')
+        .set('Authorization', liwanClerk)
+        .query({ schoolYear: 2024 })
+        .expect(200);
+      const etag = first.header.etag as string;
+      expect(etag).toMatch(/^W\/".+"$/);
+      await http()
+        .get('/v1/areas/440103/scorecard')
+        .set('Authorization', liwanClerk)
+        .set('If-None-Match', etag)
+        .query({ schoolYear: 2024 })
+        .expect(304)
+        .expect((response) => expect(response.text ?? '').toBe(''));
+      // Another caller, another representation: another tag.
+      const csv = await http()
+        .get('/v1/areas/440103/scorecard')
+        .set('Authorization', liwanClerk)
+        .set('Accept', 'text/csv')
+        .set('If-None-Match', etag)
+        .query({ schoolYear: 2024 })
+        .expect(200)
+        .expect('Content-Type', /text\/csv/);
+      expect(csv.text.split('\r\n')[0]).toMatch(
+        /^indicator,unit,level,dimension,value,valueUnit,breaches,rules/,
+      );
+      expect(csv.text).toContain(
+        'dropout-rate,440103,junior,,10,percent,true,junior-dropout-not-below-2',
+      );
+      const written = await dropOut(A, 2, '2024-12-10');
+      const after = await http()
+        .get('/v1/areas/440103/scorecard')
+        .set('Authorization', liwanClerk)
+        .set('If-None-Match', etag)
+        .query({ schoolYear: 2024, minPosition: written.globalPosition })
+        .expect(200);
+      expect(after.header.etag).not.toBe(etag);
+    });
+
+    it('issues the same bounded number of ClickHouse queries for a scorecard of 2 or 5 districts', async () => {
+      const analytics = app.get<AnalyticsClient>(ANALYTICS_CLIENT);
+      // Counts the queries this request issues: those made while a caller is being served, so
+      // the in-process projector's own reads do not count.
+      const original = analytics.query.bind(analytics);
+      const scorecardOfEveryDistrict = async () => {
+        let queries = 0;
+        const spy = jest
+          .spyOn(analytics, 'query')
+          .mockImplementation(
+            (sql: string, parameters?: Parameters<AnalyticsClient['query']>[1]) => {
+              if (currentPrincipal() !== undefined) queries += 1;
+              return original(sql, parameters);
+            },
+          );
+        try {
+          const answer = await graphql(
+            cityViewer,
+            `
+              {
+                area(code: "4401") {
+                  districts {
+                    code
+                    scorecard(schoolYear: 2024) {
+                      indicators {
+                        indicator
+                        figures {
+                          unit
+                          value
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            `,
+          );
+          expect(answer.errors).toBeUndefined();
+          const districts = (
+            answer.data!.area as {
+              districts: Array<{
+                code: string;
+                scorecard: { indicators: Array<{ figures: Array<{ unit: string }> }> };
+              }>;
+            }
+          ).districts;
+          return { districts, queries };
+        } finally {
+          spy.mockRestore();
+        }
+      };
+      const two = await scorecardOfEveryDistrict();
+      expect(two.districts).toHaveLength(2);
+      await registerSchools(app, LATER);
+      await http()
+        .post('/v1/imports/student-records')
+        .set('Authorization', admin)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(ndjson(LATER.flatMap((school) => enrolments(school, 3, 1))))
+        .expect(200);
+      await eventually(async () => {
+        const figures = await http()
+          .get('/v1/indicators/dropout-rate/figures')
+          .set('Authorization', cityViewer)
+          .query({ schoolYear: 2024, grain: 'district' })
+          .expect(200);
+        expect(
+          new Set((figures.body as { figures: RestFigure[] }).figures.map((figure) => figure.unit))
+            .size,
+        ).toBe(5);
+      });
+      const five = await scorecardOfEveryDistrict();
+      expect(five.districts.map((district) => district.code)).toEqual([
+        '440103',
+        '440104',
+        '440105',
+        '440106',
+        '440111',
+      ]);
+      // Each district got its own figures, from the same number of queries: the freshness, the
+      // directory, and one per indicator.
+      const dropoutUnits = five.districts.map(
+        (district) => district.scorecard.indicators[2]!.figures[0]?.unit,
+      );
+      expect(dropoutUnits).toEqual(['440103', '440104', '440105', '440106', '440111']);
+      expect(five.queries).toBe(two.queries);
+      expect(five.queries).toBeLessThanOrEqual(16);
+    });
+
+    it('pushes a district’s changed indicators to a live dashboard when the projection advances', async () => {
+      const { port } = (app.getHttpServer() as unknown as Server).address() as AddressInfo;
+      const abort = new AbortController();
+      const response = await fetch(
+        `http://127.0.0.1:${port}/v1/areas/440103/live?schoolYear=2024`,
+        {
+          headers: { Authorization: liwanClerk },
+          signal: abort.signal,
+        },
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const events = serverSentEvents(response.body as unknown as AsyncIterable<Uint8Array>);
+      try {
+        const first = await events.next();
+        expect(first.value).toMatchObject({ event: 'scorecard', data: { area: '440103' } });
+        const initial = (first.value as { data: { indicators: Array<{ indicator: string }> } })
+          .data;
+        expect(initial.indicators).toHaveLength(13);
+        const written = await dropOut(A, 3, '2025-01-08');
+        const next = await events.next();
+        const update = next.value as {
+          event: string;
+          data: {
+            freshness: Freshness;
+            indicators: Array<{ indicator: string; figures: RestFigure[] }>;
+          };
+        };
+        expect(update.event).toBe('changed');
+        expect(update.data.freshness.globalPosition).toBeGreaterThanOrEqual(written.globalPosition);
+        const dropoutRate = update.data.indicators.find(
+          (result) => result.indicator === 'dropout-rate',
+        );
+        // A: now 3 of its 10 pupils have dropped out this school year (one came back).
+        expect(
+          dropoutRate?.figures.find((figure) => figure.level === 'primary')?.measures.dropouts,
+        ).toBe(3);
+        // Only what changed is pushed: no lesson exchanges, rotations or budgets here.
+        expect(update.data.indicators.map((result) => result.indicator)).not.toContain(
+          'rotation-coverage',
+        );
+      } finally {
+        abort.abort();
+        await events.return(undefined).catch(() => undefined);
+      }
+    });
+
+    it('keeps every read inside the caller’s scope', async () => {
+      await http()
+        .get('/v1/areas/440103/scorecard')
+        .set('Authorization', yuexiuClerk)
+        .query({ schoolYear: 2024 })
+        .expect(403)
+        .expect((response) => expect(response.body.type).toBe('urn:junheng:problem:out-of-scope'));
+      const other = await graphql(yuexiuClerk, '{ area(code: "440103") { code } }');
+      expect(other.errors?.[0]?.extensions.code).toBe('urn:junheng:problem:out-of-scope');
+      // A district figure cannot be asked for as a city figure inside the district.
+      await http()
+        .get('/v1/indicators/dropout-rate/figures')
+        .set('Authorization', liwanClerk)
+        .query({ schoolYear: 2024, grain: 'city' })
+        .expect(400);
+      // A school clerk reads its own school and nothing wider.
+      const own = await http()
+        .get(`/v1/schools/${A.schoolCode}/scorecard`)
+        .set('Authorization', schoolClerkA)
+        .query({ schoolYear: 2024 })
+        .expect(200);
+      expect((own.body as { unit: string }).unit).toBe(A.schoolCode);
+      await http()
+        .get(`/v1/schools/${B.schoolCode}/scorecard`)
+        .set('Authorization', schoolClerkA)
+        .query({ schoolYear: 2024 })
+        .expect(403);
+      await http()
+        .get('/v1/areas/440103/scorecard')
+        .set('Authorization', schoolClerkA)
+        .query({ schoolYear: 2024 })
+        .expect(403);
+    });
+
+    it('refuses GraphQL queries deeper or costlier than the limits', async () => {
+      const deep = await http()
+        .post('/graphql')
+        .set('Authorization', cityViewer)
+        .send({
+          query:
+            '{ area { children { children { children { children { children { children { children { children { children { children { children { code } } } } } } } } } } } } }',
+        })
+        .expect(400);
+      expect(deep.body.errors[0].extensions.code).toBe('urn:junheng:problem:query-too-deep');
+      const fields = Array.from(
+        { length: 30 },
+        (_, index) => `s${index}: scorecard(schoolYear: 2024) { breaches }`,
+      ).join(' ');
+      const costly = await http()
+        .post('/graphql')
+        .set('Authorization', cityViewer)
+        .send({ query: `{ area { ${fields} } }` })
+        .expect(400);
+      expect(costly.body.errors[0].extensions.code).toBe('urn:junheng:problem:query-too-complex');
+    });
+  });
+}
