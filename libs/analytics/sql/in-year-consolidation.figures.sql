@@ -81,7 +81,10 @@ register_yearStart AS (
   WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
                  'StudentSuspended', 'StudentResumed')
 ),
-register_yearEnd AS (
+year_end_fates AS (
+  -- Where each student stands at the end of the year: their last movement up to 31 August,
+  -- ordered like the registers (on the register at a school, graduated, died, or gone). The
+  -- year-end register is the part of it still on a register (registerOn's rule, one scan less).
   SELECT student,
          last.1 AS type,
          if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
@@ -90,24 +93,6 @@ register_yearEnd AS (
   FROM (
     SELECT student,
            argMax(tuple(type, school_code, to_school_code, grade, toString(event_id)),
-                  tuple(event_date, global_position)) AS last
-    FROM student_facts
-    WHERE event_date <= {yearEnd:Date}
-    GROUP BY student
-  )
-  WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed')
-),
-year_end_fates AS (
-  -- Where each student stands at the end of the year: their last movement up to 31 August,
-  -- ordered like the registers (on the register at a school, graduated, died, or gone).
-  SELECT student,
-         last.1 AS type,
-         if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         last.4 AS event_id
-  FROM (
-    SELECT student,
-           argMax(tuple(type, school_code, to_school_code, toString(event_id)),
                   tuple(event_date, global_position)) AS last
     FROM student_facts
     WHERE event_date <= {yearEnd:Date}
@@ -125,22 +110,27 @@ opening AS (
   INNER JOIN year_end_fates AS fate ON fate.student = register.student
 ),
 year_parts AS (
-  SELECT at_school, level, 'enrolled_start' AS measure, event_id, '' AS end_school
+  -- Each student of the opening register once: in the base, and, still on a register or
+  -- graduated, 'stayed' (kept or transferred out, depending on the unit of the school where the
+  -- student ended up, decided in contributions at the requested grain), or died. One pass over
+  -- the opening register, not one per measure: ClickHouse computes a named subquery again
+  -- wherever it is used.
+  -- (Qualified names: the output's event_id is an alias, and aliases are query-wide.)
+  SELECT opening.at_school AS at_school, opening.level AS level, counted.1 AS measure,
+         counted.2 AS event_id, counted.3 AS end_school
   FROM opening
-  UNION ALL
-  -- Still on a register, or graduated: kept or transferred out, depending on the unit of the
-  -- school where the student ended up (decided in contributions, at the requested grain).
-  SELECT at_school, level, 'stayed', fate_event_id, fate_school
-  FROM opening
-  WHERE fate IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed', 'StudentGraduated')
-  UNION ALL
-  SELECT at_school, level, 'deaths', fate_event_id, ''
-  FROM opening
-  WHERE fate = 'StudentDeceased'
+  ARRAY JOIN arrayFilter(candidate -> candidate.1 != '', [
+    ('enrolled_start', opening.event_id, ''),
+    (if(opening.fate IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
+                 'StudentSuspended', 'StudentResumed', 'StudentGraduated'), 'stayed', ''),
+     opening.fate_event_id, opening.fate_school),
+    (if(opening.fate = 'StudentDeceased', 'deaths', ''), opening.fate_event_id, '')
+  ]) AS counted
   UNION ALL
   SELECT school_code, if(grade <= 6, 'primary', 'junior'), 'enrolled_end', event_id, ''
-  FROM register_yearEnd
+  FROM year_end_fates
+  WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
+                 'StudentSuspended', 'StudentResumed')
   UNION ALL
   SELECT school_code, if(grade <= 6, 'primary', 'junior'), 'graduates', toString(event_id), ''
   FROM student_facts

@@ -43,18 +43,19 @@ const CONTRIBUTIONS = withClauses(
   holdersOn('yearEnd'),
   STUDENT_FACTS,
   registerOn('yearStart'),
-  registerOn('yearEnd'),
   `
 year_end_fates AS (
   -- Where each student stands at the end of the year: their last movement up to 31 August,
-  -- ordered like the registers (on the register at a school, graduated, died, or gone).
+  -- ordered like the registers (on the register at a school, graduated, died, or gone). The
+  -- year-end register is the part of it still on a register (registerOn's rule, one scan less).
   SELECT student,
          last.1 AS type,
          if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         last.4 AS event_id
+         last.4 AS grade,
+         last.5 AS event_id
   FROM (
     SELECT student,
-           argMax(tuple(type, school_code, to_school_code, toString(event_id)),
+           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id)),
                   tuple(event_date, global_position)) AS last
     FROM student_facts
     WHERE event_date <= {yearEnd:Date}
@@ -74,21 +75,25 @@ opening AS (
 )`,
   `
 year_parts AS (
-  SELECT at_school, level, 'enrolled_start' AS measure, event_id, '' AS end_school
+  -- Each student of the opening register once: in the base, and, still on a register or
+  -- graduated, 'stayed' (kept or transferred out, depending on the unit of the school where the
+  -- student ended up, decided in contributions at the requested grain), or died. One pass over
+  -- the opening register, not one per measure: ClickHouse computes a named subquery again
+  -- wherever it is used.
+  -- (Qualified names: the output's event_id is an alias, and aliases are query-wide.)
+  SELECT opening.at_school AS at_school, opening.level AS level, counted.1 AS measure,
+         counted.2 AS event_id, counted.3 AS end_school
   FROM opening
-  UNION ALL
-  -- Still on a register, or graduated: kept or transferred out, depending on the unit of the
-  -- school where the student ended up (decided in contributions, at the requested grain).
-  SELECT at_school, level, 'stayed', fate_event_id, fate_school
-  FROM opening
-  WHERE fate IN (${ON_REGISTER}, 'StudentGraduated')
-  UNION ALL
-  SELECT at_school, level, 'deaths', fate_event_id, ''
-  FROM opening
-  WHERE fate = 'StudentDeceased'
+  ARRAY JOIN arrayFilter(candidate -> candidate.1 != '', [
+    ('enrolled_start', opening.event_id, ''),
+    (if(opening.fate IN (${ON_REGISTER}, 'StudentGraduated'), 'stayed', ''),
+     opening.fate_event_id, opening.fate_school),
+    (if(opening.fate = 'StudentDeceased', 'deaths', ''), opening.fate_event_id, '')
+  ]) AS counted
   UNION ALL
   SELECT school_code, ${levelOfGrade('grade')}, 'enrolled_end', event_id, ''
-  FROM register_yearEnd
+  FROM year_end_fates
+  WHERE type IN (${ON_REGISTER})
   UNION ALL
   SELECT school_code, ${levelOfGrade('grade')}, 'graduates', toString(event_id), ''
   FROM student_facts
