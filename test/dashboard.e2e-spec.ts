@@ -245,6 +245,32 @@ for (const topology of TOPOLOGIES) {
         dropouts: 1,
       });
       expect(Number(response.header['junheng-position'])).toBe(body.freshness.globalPosition);
+      // The same over GraphQL: the root field waits, and what is below it includes the write
+      // (a school registered in Yuexiu is in its directory at once).
+      const registered = await http()
+        .post('/v1/schools')
+        .set('Authorization', yuexiuClerk)
+        .send({
+          schoolCode: '4401040002',
+          name: '越秀区测试小学',
+          districtCode: '440104',
+          urbanRuralCode: '111',
+          level: 'primary',
+          weak: false,
+          registeredOn: '2024-09-01',
+        })
+        .expect(201);
+      const position = (registered.body as { globalPosition: number }).globalPosition;
+      const answer = await graphql(
+        yuexiuClerk,
+        'query ($p: Float) { area(minPosition: $p) { schools { schoolCode } } }',
+        { p: position },
+      );
+      expect(answer.errors).toBeUndefined();
+      expect((answer.data!.area as { schools: Array<{ schoolCode: string }> }).schools).toEqual([
+        { schoolCode: C.schoolCode },
+        { schoolCode: '4401040002' },
+      ]);
     });
 
     it('answers 503 with Retry-After while the projection has not reached minPosition, then 200', async () => {
@@ -882,3 +908,65 @@ for (const topology of TOPOLOGIES) {
     });
   });
 }
+
+describe('dashboard thresholds from the configuration (embedded)', () => {
+  let app: INestApplication<App> | undefined;
+  let cleanUp: (() => Promise<void>) | undefined;
+
+  afterAll(async () => {
+    await app?.close();
+    await cleanUp?.();
+  });
+
+  it('judges figures by JUNHENG_INDICATOR_THRESHOLDS, and refuses to start on an unknown key', async () => {
+    const prepared = await TOPOLOGIES[0]!.environment();
+    cleanUp = prepared.cleanUp;
+    const configure = (thresholds: string) =>
+      loadConfig({
+        ...prepared.env,
+        ...TEST_IDENTITY_ENV,
+        JUNHENG_DEMO_DATA: 'false',
+        JUNHENG_INDICATOR_THRESHOLDS: thresholds,
+      });
+    await expect(createApiApplication(configure('{"dropoutJuniorMax": 3}'))).rejects.toThrow(
+      'unknown threshold "dropoutJuniorMax"',
+    );
+    // This province tolerates junior dropout below 20% and flags no primary dropout.
+    app = await createApiApplication(
+      configure('{"dropoutJuniorBelow": 20, "dropoutPrimaryMax": 50}'),
+    );
+    await app.init();
+    await registerSchools(app, [A, B]);
+    await request(app.getHttpServer())
+      .post('/v1/imports/student-records')
+      .set('Authorization', admin)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(
+        ndjson([
+          ...enrolments(A, 10, 1),
+          ...enrolments(B, 10, 7),
+          ...[A, B].map((school) => ({
+            event: 'dropout',
+            student: student(school.schoolCode, 1),
+            schoolCode: school.schoolCode,
+            districtCode: school.districtCode,
+            date: '2024-10-10',
+            reason: 'work',
+          })),
+        ]),
+      )
+      .expect(200);
+    await eventually(async () => {
+      const response = await request(app!.getHttpServer())
+        .get('/v1/indicators/dropout-rate/figures')
+        .set('Authorization', liwanClerk)
+        .query({ schoolYear: 2024 })
+        .expect(200);
+      // 1 of 10 in each level: 10%, under both of this province's limits.
+      expect((response.body as { figures: RestFigure[] }).figures).toEqual([
+        expect.objectContaining({ level: 'junior', value: 10, breaches: false, rules: [] }),
+        expect.objectContaining({ level: 'primary', value: 10, breaches: false, rules: [] }),
+      ]);
+    });
+  });
+});

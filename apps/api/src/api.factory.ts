@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { indicatorThresholds } from '@junheng/analytics';
+import { ConfigurationError } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { ApiModule, pipelineRunsInProcess } from './api.module';
 import { withCallerSlot } from './security/caller-context';
@@ -14,6 +16,7 @@ export async function createApiApplication(
   config: JunhengConfig,
   options: { withPipeline?: boolean } = {},
 ): Promise<INestApplication> {
+  requireValidThresholds(config);
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.forRoot(config, {
       withPipeline: options.withPipeline ?? pipelineRunsInProcess(config),
@@ -28,4 +31,18 @@ export async function createApiApplication(
   app.useBodyParser('json', { limit: MAX_BODY });
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * The thresholds are checked before anything starts, like every other setting: a bad key is a
+ * configuration error naming it, not a failed provider deep inside the start-up.
+ */
+function requireValidThresholds(config: JunhengConfig): void {
+  try {
+    indicatorThresholds(config.indicatorThresholdsJson);
+  } catch (error) {
+    throw new ConfigurationError([
+      `JUNHENG_INDICATOR_THRESHOLDS: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
+  }
 }

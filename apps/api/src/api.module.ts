@@ -70,7 +70,7 @@ export class ApiModule {
         StudentsModule,
         ImportsModule,
         IndicatorsModule,
-        DashboardModule.forRoot(config),
+        DashboardModule,
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, DemoDataLoader],

@@ -11,7 +11,7 @@ import {
   compareLogPositions,
 } from '@junheng/event-store';
 import type { EventStore, LogPosition } from '@junheng/event-store';
-import { ConsumerGroupLag, KAFKA } from '@junheng/messaging';
+import { ConsumerGroupLag, KAFKA, createKafka, kafkaOptionsOf } from '@junheng/messaging';
 import { JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { RequestValidationException } from '../problem-details/request-validation.exception';
@@ -71,9 +71,12 @@ export class ProjectionProgress implements OnApplicationShutdown {
     @Inject(JUNHENG_CONFIG) private readonly config: JunhengConfig,
     @Optional() @Inject(KAFKA) kafka?: Kafka,
   ) {
+    // An api running apart from the pipeline has no Kafka client of its own: it makes one for
+    // the admin API only, which neither blocks the start nor joins the readiness check (reads
+    // and commands do not need Kafka; without it the freshness is only more cautious).
     this.consumerLag =
-      config.kafkaBrokers.length > 0 && kafka !== undefined
-        ? new ConsumerGroupLag(kafka, {
+      config.kafkaBrokers.length > 0
+        ? new ConsumerGroupLag(kafka ?? createKafka(kafkaOptionsOf(config)), {
             topic: config.kafkaTopic,
             groupId: config.kafkaConsumerGroup,
           })
