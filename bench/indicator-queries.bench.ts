@@ -12,16 +12,19 @@ import {
   migrateAnalytics,
 } from '@junheng/analytics';
 import type { IndicatorDefinition, IndicatorName, IndicatorRequest } from '@junheng/analytics';
+import { indicatorApiBench } from './indicator-api.bench';
 import { syntheticProvince } from './synthetic-province';
 import type { SyntheticProvince } from './synthetic-province';
+import { ms, timed, timedSideBySide } from './timing';
+import type { Timing } from './timing';
 
 /**
  * Indicator query latency on the analytics engine (chDB unless `BENCH_CLICKHOUSE_URL`), over a
  * generated province projected the way the projector would: for every indicator of the
  * catalogue, the figures of every district of the province, the figures of every school of
  * one district, the first page of the events behind one district's figure, and the province
- * scorecard (every indicator at once). In process, not through the api: this is the engine's
- * share of quality.md's read-latency targets.
+ * scorecard (every indicator at once). In process first: the engine's share of quality.md's
+ * read-latency targets; then the same reads through the api (indicator-api.bench.ts).
  */
 const SCHOOLS = Number(process.env.BENCH_INDICATOR_SCHOOLS ?? 1_000);
 const STUDENTS = Number(process.env.BENCH_INDICATOR_STUDENTS ?? 150_000);
@@ -39,51 +42,6 @@ export interface IndicatorBenchOptions {
   readonly clickhouseUrl?: string;
 }
 
-interface Timing {
-  readonly p50: number;
-  readonly p95: number;
-  /** Rows the measured call answered (the last run's). */
-  readonly rows: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-/** One warm-up call, then `RUNS` timed calls one after another. */
-async function timed(call: () => Promise<number>): Promise<Timing> {
-  let rows = await call();
-  const samples: number[] = [];
-  for (let run = 0; run < RUNS; run += 1) {
-    const begin = performance.now();
-    rows = await call();
-    samples.push(performance.now() - begin);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), rows };
-}
-
-/** Two calls timed alternately, so that both see the same noise: one warm-up each, `RUNS` each. */
-async function timedSideBySide(
-  first: () => Promise<number>,
-  second: () => Promise<number>,
-): Promise<[Timing, Timing]> {
-  const rows = [await first(), await second()];
-  const samples: [number[], number[]] = [[], []];
-  for (let run = 0; run < RUNS; run += 1)
-    for (const [index, call] of [first, second].entries()) {
-      const begin = performance.now();
-      rows[index] = await call();
-      samples[index]!.push(performance.now() - begin);
-    }
-  const timing = (index: 0 | 1): Timing => {
-    const sorted = [...samples[index]].sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), rows: rows[index] ?? 0 };
-  };
-  return [timing(0), timing(1)];
-}
-
-const ms = (value: number): string => (value < 10 ? value.toFixed(1) : value.toFixed(0));
 const cell = (timing: Timing): string =>
   `${ms(timing.p50)} / ${ms(timing.p95)} (${timing.rows.toLocaleString('en-US')})`;
 const count = (value: number): string => value.toLocaleString('en-US');
@@ -209,15 +167,19 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       const definition: IndicatorDefinition = INDICATORS[name];
       const asked = questions(definition, district);
       const provinceTiming = await timed(
+        RUNS,
         async () => (await indicators.figures(definition, asked.province)).length,
       );
       const drillDown = await timed(
+        RUNS,
         async () => (await indicators.figures(definition, asked.drillDown)).length,
       );
       const events = await timed(
+        RUNS,
         async () => (await indicators.events(definition, asked.events, EVENTS_PAGE)).length,
       );
       const emptyProvince = await timed(
+        RUNS,
         async () => (await emptyIndicators.figures(definition, asked.province)).length,
       );
       const reads = await tableReads(analytics, definition, asked.province);
@@ -234,15 +196,15 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       (name: IndicatorName) =>
         [INDICATORS[name], questions(INDICATORS[name], district).province] as const,
     );
+    const scorecardConcurrently = async (): Promise<number> =>
+      (
+        await Promise.all(
+          provinceQuestions.map(([definition, request]) => indicators.figures(definition, request)),
+        )
+      ).reduce((sum, answer) => sum + answer.length, 0);
     const [scorecard, scorecardSequential] = await timedSideBySide(
-      async () =>
-        (
-          await Promise.all(
-            provinceQuestions.map(([definition, request]) =>
-              indicators.figures(definition, request),
-            ),
-          )
-        ).reduce((sum, answer) => sum + answer.length, 0),
+      RUNS,
+      scorecardConcurrently,
       async () => {
         let answered = 0;
         for (const [definition, request] of provinceQuestions)
@@ -250,8 +212,12 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
         return answered;
       },
     );
-    const roundTrip = await timed(async () => (await analytics.query('SELECT 1 AS one')).length);
+    const roundTrip = await timed(
+      RUNS,
+      async () => (await analytics.query('SELECT 1 AS one')).length,
+    );
     const rawScan = await timed(
+      RUNS,
       async () =>
         (
           await analytics.query(
@@ -263,6 +229,46 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
     const measured = performance.now() - measureStart;
     const loadAfter = loadavg()[0] ?? 0;
     progress(`measured in ${ms(measured / 1000)} s`);
+
+    // What a school's scorecard shows: every indicator computed per school (the others have no
+    // school figure), here for every school of the drill-down district at once.
+    const perSchool: IndicatorRequest = {
+      schoolYear: SCHOOL_YEAR,
+      grain: 'school',
+      within: district,
+    };
+    const schoolDefinitions = INDICATOR_NAMES.map(
+      (name: IndicatorName): IndicatorDefinition => INDICATORS[name],
+    ).filter((definition) => definition.grains.includes('school'));
+    let api: string[];
+    try {
+      // Before the finally below drops the database: the api reads the same projection.
+      api = await indicatorApiBench({
+        chdbPath: options.chdbPath,
+        clickhouseUrl: options.clickhouseUrl,
+        database: analytics.database,
+        runs: RUNS,
+        schoolYear: SCHOOL_YEAR,
+        districts: province.districts,
+        drillDownDistrict: district,
+        events: province.events,
+        inProcess: {
+          provinceScorecard: scorecardConcurrently,
+          drillDownScorecard: async () =>
+            (
+              await Promise.all(
+                schoolDefinitions.map((definition) => indicators.figures(definition, perSchool)),
+              )
+            ).reduce((sum, answer) => sum + answer.length, 0),
+        },
+      });
+    } catch (error) {
+      // The in-process figures above stay worth reporting; the bench still ends in failure.
+      process.exitCode = 1;
+      const reason = error instanceof Error ? error.message : String(error);
+      progress(`api part failed: ${reason}`);
+      api = ['#### Through the api (HTTP on loopback)', '', `Failed: ${reason}`, ''];
+    }
 
     const studentEvents = Object.entries(province.eventTypes)
       .filter(([type]) => type.startsWith('Student'))
@@ -298,6 +304,7 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       `| floor: \`SELECT 1\` through the same client | ${cell(roundTrip)} |`,
       `| baseline: one scan of student_events FINAL, movements and dropouts per district | ${cell(rawScan)} |`,
       '',
+      ...api,
     ].join('\n');
   } finally {
     for (const client of [analytics, empty]) {
