@@ -1,21 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { createApiApplication } from '../apps/api/src/api.factory';
 import { loadConfig } from '@junheng/platform';
-import type { Environment } from '@junheng/platform';
 import {
   TEST_IDENTITY_ENV,
   bearer,
   chdbTestPath,
-  createTestDatabase,
   describeWith,
-  kafkaBrokers,
   uniqueName,
 } from '@junheng/testing';
+import { TOPOLOGIES } from './topologies';
 
 /** Every command, its REST route and its GraphQL mutation. */
 const COMMANDS = {
@@ -387,41 +382,6 @@ const SCENARIOS: Record<CommandName, Scenario> = {
     rule: 'student.not-at-risk',
   },
 };
-
-const TOPOLOGIES: ReadonlyArray<{
-  readonly name: string;
-  readonly engines: readonly ('PostgreSQL' | 'Kafka')[];
-  readonly environment: () => Promise<{ env: Environment; cleanUp: () => Promise<void> }>;
-}> = [
-  {
-    name: 'embedded',
-    engines: [],
-    environment: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'junheng-commands-'));
-      return {
-        env: { PGLITE_DATA_DIR: dir },
-        cleanUp: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL + Kafka',
-    engines: ['PostgreSQL', 'Kafka'],
-    environment: async () => {
-      const database = await createTestDatabase();
-      return {
-        env: {
-          DATABASE_URL: database.url,
-          KAFKA_BROKERS: kafkaBrokers().join(','),
-          KAFKA_TOPIC: uniqueName('commands.events'),
-          KAFKA_TOPIC_PARTITIONS: '2',
-          KAFKA_CONSUMER_GROUP: uniqueName('commands-projector'),
-        },
-        cleanUp: database.drop,
-      };
-    },
-  },
-];
 
 const admin = bearer('province-admin', '44');
 

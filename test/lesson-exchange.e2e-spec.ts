@@ -1,74 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { createApiApplication } from '../apps/api/src/api.factory';
 import { DEMO_LESSON_EXCHANGES } from '../apps/api/src/demo/demo-data';
 import { loadConfig } from '@junheng/platform';
-import type { Environment } from '@junheng/platform';
-import {
-  TEST_IDENTITY_ENV,
-  bearer,
-  chdbTestPath,
-  createTestDatabase,
-  describeWith,
-  eventually,
-  kafkaBrokers,
-  uniqueName,
-} from '@junheng/testing';
+import { TEST_IDENTITY_ENV, bearer, describeWith, eventually, uniqueName } from '@junheng/testing';
 import { registerSchools } from './registered-schools';
-
-interface Topology {
-  readonly name: string;
-  readonly engines: readonly ('PostgreSQL' | 'Kafka')[];
-  readonly environment: () => Promise<{ env: Environment; cleanUp: () => Promise<void> }>;
-  readonly demoData: boolean;
-}
-
-const TOPOLOGIES: readonly Topology[] = [
-  {
-    name: 'embedded: PGlite + store tail + chDB',
-    engines: [],
-    demoData: true,
-    environment: async () => {
-      const pgliteDir = mkdtempSync(join(tmpdir(), 'junheng-e2e-pglite-'));
-      return {
-        env: {
-          PGLITE_DATA_DIR: pgliteDir,
-          CHDB_DATA_DIR: chdbTestPath(),
-          CLICKHOUSE_DATABASE: uniqueName('e2e'),
-          JUNHENG_POLL_INTERVAL_MS: '20',
-          LOG_LEVEL: 'warn',
-        },
-        cleanUp: () => Promise.resolve(rmSync(pgliteDir, { recursive: true, force: true })),
-      };
-    },
-  },
-  {
-    name: 'servers: PostgreSQL + Kafka + chDB',
-    engines: ['PostgreSQL', 'Kafka'],
-    demoData: false,
-    environment: async () => {
-      const database = await createTestDatabase();
-      return {
-        env: {
-          DATABASE_URL: database.url,
-          KAFKA_BROKERS: kafkaBrokers().join(','),
-          KAFKA_TOPIC: uniqueName('e2e.events'),
-          KAFKA_TOPIC_PARTITIONS: '3',
-          KAFKA_CONSUMER_GROUP: uniqueName('e2e-projector'),
-          CHDB_DATA_DIR: chdbTestPath(),
-          CLICKHOUSE_DATABASE: uniqueName('e2e'),
-          JUNHENG_POLL_INTERVAL_MS: '20',
-          LOG_LEVEL: 'warn',
-        },
-        cleanUp: database.drop,
-      };
-    },
-  },
-];
+import { TOPOLOGIES } from './topologies';
 
 // A Guangming (光明区) district clerk reports and reads its own county.
 const clerk = bearer('district-clerk', '44/4403/440311');
@@ -95,7 +33,7 @@ for (const topology of TOPOLOGIES) {
         loadConfig({
           ...prepared.env,
           ...TEST_IDENTITY_ENV,
-          JUNHENG_DEMO_DATA: String(topology.demoData),
+          JUNHENG_DEMO_DATA: String(!topology.viaKafka),
         }),
       );
       await app.init();
@@ -133,7 +71,7 @@ for (const topology of TOPOLOGIES) {
 
     it('projects what was there before the request (the demo data in embedded mode)', async () => {
       const october = DEMO_LESSON_EXCHANGES.filter((demo) => demo.date.startsWith('2024-10'));
-      const expected = topology.demoData
+      const expected = !topology.viaKafka
         ? {
             exchanges: october.length,
             attendees: october.reduce((sum, demo) => sum + demo.attendees, 0),
@@ -186,7 +124,7 @@ for (const topology of TOPOLOGIES) {
         .expect(201);
       await eventually(async () =>
         expect((await indicator('2024-11')).attendees).toBe(
-          (topology.demoData
+          (!topology.viaKafka
             ? DEMO_LESSON_EXCHANGES.filter((demo) => demo.date.startsWith('2024-11')).reduce(
                 (sum, demo) => sum + demo.attendees,
                 0,
