@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { ApiParam, ApiProduces } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { INDICATORS, INDICATOR_NAMES } from '@junheng/analytics';
+import { INDICATOR_NAMES } from '@junheng/analytics';
 import type { Grain, IndicatorName } from '@junheng/analytics';
 import { RequirePermission } from '@junheng/identity';
 import { ApiQueryAnswers } from '../openapi/api-answers';
@@ -108,10 +108,7 @@ export class DashboardController {
   @ApiQueryAnswers(IndicatorDescriptionType)
   @RequirePermission('indicators:read')
   catalogue(): IndicatorDescriptionType[] {
-    return INDICATOR_NAMES.map((name) => {
-      const { title, family, grains, byLevel, byPeriod, byGroup } = INDICATORS[name];
-      return { name, title, family, grains: [...grains], byLevel, byPeriod, byGroup };
-    });
+    return this.dashboard.catalogue();
   }
 
   @Get('indicators/:indicator/figures')

@@ -1,7 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
-import { INDICATORS, INDICATOR_NAMES } from '@junheng/analytics';
 import type { DirectorySchool, Grain } from '@junheng/analytics';
 import { RequirePermission } from '@junheng/identity';
 import {
@@ -109,10 +108,7 @@ export class DashboardResolver {
   @Query(() => [IndicatorDescriptionType], { description: 'every indicator (docs/indicators.md)' })
   @RequirePermission('indicators:read')
   indicatorCatalogue(): IndicatorDescriptionType[] {
-    return INDICATOR_NAMES.map((name) => {
-      const { title, family, grains, byLevel, byPeriod, byGroup } = INDICATORS[name];
-      return { name, title, family, grains: [...grains], byLevel, byPeriod, byGroup };
-    });
+    return this.dashboard.catalogue();
   }
 }
 

@@ -59,6 +59,16 @@ export interface IndicatorResult {
   readonly freshness: Freshness;
 }
 
+export interface IndicatorDescription {
+  readonly name: IndicatorName;
+  readonly title: string;
+  readonly family: IndicatorFamily;
+  readonly grains: Grain[];
+  readonly byLevel: boolean;
+  readonly byPeriod: boolean;
+  readonly byGroup: boolean;
+}
+
 /** Every indicator of one area or school, for one question. */
 export interface Scorecard {
   readonly unit: string;
@@ -191,6 +201,14 @@ export class DashboardService {
     @Inject(INDICATOR_SETTINGS) private readonly settings: IndicatorSettings,
   ) {
     this.queries = new IndicatorQueries(analytics, settings.formulas);
+  }
+
+  /** Every indicator, with what it is computed per and what narrows it. */
+  catalogue(): IndicatorDescription[] {
+    return INDICATOR_NAMES.map((name) => {
+      const { title, family, grains, byLevel, byPeriod, byGroup } = INDICATORS[name];
+      return { name, title, family, grains: [...grains], byLevel, byPeriod, byGroup };
+    });
   }
 
   /** The session of one HTTP request (GraphQL or REST), created on first use. */

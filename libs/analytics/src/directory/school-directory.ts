@@ -1,4 +1,5 @@
 import type { AnalyticsClient } from '../client/analytics-client';
+import { asOfParameter } from '../indicators/indicator-parameters';
 
 /** A school as the hierarchy knows it now (or as of a past recorded time). */
 export interface DirectorySchool {
@@ -32,8 +33,6 @@ GROUP BY school_code
 HAVING startsWith(district_code, {within:String}) AND closed = 0
 ORDER BY district_code, school_code`;
 
-const END_OF_TIME = '2199-12-31 23:59:59.999';
-
 export async function schoolDirectory(
   analytics: AnalyticsClient,
   options: { readonly within: string; readonly school?: string; readonly asOf?: string },
@@ -48,10 +47,7 @@ export async function schoolDirectory(
   }>(SCHOOL_DIRECTORY_SQL, {
     within: options.within,
     school: options.school ?? '',
-    asOf:
-      options.asOf === undefined
-        ? END_OF_TIME
-        : new Date(options.asOf).toISOString().replace('T', ' ').replace('Z', ''),
+    asOf: asOfParameter(options.asOf),
   });
   return rows.map((row) => ({
     schoolCode: row.school_code,

@@ -47,7 +47,7 @@ export function indicatorParameters(
   const yearStart = `${year}-09-01`;
   const yearEnd = `${year + 1}-08-31`;
   const [from, to] = periodOf(request);
-  const asOf = request.asOf === undefined ? END_OF_TIME : clickhouseInstant(request.asOf);
+  const asOf = asOfParameter(request.asOf);
   const asOfDay = asOf.slice(0, 10);
   return {
     grain: request.grain,
@@ -86,6 +86,11 @@ export function periodOf(request: IndicatorRequest): [string, string] {
 
 function day(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+/** The `asOf` parameter of a query: only rows recorded up to it count (absent: all so far). */
+export function asOfParameter(asOf: string | undefined): string {
+  return asOf === undefined ? END_OF_TIME : clickhouseInstant(asOf);
 }
 
 function clickhouseInstant(iso: string): string {
