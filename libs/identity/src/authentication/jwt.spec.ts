@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { InvalidTokenError, rs256Keys, signHs256, verifyJwt } from './jwt';
 import { mintToken, principalFromClaims } from './token';
@@ -45,7 +45,69 @@ describe('JWT', () => {
       role: 'district-clerk',
       scope: { level: 'district', province: '44', city: '4403', district: '440311' },
       via: 'jwt',
+      expiresAt: new Date((epoch + 600) * 1000),
     });
+  });
+
+  it('accepts only strict base64url (RFC 7515): no padding, no +, no /, no other spelling', () => {
+    const verifier = { algorithm: 'HS256' as const, secret };
+    const token = signHs256(claims, secret);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    expect(reason(() => verifyJwt(token, verifier, { now }))).toBe('valid');
+    // 32 bytes of HMAC are 43 base64url characters: one "=" pads them, and "==" too is eaten by
+    // Node's lenient decoder — both decode to the same signature.
+    expect(reason(() => verifyJwt(`${token}=`, verifier, { now }))).toBe(
+      "the token's signature is not base64url without padding",
+    );
+    expect(reason(() => verifyJwt(`${token}==`, verifier, { now }))).toBe(
+      "the token's signature is not base64url without padding",
+    );
+    // Standard base64 of the same bytes ("+" for "-", "/" for "_"): take a token whose
+    // signature has one of them, so the case is not vacuous.
+    const spelled = Array.from({ length: 64 }, (_, n) =>
+      signHs256({ ...claims, sub: `c${n}` }, secret),
+    )
+      .map((candidate) => candidate.split('.') as [string, string, string])
+      .find(([, , candidate]) => /[-_]/.test(candidate))!;
+    const standard = Buffer.from(spelled[2], 'base64url').toString('base64').replace(/=+$/, '');
+    expect(standard).toMatch(/[+/]/);
+    expect(
+      reason(() => verifyJwt(`${spelled[0]}.${spelled[1]}.${standard}`, verifier, { now })),
+    ).toBe("the token's signature is not base64url without padding");
+    // The last character of 43 carries 2 unused bits: another letter decodes to the same bytes.
+    const last = signature.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1]!;
+    const malleable = `${header}.${payload}.${signature.slice(0, -1)}${sibling}`;
+    expect(Buffer.from(malleable.split('.')[2]!, 'base64url')).toEqual(
+      Buffer.from(signature, 'base64url'),
+    );
+    expect(reason(() => verifyJwt(malleable, verifier, { now }))).toBe(
+      "the token's signature is not canonical base64url",
+    );
+    // The header and payload are held to the same rule.
+    expect(reason(() => verifyJwt(`${header}=.${payload}.${signature}`, verifier, { now }))).toBe(
+      "the token's header is not base64url without padding",
+    );
+    const resigned = (payloadSegment: string) =>
+      `${header}.${payloadSegment}.${createHmac('sha256', secret).update(`${header}.${payloadSegment}`).digest('base64url')}`;
+    expect(reason(() => verifyJwt(resigned(`${payload}=`), verifier, { now }))).toBe(
+      "the token's payload is not base64url without padding",
+    );
+  });
+
+  it('requires exp, nbf and iat to be NumericDates, refusing strings instead of ignoring them', () => {
+    const verifier = { algorithm: 'HS256' as const, secret };
+    const verdict = (extra: object) =>
+      reason(() => verifyJwt(signHs256({ ...claims, ...extra }, secret), verifier, { now }));
+    expect(verdict({ nbf: String(epoch + 3600) })).toBe("the token's nbf is not a NumericDate");
+    expect(verdict({ exp: String(epoch + 600) })).toBe("the token's exp is not a NumericDate");
+    expect(verdict({ iat: String(epoch) })).toBe("the token's iat is not a NumericDate");
+    expect(verdict({ exp: null })).toBe("the token's exp is not a NumericDate");
+    expect(verdict({ nbf: { after: epoch } })).toBe("the token's nbf is not a NumericDate");
+    // Numbers are checked as before, fractions included (RFC 7519 allows them).
+    expect(verdict({ nbf: epoch + 3600 })).toBe('the token is not valid yet');
+    expect(verdict({ nbf: epoch - 10.5, iat: epoch - 10.5 })).toBe('valid');
   });
 
   it('refuses tampering, another key, expiry, missing expiry, alg none and audience or issuer mismatches', () => {

@@ -39,9 +39,28 @@ function base64url(input: Buffer | string): string {
   return Buffer.from(input).toString('base64url');
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * RFC 7515 §2: base64url without padding, only `A-Z a-z 0-9 - _`, and canonical — the segment
+ * is exactly the encoding of the bytes it decodes to (Node's decoder alone also takes `=`, `+`,
+ * `/` and non-zero trailing bits, so one signature would have many spellings).
+ */
+function decodeSegment(segment: string, what: string): Buffer {
+  if (!BASE64URL.test(segment)) {
+    throw new InvalidTokenError(`the token's ${what} is not base64url without padding`);
+  }
+  const bytes = Buffer.from(segment, 'base64url');
+  if (bytes.toString('base64url') !== segment) {
+    throw new InvalidTokenError(`the token's ${what} is not canonical base64url`);
+  }
+  return bytes;
+}
+
 function decodeJson(segment: string, what: string): Record<string, unknown> {
+  const bytes = decodeSegment(segment, what);
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error();
     return value as Record<string, unknown>;
   } catch {
@@ -70,7 +89,7 @@ export function verifyJwt(
     throw new InvalidTokenError(`tokens must be signed with ${verifier.algorithm}`);
   }
   const signed = Buffer.from(`${headerSegment}.${payloadSegment}`);
-  const signature = Buffer.from(signatureSegment, 'base64url');
+  const signature = decodeSegment(signatureSegment, 'signature');
   if (verifier.algorithm === 'HS256') {
     const expectedSignature = createHmac('sha256', verifier.secret).update(signed).digest();
     if (
@@ -90,9 +109,12 @@ export function verifyJwt(
   }
   const claims = decodeJson(payloadSegment, 'payload') as JwtClaims;
   const now = Math.floor(expected.now.getTime() / 1000);
-  if (typeof claims.exp !== 'number') throw new InvalidTokenError('the token has no expiry');
-  if (claims.exp + CLOCK_SKEW_SECONDS < now) throw new InvalidTokenError('the token has expired');
-  if (typeof claims.nbf === 'number' && claims.nbf - CLOCK_SKEW_SECONDS > now) {
+  const exp = numericDate(claims, 'exp');
+  const nbf = numericDate(claims, 'nbf');
+  numericDate(claims, 'iat');
+  if (exp === undefined) throw new InvalidTokenError('the token has no expiry');
+  if (exp + CLOCK_SKEW_SECONDS < now) throw new InvalidTokenError('the token has expired');
+  if (nbf !== undefined && nbf - CLOCK_SKEW_SECONDS > now) {
     throw new InvalidTokenError('the token is not valid yet');
   }
   if (expected.issuer !== undefined && claims.iss !== expected.issuer) {
@@ -104,6 +126,19 @@ export function verifyJwt(
       throw new InvalidTokenError('the token is meant for another audience');
   }
   return claims;
+}
+
+/**
+ * RFC 7519 §2: `exp`, `nbf` and `iat` are NumericDates — JSON numbers of seconds. Anything else
+ * (a string `"nbf": "9999999999"`, `null`, an object) refuses the token instead of being ignored.
+ */
+function numericDate(claims: JwtClaims, name: 'exp' | 'nbf' | 'iat'): number | undefined {
+  const value = claims[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidTokenError(`the token's ${name} is not a NumericDate`);
+  }
+  return value;
 }
 
 /** RS256 keys from a PEM public key or from a JWKS document (keys by `kid`). */

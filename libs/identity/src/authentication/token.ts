@@ -6,7 +6,11 @@ import type { Role } from '../authorization/roles';
 import { InvalidTokenError, signHs256 } from './jwt';
 import type { JwtClaims } from './jwt';
 
-/** Junheng's claims: `sub` the person, `role`, and `scope` as an org path (`44/4403/440311`). */
+/**
+ * Junheng's claims: `sub` the person, `role`, and `scope` as an org path (`44/4403/440311`); the
+ * principal keeps `exp` as `expiresAt`, so answers that outlive the request (live streams) end
+ * when the token does. The claims are the verified ones (`verifyJwt`: `exp` a NumericDate).
+ */
 export function principalFromClaims(claims: JwtClaims): Principal {
   if (typeof claims.sub !== 'string' || claims.sub === '')
     throw new InvalidTokenError('the token names no subject');
@@ -18,7 +22,15 @@ export function principalFromClaims(claims: JwtClaims): Principal {
   } catch (error) {
     throw new InvalidTokenError(error instanceof Error ? error.message : 'the scope is not valid');
   }
-  return { subject: claims.sub, role: claims.role, scope, via: 'jwt' };
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+    throw new InvalidTokenError('the token has no expiry');
+  return {
+    subject: claims.sub,
+    role: claims.role,
+    scope,
+    via: 'jwt',
+    expiresAt: new Date(claims.exp * 1000),
+  };
 }
 
 export function mintToken(
