@@ -68,6 +68,24 @@ describe('configuration', () => {
     );
   });
 
+  it('accepts pino’s levels for LOG_LEVEL and names the accepted ones for any other', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) {
+      expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+    }
+    expect(loadConfig({ LOG_LEVEL: ' WARN ' }).logLevel).toBe('warn');
+    let error: unknown;
+    try {
+      loadConfig({ LOG_LEVEL: 'verbose' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems).toEqual([
+      'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"',
+    ]);
+  });
+
   it('names every invalid setting at once', () => {
     let error: unknown;
     try {

@@ -1,4 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
+import pino from 'pino';
+
+/** pino's levels, most verbose first, and `silent`: what LOG_LEVEL accepts. */
+export const LOG_LEVELS: readonly string[] = [
+  ...Object.entries(pino.levels.values)
+    .sort(([, a], [, b]) => a - b)
+    .map(([level]) => level),
+  'silent',
+];
 
 /**
  * Every setting Junheng reads, parsed and validated once at start-up (docs/operations.md lists
@@ -192,6 +201,12 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     problems.push('With DATABASE_URL set, PSEUDONYM_KEY is required');
   }
 
+  // pino throws on a level it does not know (`verbose`), deep inside the start: refuse it here.
+  const logLevel = text('LOG_LEVEL')?.toLowerCase() ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${text('LOG_LEVEL')}"`);
+  }
+
   const faultSpec = text('JUNHENG_FAULT_KILL_AT');
   const faultMatch = faultSpec === undefined ? null : /^([a-z-]+):(\d+)$/.exec(faultSpec);
   if (faultSpec !== undefined && faultMatch === null) {
@@ -200,7 +215,7 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
 
   const config: JunhengConfig = {
     port: integer('PORT', 3000, 0, 65535),
-    logLevel: text('LOG_LEVEL') ?? 'info',
+    logLevel,
     logFile: text('LOG_FILE'),
     databaseUrl,
     pgliteDataDir: dataDir('PGLITE_DATA_DIR', '.junheng/pglite'),
