@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DataDirectoryInUseError, PgliteExecutor } from '@junheng/event-store';
 import { mintToken } from '@junheng/identity';
 import type { IdentitySecrets } from '@junheng/identity';
 import { ConfigurationError, describeTopology, loadConfig } from '@junheng/platform';
@@ -7,6 +8,9 @@ import { IDENTITY_SECRETS } from './security/security.tokens';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The embedded database is claimed before anything starts, so a second process on the same
+  // directory stops here with one line instead of a stack trace from inside the start-up.
+  if (config.databaseUrl === undefined) PgliteExecutor.reserve(config.pgliteDataDir);
   const app = await createApiApplication(config);
   await app.listen(config.port, '0.0.0.0');
   const base = `http://localhost:${config.port}`;
@@ -42,7 +46,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigurationError
+    error instanceof ConfigurationError || error instanceof DataDirectoryInUseError
       ? `${error.message}\n`
       : `Junheng failed to start: ${String(error)}\n`,
   );

@@ -4,7 +4,7 @@ export * from './event-store.factory';
 export * from './event-ids';
 export { SqlEventStore } from './sql/sql-event-store';
 export { PostgresExecutor } from './postgres/postgres-executor';
-export { PgliteExecutor } from './pglite/pglite-executor';
+export { DataDirectoryInUseError, PgliteExecutor } from './pglite/pglite-executor';
 export type { SqlExecutor, SqlQueryable, SqlParameter } from './sql/sql-executor';
 export * from './relay/outbox-relay';
 export * from './event-store.module';

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStoreContract } from '../event-store.contract';
 import { SqlEventStore } from '../sql/sql-event-store';
-import { PgliteExecutor } from './pglite-executor';
+import { DataDirectoryInUseError, PgliteExecutor } from './pglite-executor';
 
 describe('PGlite event store', () => {
   eventStoreContract({
@@ -18,24 +19,90 @@ describe('PGlite event store', () => {
   });
 });
 
+/** A second process that opens a PGlite store on `dir` and holds it until killed. */
+async function holdInAnotherProcess(dir: string): Promise<ChildProcess> {
+  const root = join(__dirname, '..', '..', '..', '..');
+  const holder = spawn(
+    process.execPath,
+    [
+      '-r',
+      join(root, 'tools', 'register-ts.js'),
+      '-e',
+      `require(${JSON.stringify(join(__dirname, 'pglite-executor.ts'))}).PgliteExecutor.open(${JSON.stringify(dir)})` +
+        `.then(() => { process.stdout.write('open\\n'); setInterval(() => {}, 1000); })`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((opened, failed) => {
+    holder.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('open')) opened();
+    });
+    holder.once('exit', (code) => failed(new Error(`the holder exited with ${code}`)));
+  });
+  return holder;
+}
+
 describe('PGlite data directory', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'junheng-pglite-lock-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
   it('is held by one process at a time and released on close', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'junheng-pglite-lock-')), 'pglite');
+    const dir = join(root, 'pglite');
     // Another live process holds the directory.
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
       writeFileSync(`${dir}.lock`, String(holder.pid));
-      await expect(PgliteExecutor.open(dir)).rejects.toThrow(`in use by process ${holder.pid}`);
+      await expect(PgliteExecutor.open(dir)).rejects.toThrow(
+        `in use by another Junheng process (pid ${holder.pid})`,
+      );
     } finally {
       holder.kill();
     }
     // A lock left by a process that is gone is taken over; closing releases it.
     await new Promise((done) => holder.once('exit', done));
     const executor = await PgliteExecutor.open(dir);
-    await expect(PgliteExecutor.open(dir)).rejects.toThrow(`in use by process ${process.pid}`);
+    await expect(PgliteExecutor.open(dir)).rejects.toThrow('is already open in this process');
     await executor.close();
     const reopened = await PgliteExecutor.open(dir);
     await reopened.close();
-    rmSync(join(dir, '..'), { recursive: true, force: true });
+  });
+
+  it('refuses a second store opened on a directory another process holds, in one line that says what to do', async () => {
+    const dir = join(root, 'pglite');
+    const holder = await holdInAnotherProcess(dir);
+    try {
+      const refusal = await PgliteExecutor.open(dir).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(DataDirectoryInUseError);
+      expect(refusal).toMatchObject({ dataDir: dir, holderPid: holder.pid });
+      const message = (refusal as Error).message;
+      expect(message).toBe(
+        `The embedded database ${dir} is in use by another Junheng process (pid ${holder.pid}): ` +
+          'stop that process first, or set PGLITE_DATA_DIR to another directory',
+      );
+      expect(message).not.toContain('\n');
+      // main.ts reserves the directory before the application starts: the same refusal, at once.
+      expect(() => PgliteExecutor.reserve(dir)).toThrow(DataDirectoryInUseError);
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((done) => holder.once('exit', done));
+    }
+    // The holder died without releasing its lock: the directory is taken over.
+    PgliteExecutor.reserve(dir);
+    const executor = await PgliteExecutor.open(dir);
+    expect(await executor.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await executor.close();
+  });
+
+  it('takes over a lock naming its own pid that it does not hold (a restart that got the same pid)', async () => {
+    const dir = join(root, 'pglite');
+    writeFileSync(`${dir}.lock`, String(process.pid));
+    const executor = await PgliteExecutor.open(dir);
+    await executor.close();
   });
 });

@@ -20,15 +20,28 @@ export class PgliteExecutor implements SqlExecutor {
       return new PgliteExecutor(db, undefined);
     }
     mkdirSync(dataDir, { recursive: true });
-    const lockFile = claimDataDirectory(dataDir);
+    const lockFile = reserved.delete(dataDir) ? lockFileOf(dataDir) : claimDataDirectory(dataDir);
     try {
       const db = new PGlite(dataDir);
       await db.waitReady;
       return new PgliteExecutor(db, lockFile);
     } catch (error) {
-      rmSync(lockFile, { force: true });
+      release(lockFile);
       throw error;
     }
+  }
+
+  /**
+   * Claims `dataDir` for this process before anything opens it, so a process that starts while
+   * another holds the directory stops at once with `DataDirectoryInUseError` (main.ts prints its
+   * one line) rather than deep inside the application's start; the next `open` of the directory
+   * in this process takes the claim over.
+   */
+  static reserve(dataDir: string): void {
+    if (reserved.has(dataDir)) return;
+    mkdirSync(dataDir, { recursive: true });
+    claimDataDirectory(dataDir);
+    reserved.add(dataDir);
   }
 
   async query<Row>(sql: string, parameters: readonly SqlParameter[] = []): Promise<Row[]> {
@@ -55,29 +68,60 @@ export class PgliteExecutor implements SqlExecutor {
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
-    if (this.lockFile !== undefined) rmSync(this.lockFile, { force: true });
+    if (this.lockFile !== undefined) release(this.lockFile);
   }
+}
+
+/** Another process (or this one) holds the embedded database's data directory. */
+export class DataDirectoryInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly holderPid: number,
+  ) {
+    super(
+      holderPid === process.pid
+        ? `The embedded database ${dataDir} is already open in this process`
+        : `The embedded database ${dataDir} is in use by another Junheng process (pid ${holderPid}): ` +
+            'stop that process first, or set PGLITE_DATA_DIR to another directory',
+    );
+    this.name = 'DataDirectoryInUseError';
+  }
+}
+
+/** Lock files this process holds, and directories it has reserved but not opened yet. */
+const held = new Set<string>();
+const reserved = new Set<string>();
+
+const lockFileOf = (dataDir: string): string => `${dataDir}.lock`;
+
+function release(lockFile: string): void {
+  held.delete(lockFile);
+  rmSync(lockFile, { force: true });
 }
 
 /**
  * PGlite has no server: two processes opening one data directory would corrupt it. The first
  * claims it with a lock file naming its pid; a later one is refused while that process lives.
+ * A lock naming this very process that this process does not hold is a previous life's (a
+ * container restarted with the same pid) and is taken over like any stale lock.
  */
 function claimDataDirectory(dataDir: string): string {
-  const lockFile = `${dataDir}.lock`;
+  const lockFile = lockFileOf(dataDir);
   try {
     writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-    return lockFile;
   } catch {
     const holder = Number(readFileSync(lockFile, 'utf8'));
-    if (Number.isInteger(holder) && isAlive(holder)) {
-      throw new Error(
-        `The embedded database ${dataDir} is in use by process ${holder}; stop it first`,
-      );
+    const holds =
+      Number.isInteger(holder) &&
+      holder > 0 &&
+      (holder === process.pid ? held.has(lockFile) : isAlive(holder));
+    if (holds) {
+      throw new DataDirectoryInUseError(dataDir, holder);
     }
     writeFileSync(lockFile, String(process.pid));
-    return lockFile;
   }
+  held.add(lockFile);
+  return lockFile;
 }
 
 function isAlive(pid: number): boolean {
