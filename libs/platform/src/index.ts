@@ -8,5 +8,6 @@ export * from './polling/poll-loop';
 export * from './bootstrap/run-service';
 export * from './http/route-access';
 export * from './http/operational-paths';
+export * from './http/csv';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics.registry';

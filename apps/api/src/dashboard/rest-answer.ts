@@ -2,30 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { currentPrincipal } from '../security/caller-context';
 import { formatOrgScope } from '@junheng/identity';
+import { toCsv } from '@junheng/platform';
 import type { DashboardSession } from './dashboard.service';
 import type { Freshness } from './projection-progress';
-
-/** A CSV of rows with the union of their columns, in first-seen order (RFC 4180). */
-export function toCsv(rows: ReadonlyArray<Readonly<Record<string, unknown>>>): string {
-  const columns: string[] = [];
-  for (const row of rows)
-    for (const column of Object.keys(row)) if (!columns.includes(column)) columns.push(column);
-  const cell = (value: unknown): string => {
-    if (value === null || value === undefined) return '';
-    const text = Array.isArray(value)
-      ? value.join(' ')
-      : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-        ? String(value)
-        : JSON.stringify(value);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [
-    columns.join(','),
-    ...rows.map((row) => columns.map((column) => cell(row[column])).join(',')),
-  ]
-    .map((line) => `${line}\r\n`)
-    .join('');
-}
 
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -48,7 +27,8 @@ function freshnessHeaders(response: Response, freshness: Freshness): void {
  * Answers a dashboard read over REST: waits for `minPosition` if asked, labels the answer with
  * the projection's freshness (headers, and the body's `freshness`), gives it an ETag derived from
  * what the projection has applied — so `If-None-Match` is answered 304 before any figure is
- * computed — and sends JSON or, when the caller accepts `text/csv` first, CSV.
+ * computed — and sends JSON or, when the caller accepts `text/csv` first, CSV (`toCsv`: cells a
+ * spreadsheet would run as formulas are neutralised).
  */
 export async function answerRead<T>(
   request: Request,
