@@ -1230,8 +1230,11 @@ describe('security of the api', () => {
       }),
     ]);
 
-    // Anonymous attempts are in the trail too, for the province's administrators.
-    await request(server).get('/v1/audit').expect(401);
+    // Anonymous attempts are in the trail too, for the administrators of the unit they name.
+    await request(server)
+      .get('/v1/indicators/lesson-exchanges')
+      .query({ district: '440311', month: '2024-10' })
+      .expect(401);
     const anonymous = await request(server)
       .get('/v1/audit')
       .set('Authorization', bearer('province-admin', '44'))

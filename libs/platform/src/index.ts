@@ -9,5 +9,6 @@ export * from './bootstrap/run-service';
 export * from './http/route-access';
 export * from './http/operational-paths';
 export * from './http/csv';
+export * from './http/request-path';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics.registry';

@@ -11,7 +11,10 @@ export interface AuditPage {
   readonly next: number | null;
 }
 
-/** Reads the trail within the caller's scope: a province administrator sees its province. */
+/**
+ * Reads the trail within the caller's scope: a province administrator sees its province's
+ * callers, and the anonymous attempts at org units inside it.
+ */
 @Injectable()
 export class AuditReader {
   constructor(
@@ -25,7 +28,6 @@ export class AuditReader {
     const entries = await this.repository.find({
       ...query,
       withinScope: formatOrgScope(scope),
-      includeUnscoped: scope.level === 'province',
       limit,
     });
     return { entries, next: entries.length === limit ? (entries.at(-1)?.id ?? null) : null };

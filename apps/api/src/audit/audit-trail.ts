@@ -3,37 +3,100 @@ import type { Request } from 'express';
 import type { Clock } from '@junheng/domain';
 import { formatOrgScope } from '@junheng/identity';
 import type { IdentitySecrets } from '@junheng/identity';
-import { CLOCK, isOperationalPath } from '@junheng/platform';
+import { CLOCK, isOperationalPath, safePathOf } from '@junheng/platform';
 import { currentPrincipal } from '../security/caller-context';
 import { IDENTITY_SECRETS } from '../security/security.tokens';
+import { graphqlTarget, restTarget } from './audit-target';
 import { AuditRepository } from './audit.repository';
 import type { AuditKind, AuditOutcome } from './audit.repository';
 
-/** Canonical JSON (keys sorted at every level), so equal parameters digest equally. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : 1,
-    );
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+type Step = readonly ['value', unknown] | readonly ['text', string] | readonly ['leave', object];
+
+/**
+ * Canonical JSON (keys sorted at every level), so equal parameters digest equally. Iterative: a
+ * body nested 100,000 deep is canonicalised like any other (a recursive walk would overflow the
+ * stack and lose the attempt's audit entry). A value that contains itself is written
+ * `"[circular]"` where it recurs.
+ */
+export function canonical(root: unknown): string {
+  const out: string[] = [];
+  const open = new Set<object>();
+  const steps: Step[] = [['value', root]];
+  for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
+    if (step[0] === 'text') {
+      out.push(step[1]);
+      continue;
+    }
+    if (step[0] === 'leave') {
+      open.delete(step[1]);
+      continue;
+    }
+    const value = step[1];
+    if (typeof value !== 'object' || value === null) {
+      out.push(JSON.stringify(value) ?? 'null');
+      continue;
+    }
+    if (open.has(value)) {
+      out.push('"[circular]"');
+      continue;
+    }
+    open.add(value);
+    // Pushed in reverse: the stack hands them back in order.
+    const parts: Step[] = [];
+    if (Array.isArray(value)) {
+      parts.push(['text', '[']);
+      for (let index = 0; index < value.length; index += 1) {
+        if (index > 0) parts.push(['text', ',']);
+        if (index in value) parts.push(['value', value[index]]);
+      }
+      parts.push(['text', ']']);
+    } else {
+      const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      );
+      parts.push(['text', '{']);
+      entries.forEach(([key, item], index) => {
+        parts.push(['text', `${index > 0 ? ',' : ''}${JSON.stringify(key)}:`]);
+        parts.push(['value', item]);
+      });
+      parts.push(['text', '}']);
+    }
+    parts.push(['leave', value]);
+    for (let index = parts.length - 1; index >= 0; index -= 1) steps.push(parts[index]!);
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }
 
 /** What was attempted: a REST route, or one root field of a GraphQL operation. */
 export interface AuditedOperation {
   readonly kind: AuditKind;
   readonly action: string;
+  /** What the entry says of the path: no raw path, which may hold anything (safePathOf). */
+  readonly path: string | undefined;
+  /** Digested, never stored: the raw path, query and body (or the GraphQL arguments). */
   readonly parameters: unknown;
+  /** The org unit the attempt names (scope path), if it names a valid one. */
+  readonly target: string | null;
 }
 
+/**
+ * A REST attempt: the action is the method and the matched route's template (or the unmatched
+ * path with every segment no route spells out replaced by `:unmatched`), the path the template
+ * with its public parameters filled in. The raw path is digested with the query and the body,
+ * so the entry still proves exactly what was asked.
+ */
 export function restOperation(request: Request): AuditedOperation {
-  const routePath = (request.route as { path?: string } | undefined)?.path ?? request.path;
+  const safe = safePathOf(request);
   return {
     kind: request.method === 'GET' || request.method === 'HEAD' ? 'query' : 'command',
-    action: `${request.method} ${routePath}`,
-    parameters: { query: request.query ?? {}, body: (request.body as unknown) ?? null },
+    action: `${request.method} ${safe.route}`,
+    path: safe.path,
+    parameters: {
+      path: request.path,
+      query: request.query ?? {},
+      body: (request.body as unknown) ?? null,
+    },
+    target: restTarget(request),
   };
 }
 
@@ -45,7 +108,9 @@ export function graphqlOperation(
   return {
     kind: type === 'mutation' ? 'command' : 'query',
     action: `graphql ${type} ${info.fieldName}`,
+    path: undefined,
     parameters: args,
+    target: graphqlTarget(args),
   };
 }
 
@@ -87,11 +152,12 @@ export class AuditTrail {
       kind,
       action: operation.action,
       method: request.method,
-      path: request.path,
+      path: operation.path ?? safePathOf(request).path,
       parametersDigest: this.secrets.pseudonymizer.keyedDigest(canonical(operation.parameters)),
       callerSubject: principal?.subject ?? 'anonymous',
       callerRole: principal?.role ?? null,
       callerScope: principal === undefined ? null : formatOrgScope(principal.scope),
+      targetScope: operation.target,
       outcome: result,
       status: outcome.status,
       problemType: outcome.problemType,

@@ -21,11 +21,23 @@ export interface AuditEntry {
   readonly correlationId: string;
 }
 
+/** What is written: the entry, and which org unit the attempt named. */
+export interface AuditRecord extends AuditEntry {
+  /**
+   * The org unit the attempt named (scope path), when it named a valid one: an area route's
+   * code, a `district` or `area` parameter, a body's `districtCode`. An anonymous attempt is
+   * shown to the administrators whose scope holds it; one that names none to nobody. Kept in
+   * the table (`target_scope`), not in the answers.
+   */
+  readonly targetScope: string | null;
+}
+
 export interface AuditFilter {
-  /** Entries by callers whose scope lies inside this one (a province admin sees its province). */
+  /**
+   * Entries by callers whose scope lies inside this one (a province admin sees its province),
+   * and anonymous attempts at org units inside it.
+   */
   readonly withinScope: string;
-  /** Also entries without a caller scope (anonymous attempts): for province administrators. */
-  readonly includeUnscoped: boolean;
   readonly caller?: string;
   readonly kind?: AuditKind;
   readonly outcome?: AuditOutcome;
@@ -52,6 +64,8 @@ const SCHEMA = [
      problem_type      text,
      correlation_id    text        NOT NULL
    )`,
+  // Added after the first release: tables created before it gain the column.
+  'ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS target_scope text',
   'CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)',
   'CREATE INDEX IF NOT EXISTS audit_log_caller ON audit_log (caller_subject, at)',
 ];
@@ -81,11 +95,11 @@ export class AuditRepository {
     for (const statement of SCHEMA) await this.sql.query(statement);
   }
 
-  async record(entry: AuditEntry): Promise<void> {
+  async record(entry: AuditRecord): Promise<void> {
     await this.sql.query(
       `INSERT INTO audit_log (at, kind, action, method, path, parameters_digest, caller_subject,
-         caller_role, caller_scope, outcome, status, problem_type, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         caller_role, caller_scope, target_scope, outcome, status, problem_type, correlation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         entry.at,
         entry.kind,
@@ -96,6 +110,7 @@ export class AuditRepository {
         entry.callerSubject,
         entry.callerRole,
         entry.callerScope,
+        entry.targetScope,
         entry.outcome,
         entry.status,
         entry.problemType,
@@ -104,16 +119,16 @@ export class AuditRepository {
     );
   }
 
-  /** Newest first; `before` is the `id` cursor of the previous page. */
+  /**
+   * Newest first; `before` is the `id` cursor of the previous page. Anonymous attempts count as
+   * their target's; those without one stay in the table, for operators, and are never answered.
+   */
   async find(filter: AuditFilter): Promise<Array<AuditEntry & { id: number }>> {
     const conditions = [
-      '(caller_scope = $1 OR caller_scope LIKE $2 OR (caller_scope IS NULL AND $3))',
+      `(caller_scope = $1 OR caller_scope LIKE $2
+        OR (caller_scope IS NULL AND (target_scope = $1 OR target_scope LIKE $2)))`,
     ];
-    const parameters: Array<string | number | boolean> = [
-      filter.withinScope,
-      `${filter.withinScope}/%`,
-      filter.includeUnscoped,
-    ];
+    const parameters: Array<string | number> = [filter.withinScope, `${filter.withinScope}/%`];
     const add = (condition: string, value: string | number | undefined): void => {
       if (value === undefined) return;
       parameters.push(value);
@@ -127,7 +142,9 @@ export class AuditRepository {
     add('id < ?', filter.before);
     parameters.push(filter.limit);
     const rows = await this.sql.query<AuditRow>(
-      `SELECT * FROM audit_log WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${parameters.length}`,
+      `SELECT id, at, kind, action, method, path, parameters_digest, caller_subject, caller_role,
+              caller_scope, outcome, status, problem_type, correlation_id
+         FROM audit_log WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${parameters.length}`,
       parameters,
     );
     return rows.map((row) => ({
