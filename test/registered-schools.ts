@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { systemCommandContext } from '../apps/api/src/commands/system-command-context';
 import { CommandBus } from '@nestjs/cqrs';
 import type { SchoolLevel, UrbanRuralCode } from '@junheng/domain';
 import { DEMO_SCHOOLS } from '../apps/api/src/demo/demo-data';
@@ -37,12 +38,11 @@ export async function registerSchools(
           weak: false,
           registeredOn: school.registeredOn ?? '2000-09-01',
         },
-        {
-          idempotencyKey: `test-school:${school.schoolCode}`,
-          correlationId: null,
-          caller: null,
-          systemActor: 'test',
-        },
+        systemCommandContext({
+          actor: 'test',
+          key: `test-school:${school.schoolCode}`,
+          command: { key: `test-school:${school.schoolCode}` },
+        }),
       ),
     );
   }

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { systemCommandContext } from '../apps/api/src/commands/system-command-context';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -296,7 +297,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     name: 'POST /v1/teacher-rotations',
-    expectation: 'POST /v1/lesson-exchanges',
+    expectation: 'start a rotation',
     call: (app, auth, target) => {
       const test = request(app).post('/v1/teacher-rotations');
       if (auth !== null) test.set('Authorization', auth);
@@ -305,7 +306,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     name: 'graphql mutation startTeacherRotation',
-    expectation: 'POST /v1/lesson-exchanges',
+    expectation: 'start a rotation',
     call: (app, auth, target) =>
       graphql(
         app,
@@ -416,7 +417,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     name: 'POST /v1/schools/merges',
-    expectation: 'end a school',
+    expectation: 'merge a school',
     call: (app, auth, target) => {
       const test = request(app).post('/v1/schools/merges');
       if (auth !== null) test.set('Authorization', auth);
@@ -429,7 +430,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     name: 'graphql mutation mergeSchool',
-    expectation: 'end a school',
+    expectation: 'merge a school',
     call: (app, auth, target) =>
       graphql(
         app,
@@ -533,7 +534,12 @@ const ENDPOINTS: readonly Endpoint[] = [
   // Student facts: an enrolment of a new student as the lesson-exchange row; every other fact
   // about a student nobody enrolled meets the domain's answer (422) once authorised.
   ...STUDENT_OPERATIONS.flatMap(([route, mutation, input, extra]): Endpoint[] => {
-    const expectation = route === 'enrolments' ? 'POST /v1/lesson-exchanges' : 'end a school';
+    const expectation =
+      route === 'enrolments'
+        ? 'POST /v1/lesson-exchanges'
+        : route === 'transfers'
+          ? 'transfer a student'
+          : 'end a school';
     const body = (target: { district: string; school: string }) => ({
       student: `G${someStudent()}`,
       schoolCode: target.school,
@@ -825,6 +831,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'register a school': { own: 201, other: 403 },
     'move a school': { own: 422, other: 403 },
     'end a school': { own: 422, other: 403 },
+    'start a rotation': { own: 201, other: 403 },
+    'transfer a student': { own: 422, other: 403 },
+    'merge a school': { own: 422, other: 403 },
     import: { own: 200, other: 200 },
   },
   'city-viewer': {
@@ -839,6 +848,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'register a school': { own: 403, other: 403 },
     'move a school': { own: 403, other: 403 },
     'end a school': { own: 403, other: 403 },
+    'start a rotation': { own: 403, other: 403 },
+    'transfer a student': { own: 403, other: 403 },
+    'merge a school': { own: 403, other: 403 },
     import: { own: 403, other: 403 },
   },
   'district-clerk': {
@@ -853,6 +865,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'register a school': { own: 201, other: 403 },
     'move a school': { own: 422, other: 403 },
     'end a school': { own: 422, other: 403 },
+    'start a rotation': { own: 201, other: 403 },
+    'transfer a student': { own: 422, other: 403 },
+    'merge a school': { own: 422, other: 403 },
     import: { own: 200, other: 200 },
   },
   'school-clerk': {
@@ -870,6 +885,11 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'register a school': { own: 403, other: 403 },
     'move a school': { own: 403, other: 403 },
     'end a school': { own: 422, other: 403 },
+    // A second school changes too (the receiving school, the merge target): a school
+    // scope holds only its own, so a school clerk's county records these.
+    'start a rotation': { own: 403, other: 403 },
+    'transfer a student': { own: 403, other: 403 },
+    'merge a school': { own: 403, other: 403 },
     import: { own: 200, other: 200 },
   },
   inspector: {
@@ -884,6 +904,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'register a school': { own: 403, other: 403 },
     'move a school': { own: 403, other: 403 },
     'end a school': { own: 403, other: 403 },
+    'start a rotation': { own: 403, other: 403 },
+    'transfer a student': { own: 403, other: 403 },
+    'merge a school': { own: 403, other: 403 },
     import: { own: 403, other: 403 },
   },
   dashboard: {
@@ -898,6 +921,9 @@ const EXPECTED: Record<Role, Record<string, Record<Target, number>>> = {
     'register a school': { own: 403, other: 403 },
     'move a school': { own: 403, other: 403 },
     'end a school': { own: 403, other: 403 },
+    'start a rotation': { own: 403, other: 403 },
+    'transfer a student': { own: 403, other: 403 },
+    'merge a school': { own: 403, other: 403 },
     import: { own: 403, other: 403 },
   },
 };
@@ -932,12 +958,11 @@ describe('security of the api', () => {
             budgetFen: 1_000_000_000,
             budgetedOn: '2024-03-01',
           },
-          {
-            idempotencyKey: `programme-${districtCode}`,
-            correlationId: null,
-            caller: null,
-            systemActor: 'test',
-          },
+          systemCommandContext({
+            actor: 'test',
+            key: `programme-${districtCode}`,
+            command: { key: `programme-${districtCode}` },
+          }),
         ),
       );
     }
@@ -955,12 +980,11 @@ describe('security of the api', () => {
             weak: false,
             registeredOn: '2015-09-01',
           },
-          {
-            idempotencyKey: `register-${schoolCode}`,
-            correlationId: null,
-            caller: null,
-            systemActor: 'test',
-          },
+          systemCommandContext({
+            actor: 'test',
+            key: `register-${schoolCode}`,
+            command: { key: `register-${schoolCode}` },
+          }),
         ),
       );
       registered = Math.max(registered, outcome.globalPosition ?? 0);

@@ -19,6 +19,7 @@ export interface EventStoreContractOptions {
   readonly holdAppendOpen?: (
     streamId: string,
     events: readonly NewEvent[],
+    idempotency?: { readonly idempotencyKey: string; readonly requestFingerprint: string },
   ) => Promise<{ commit: () => Promise<void> }>;
 }
 
@@ -212,6 +213,63 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
       expect(await store.readStream(streamId)).toHaveLength(1);
     });
 
+    it('binds a key to its request: another fingerprint is refused, appends nothing and leaves the first untouched', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      const key = randomUUID();
+      const first = await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [{ ...newEvent(), eventId: deterministicEventId(key, 0) }],
+        metadata,
+        idempotencyKey: key,
+        requestFingerprint: 'request-a',
+      });
+      const reused = store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 1,
+        events: [{ ...newEvent('Other'), eventId: randomUUID() }],
+        metadata,
+        idempotencyKey: key,
+        requestFingerprint: 'request-b',
+      });
+      await expect(reused).rejects.toMatchObject({
+        code: EventStoreErrorCode.IdempotencyKeyReused,
+      });
+      expect(await store.readStream(streamId)).toEqual(first.events);
+      const again = await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [{ ...newEvent(), eventId: deterministicEventId(key, 0) }],
+        metadata,
+        idempotencyKey: key,
+        requestFingerprint: 'request-a',
+      });
+      expect(again).toMatchObject({ replayed: true, events: first.events });
+    });
+
+    it('tells what a key was first used for, and nothing for an unused key', async () => {
+      const streamId = `lesson-${randomUUID()}`;
+      const key = randomUUID();
+      const first = await store.append({
+        streamId,
+        streamType: 's',
+        expectedVersion: 0,
+        events: [newEvent(), newEvent()],
+        metadata,
+        idempotencyKey: key,
+        requestFingerprint: 'request-a',
+      });
+      expect(await store.findIdempotentAppend(key)).toEqual({
+        streamId,
+        requestFingerprint: 'request-a',
+        events: first.events,
+      });
+      expect(await store.findIdempotentAppend(randomUUID())).toBeNull();
+    });
+
     it('releases the key when the append was rejected, so a corrected retry can use it', async () => {
       const streamId = `lesson-${randomUUID()}`;
       const key = randomUUID();
@@ -400,6 +458,33 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
   if (options.concurrentTransactions && options.holdAppendOpen !== undefined) {
     const holdAppendOpen = options.holdAppendOpen;
     describe('in-flight transactions', () => {
+      it('refuses a duplicate of an append still in flight once it has waited its bound, then replays it', async () => {
+        const streamId = `lesson-${randomUUID()}`;
+        const key = randomUUID();
+        const events = [{ ...newEvent('Held'), eventId: deterministicEventId(key, 0) }];
+        const held = await holdAppendOpen(streamId, events, {
+          idempotencyKey: key,
+          requestFingerprint: 'request-a',
+        });
+        const duplicate = {
+          streamId,
+          streamType: 's',
+          expectedVersion: 0,
+          events,
+          metadata,
+          idempotencyKey: key,
+          requestFingerprint: 'request-a',
+        };
+        await expect(store.append(duplicate)).rejects.toMatchObject({
+          code: EventStoreErrorCode.IdempotencyKeyInFlight,
+        });
+        await held.commit();
+        const replayed = await store.append(duplicate);
+        expect(replayed.replayed).toBe(true);
+        expect(replayed.events.map((event) => event.eventId)).toEqual([events[0]!.eventId]);
+        expect(await store.readStream(streamId)).toHaveLength(1);
+      });
+
       it('holds back later commits until an earlier open transaction ends, then delivers it first', async () => {
         const start = position(
           (await readEverything(store)).at(-1) ?? ({ ...START_OF_LOG } as RecordedEvent),

@@ -2,6 +2,10 @@ export enum EventStoreErrorCode {
   WrongExpectedVersion = 'event-store.wrong-expected-version',
   DuplicateEventId = 'event-store.duplicate-event-id',
   Unavailable = 'event-store.unavailable',
+  /** The idempotency key was used before for a different request (another fingerprint). */
+  IdempotencyKeyReused = 'event-store.idempotency-key-reused',
+  /** The request that first used the key is still being processed. */
+  IdempotencyKeyInFlight = 'event-store.idempotency-key-in-flight',
 }
 
 export class EventStoreException extends Error {
@@ -24,6 +28,13 @@ export class EventStoreException extends Error {
       EventStoreErrorCode.WrongExpectedVersion,
       `Stream "${streamId}" is at version ${actual ?? 'unknown'}, expected ${expected}`,
       { streamId, expectedVersion: expected, actualVersion: actual },
+    );
+  }
+
+  static idempotencyKeyReused(): EventStoreException {
+    return new EventStoreException(
+      EventStoreErrorCode.IdempotencyKeyReused,
+      'This idempotency key was used before for a different request',
     );
   }
 }

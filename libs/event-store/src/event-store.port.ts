@@ -56,8 +56,23 @@ export interface AppendRequest {
   readonly expectedVersion: ExpectedVersion;
   readonly events: readonly NewEvent[];
   readonly metadata: EventMetadata;
-  /** The same key appends once; every retry answers with the events of the first append. */
+  /**
+   * The same key appends once; every retry answers with the events of the first append. The
+   * caller scopes the key (two callers' keys never meet) and keeps it free of personal data.
+   */
   readonly idempotencyKey?: string;
+  /**
+   * What the key is bound to: a digest of the request that first used it. A later append with
+   * the key and another fingerprint is refused (`IdempotencyKeyReused`), never replayed.
+   */
+  readonly requestFingerprint?: string;
+}
+
+/** What an idempotency key was first used for, and what that append recorded. */
+export interface IdempotentAppend {
+  readonly streamId: string;
+  readonly requestFingerprint: string | null;
+  readonly events: readonly RecordedEvent[];
 }
 
 export interface AppendResult {
@@ -81,6 +96,8 @@ export interface EventStore {
   /** Creates the schema if missing; safe to call from several processes at once. */
   migrate(): Promise<void>;
   append(request: AppendRequest): Promise<AppendResult>;
+  /** The committed append that used this idempotency key, or null when none did. */
+  findIdempotentAppend(idempotencyKey: string): Promise<IdempotentAppend | null>;
   readStream(streamId: string): Promise<RecordedEvent[]>;
   /**
    * Committed events after `after`, in commit order. Events of transactions still in flight,

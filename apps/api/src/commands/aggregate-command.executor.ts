@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainRuleViolation } from '@junheng/domain';
 import type { Clock, Decider } from '@junheng/domain';
-import { formatOrgScope } from '@junheng/identity';
+import { ScopeViolation, formatOrgScope } from '@junheng/identity';
 import type { Principal } from '@junheng/identity';
 import {
   EVENT_STORE,
@@ -11,6 +11,10 @@ import {
 } from '@junheng/event-store';
 import type { EventStore, RecordedEvent } from '@junheng/event-store';
 import { CLOCK } from '@junheng/platform';
+import { CommandKeys } from './command-keys';
+import type { CommandKey } from './command-keys';
+import { redactRefusal, strangerTo } from './refusal-redaction';
+import type { OrgUnitRef } from './refusal-redaction';
 
 /** The shape every domain event shares. */
 export interface DomainEvent {
@@ -19,8 +23,18 @@ export interface DomainEvent {
   readonly data: object;
 }
 
+/** The caller's `Idempotency-Key` and the request it came with (what the key is bound to). */
+export interface IdempotencyRequest {
+  /** As sent: the header, the mutation's argument, or an import row's key. */
+  readonly key: string;
+  /** The route or mutation (`POST /v1/lesson-exchanges`, `graphql recordLessonExchange`). */
+  readonly action: string;
+  /** The request as sent, before pseudonymisation (only its keyed digest is kept). */
+  readonly body: unknown;
+}
+
 export interface CommandContext {
-  readonly idempotencyKey: string | undefined;
+  readonly idempotency: IdempotencyRequest | undefined;
   readonly correlationId: string | null;
   /** The authenticated caller; null when Junheng itself acts (the demo-data loader). */
   readonly caller: Principal | null;
@@ -51,10 +65,20 @@ export interface AggregateCommand<Command, Event extends DomainEvent, State> {
    * end this teacher's rotation?). Throws to refuse; runs before the decision.
    */
   readonly authorize?: (state: State) => void;
+  /**
+   * The org units that hold the aggregate as it stands (a student's school, a teacher's home
+   * and receiving schools). A refusal is built from that state: when the caller holds none of
+   * them it learns the rule, never the facts behind it.
+   */
+  readonly heldBy?: (state: State) => readonly OrgUnitRef[];
   readonly context: CommandContext;
 }
 
-const MAX_ATTEMPTS = 5;
+// Commands on one stream run one at a time in a process (below), so conflicts come only from
+// other processes: retry those generously, with growing, jittered pauses.
+const MAX_ATTEMPTS = 12;
+const BACKOFF_BASE_MS = 4;
+const BACKOFF_CAP_MS = 250;
 
 /**
  * Load → decide → append with the expected version, the same for every aggregate. A version
@@ -63,66 +87,133 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class AggregateCommandExecutor {
+  /** The tail of each stream's queue of commands in this process. */
+  private readonly streamQueues = new Map<string, Promise<unknown>>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly keys: CommandKeys,
   ) {}
 
   async execute<Command, Event extends DomainEvent, State>(
     request: AggregateCommand<Command, Event, State>,
   ): Promise<CommandOutcome> {
-    const idempotencyKey = request.context.idempotencyKey ?? randomUUID();
+    const key = this.keys.of(request.context);
+    return this.oneAtATime(request.streamId, () => this.withRetries(request, key));
+  }
+
+  /**
+   * Commands on the same stream wait for each other instead of racing to the store: fifty
+   * allocations against one budget then each decide on the latest state, and every one that
+   * fits is accepted (quality.md: contention is the server's problem, not the clerk's).
+   */
+  private oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.streamQueues.get(streamId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.streamQueues.set(streamId, tail);
+    void tail.then(() => {
+      if (this.streamQueues.get(streamId) === tail) this.streamQueues.delete(streamId);
+    });
+    return run;
+  }
+
+  private async withRetries<Command, Event extends DomainEvent, State>(
+    request: AggregateCommand<Command, Event, State>,
+    key: CommandKey,
+  ): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.attempt(request, idempotencyKey);
+        return await this.attempt(request, key);
       } catch (error) {
         const conflict =
           error instanceof EventStoreException &&
           error.code === EventStoreErrorCode.WrongExpectedVersion;
         if (!conflict || attempt >= MAX_ATTEMPTS) throw error;
-        // Spread the retries of commands that collided, so they do not collide again in step.
-        await new Promise((done) => setTimeout(done, Math.random() * 10 * attempt));
+        const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+        await new Promise((done) => setTimeout(done, Math.random() * ceiling));
       }
     }
   }
 
   private async attempt<Command, Event extends DomainEvent, State>(
     request: AggregateCommand<Command, Event, State>,
-    idempotencyKey: string,
+    key: CommandKey,
   ): Promise<CommandOutcome> {
     const { decider, streamId } = request;
-    const history = await this.store.readStream(streamId);
-    // A retry of a command that already landed: its deterministic ids are in the history.
-    const firstId = deterministicEventId(idempotencyKey, 0);
-    if (history.some((event) => event.eventId === firstId)) {
-      return outcome(streamId, history, replayedEvents(history, idempotencyKey), true);
+    const [history, earlier] = await Promise.all([
+      this.store.readStream(streamId),
+      key.fromCaller ? this.store.findIdempotentAppend(key.key) : Promise.resolve(null),
+    ]);
+    // A retry of a command that already landed answers with what it recorded then — unless the
+    // key came with another request, which is refused and never replayed.
+    if (earlier !== null) {
+      if (
+        earlier.requestFingerprint !== null &&
+        key.fingerprint !== null &&
+        earlier.requestFingerprint !== key.fingerprint
+      ) {
+        throw EventStoreException.idempotencyKeyReused();
+      }
+      return outcome(
+        earlier.streamId,
+        earlier.events.at(-1)?.streamVersion ?? 0,
+        earlier.events,
+        true,
+      );
     }
 
     const state = history.reduce(
       (current, event) => decider.evolve(current, toDomainEvent<Event>(event)),
       decider.initialState,
     );
-    request.authorize?.(state);
-    const decided = decider.decide(request.command, state, this.clock);
+    const decided = this.decide(request, state);
     const result = await this.store.append({
       streamId,
       streamType: request.streamType,
       expectedVersion: history.at(-1)?.streamVersion ?? 0,
-      idempotencyKey,
+      idempotencyKey: key.key,
+      ...(key.fingerprint === null ? {} : { requestFingerprint: key.fingerprint }),
       metadata: {
         ...actorOf(request.context),
-        commandId: idempotencyKey,
+        commandId: key.key,
         correlationId: request.context.correlationId,
       },
       events: decided.map((event, index) => ({
-        eventId: deterministicEventId(idempotencyKey, index),
+        eventId: deterministicEventId(key.key, index),
         type: event.type,
         schemaVersion: event.schemaVersion,
         data: event.data as Record<string, unknown>,
         ...request.envelope(event),
       })),
     });
-    return outcome(result.streamId, result.events, result.events, result.replayed);
+    return outcome(result.streamId, result.streamVersion, result.events, result.replayed);
+  }
+
+  /** Authorize and decide; a refusal about units outside the caller's scope keeps only the rule. */
+  private decide<Command, Event extends DomainEvent, State>(
+    request: AggregateCommand<Command, Event, State>,
+    state: State,
+  ): Event[] {
+    try {
+      request.authorize?.(state);
+      return request.decider.decide(request.command, state, this.clock);
+    } catch (error) {
+      const { caller } = request.context;
+      if (
+        caller === null ||
+        request.heldBy === undefined ||
+        !(error instanceof DomainRuleViolation || error instanceof ScopeViolation)
+      ) {
+        throw error;
+      }
+      if (!strangerTo(caller, request.heldBy(state))) throw error;
+      throw redactRefusal(error, request.command, caller);
+    }
   }
 }
 
@@ -145,24 +236,17 @@ function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): Event {
   } as unknown as Event;
 }
 
-function replayedEvents(
-  history: readonly RecordedEvent[],
-  idempotencyKey: string,
-): RecordedEvent[] {
-  const ids = new Set(history.map((_, index) => deterministicEventId(idempotencyKey, index)));
-  return history.filter((event) => ids.has(event.eventId));
-}
-
+/** The answer to a command: its own events (a replay answers exactly as the first time). */
 function outcome(
   streamId: string,
-  stream: readonly RecordedEvent[],
+  streamVersion: number,
   events: readonly RecordedEvent[],
   replayed: boolean,
 ): CommandOutcome {
   const last = events.at(-1);
   return {
     streamId,
-    streamVersion: stream.at(-1)?.streamVersion ?? 0,
+    streamVersion,
     eventIds: events.map((event) => event.eventId),
     globalPosition: last?.globalPosition ?? null,
     transactionId: last?.transactionId ?? null,

@@ -9,27 +9,32 @@ import type { CommandContext } from './aggregate-command.executor';
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,200}$/;
 
+export const IDEMPOTENCY_KEY_RULE =
+  'an idempotency key is 1 to 200 letters, digits, "_", ".", ":" or "-"';
+
+/** Whether a value can be an idempotency key (or an import row's `rowKey`). */
+export function isIdempotencyKey(value: unknown): value is string {
+  return typeof value === 'string' && IDEMPOTENCY_KEY.test(value);
+}
+
 /**
  * The command's context: its idempotency key (the `Idempotency-Key` header, or the
- * `idempotencyKey` argument of a GraphQL mutation), the correlation id and the caller.
+ * `idempotencyKey` argument of a GraphQL mutation) with the request it is bound to, the
+ * correlation id and the caller.
  */
 export function commandContext(
   request: Request,
   response: Response,
   idempotencyKey: string | undefined,
+  boundTo: { action: string; body: unknown },
   field = 'header.Idempotency-Key',
 ): CommandContext {
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw new RequestValidationException([
-      {
-        field,
-        reason: 'the idempotency key must be 1 to 200 letters, digits, "_", ".", ":" or "-"',
-      },
-    ]);
+  if (idempotencyKey !== undefined && !isIdempotencyKey(idempotencyKey)) {
+    throw new RequestValidationException([{ field, reason: IDEMPOTENCY_KEY_RULE }]);
   }
   const correlationId = response.getHeader(CORRELATION_ID_HEADER);
   return {
-    idempotencyKey,
+    idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, ...boundTo },
     correlationId: typeof correlationId === 'string' ? correlationId : null,
     caller: currentPrincipal() ?? null,
   };
@@ -40,7 +45,16 @@ export const CommandContextOf = createParamDecorator(
   (_: unknown, execution: ExecutionContext): CommandContext => {
     const http = execution.switchToHttp();
     const request = http.getRequest<Request>();
-    return commandContext(request, http.getResponse<Response>(), request.header('idempotency-key'));
+    const route = (request.route as { path?: string } | undefined)?.path ?? request.path;
+    return commandContext(
+      request,
+      http.getResponse<Response>(),
+      request.header('idempotency-key'),
+      {
+        action: `${request.method} ${route}`,
+        body: (request.body as unknown) ?? null,
+      },
+    );
   },
 );
 
@@ -49,11 +63,12 @@ export const GraphqlCommandContextOf = createParamDecorator(
   (_: unknown, execution: ExecutionContext): CommandContext => {
     const gql = GqlExecutionContext.create(execution);
     const { req, res } = gql.getContext<{ req: Request; res: Response }>();
-    const { idempotencyKey } = gql.getArgs<{ idempotencyKey?: string }>();
+    const { idempotencyKey, ...args } = gql.getArgs<{ idempotencyKey?: string }>();
     return commandContext(
       req,
       res,
       idempotencyKey ?? req.header('idempotency-key'),
+      { action: `graphql ${gql.getInfo<{ fieldName: string }>().fieldName}`, body: args },
       'idempotencyKey',
     );
   },

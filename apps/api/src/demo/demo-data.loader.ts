@@ -8,6 +8,7 @@ import { JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import type { IdentitySecrets } from '@junheng/identity';
 import type { CommandContext } from '../commands/aggregate-command.executor';
+import { systemCommandContext } from '../commands/system-command-context';
 import { FundProgrammeCommandMessage } from '../funds/fund-programme.command';
 import { RecordLessonExchangeCommand } from '../lesson-exchanges/record-lesson-exchange.command';
 import { SchoolCommandMessage } from '../schools/school.command';
@@ -43,12 +44,14 @@ export class DemoDataLoader implements OnApplicationBootstrap {
     if (!this.config.demoData) return;
     const existing = await this.store.readAll({ after: START_OF_LOG, limit: 1 });
     if (existing.length > 0) return;
-    const as = (key: string): CommandContext => ({
-      idempotencyKey: `demo:${key}`,
-      correlationId: 'demo-data',
-      caller: null,
-      systemActor: 'demo-data',
-    });
+    // Each demo command has its own key, so the key alone says what the command is.
+    const as = (key: string): CommandContext =>
+      systemCommandContext({
+        actor: 'demo-data',
+        key: `demo:${key}`,
+        command: { demo: key },
+        correlationId: 'demo-data',
+      });
     for (const school of DEMO_SCHOOLS) {
       await this.commandBus.execute(
         new SchoolCommandMessage(

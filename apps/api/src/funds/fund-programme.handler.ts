@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import {
@@ -7,9 +6,9 @@ import {
   fundProgrammeStreamId,
 } from '@junheng/domain';
 import type { FundProgrammeCommand, FundProgrammeEvent, FundProgrammeState } from '@junheng/domain';
-import { uuidV5 } from '@junheng/event-store';
 import { assertOrgUnitInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import { CommandKeys } from '../commands/command-keys';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { SchoolDirectory } from '../schools/school-directory';
 import { FundProgrammeCommandMessage } from './fund-programme.command';
@@ -49,6 +48,7 @@ export class FundProgrammeHandler implements ICommandHandler<FundProgrammeComman
   constructor(
     private readonly executor: AggregateCommandExecutor,
     private readonly schools: SchoolDirectory,
+    private readonly keys: CommandKeys,
   ) {}
 
   async execute({ request, context }: FundProgrammeCommandMessage): Promise<CommandOutcome> {
@@ -58,6 +58,8 @@ export class FundProgrammeHandler implements ICommandHandler<FundProgrammeComman
       streamId: fundProgrammeStreamId(command.programmeId),
       streamType: FUND_PROGRAMME_STREAM_TYPE,
       command,
+      heldBy: (state: FundProgrammeState) =>
+        state.status === 'budgeted' ? [{ orgCode: state.programme.ownerCode }] : [],
       authorize: (state: FundProgrammeState) => {
         const ownerCode =
           command.type === 'BudgetProgramme'
@@ -79,15 +81,14 @@ export class FundProgrammeHandler implements ICommandHandler<FundProgrammeComman
   ): Promise<FundProgrammeCommand> {
     if (request.type !== 'AllocateFunds') return request;
     const allocationId =
-      request.allocationId ??
-      (context.idempotencyKey === undefined
-        ? randomUUID()
-        : uuidV5(ALLOCATION_ID_NAMESPACE, context.idempotencyKey));
-    // A school recipient belongs to the district that held it on the allocation's date.
+      request.allocationId ?? this.keys.derivedId(ALLOCATION_ID_NAMESPACE, context);
+    // A school recipient belongs to the district that held it on the allocation's date, and
+    // lies in the caller's scope (it lies in the programme, which the caller must hold).
     const districtCode =
       request.schoolCode === null
         ? request.districtCode
-        : await this.schools.attribute(
+        : await this.schools.attributeInScope(
+            context.caller,
             request.schoolCode,
             request.allocatedOn,
             request.districtCode,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -26,6 +25,8 @@ import {
   SuspendStudentDto,
   TransferStudentDto,
 } from '../students/student.dto';
+import { canonicalJson } from '../commands/canonical-json';
+import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '../commands/command-context.decorator';
 import { importRows } from './import-rows';
 import type { ImportFormat } from './import-rows';
 
@@ -72,6 +73,13 @@ export interface ImportReport {
   readonly peakRowsInFlight: number;
 }
 
+/** Store refusals that concern one row, not the import: they go in the row's report. */
+const ROW_ERROR_TYPES: Partial<Record<EventStoreErrorCode, string>> = {
+  [EventStoreErrorCode.WrongExpectedVersion]: ProblemType.concurrencyConflict,
+  [EventStoreErrorCode.IdempotencyKeyReused]: ProblemType.idempotencyKeyReused,
+  [EventStoreErrorCode.IdempotencyKeyInFlight]: ProblemType.idempotencyKeyInFlight,
+};
+
 const ROWS_IN_FLIGHT = 16;
 const MAX_LISTED_ERRORS = 10_000;
 
@@ -79,7 +87,7 @@ const MAX_LISTED_ERRORS = 10_000;
  * Bulk import: rows are read as they arrive, validated and pseudonymised by the same edge as
  * single commands, and dispatched as the same commands, a bounded number at a time. Valid rows
  * are appended, invalid ones reported with row, field and reason. Each row's idempotency key is
- * its `rowKey` column or, without one, a hash of its content: re-sending a file changes nothing.
+ * its `rowKey` column or, without one, its content: re-sending a file changes nothing.
  */
 @Injectable()
 export class ImportService {
@@ -175,7 +183,18 @@ export class ImportService {
     context: CommandContext,
   ): Promise<CommandOutcome | { errors: RowError[] }> {
     const { rowKey, event, ...fields } = value;
-    const key = typeof rowKey === 'string' && rowKey !== '' ? rowKey : contentKey(kind, value);
+    if (rowKey !== undefined && !isIdempotencyKey(rowKey)) {
+      return {
+        errors: [
+          {
+            row,
+            type: ProblemType.validation,
+            field: 'rowKey',
+            reason: IDEMPOTENCY_KEY_RULE,
+          },
+        ],
+      };
+    }
     let dto: Dto;
     let commandType: string | undefined;
     if (kind === 'student-records') {
@@ -213,7 +232,20 @@ export class ImportService {
         })),
       };
     }
-    const rowContext: CommandContext = { ...context, idempotencyKey: `import:${kind}:${key}` };
+    // A row's key is its `rowKey`, or else its content (same row, same key); either way it is
+    // the caller's, bound to the row, and kept only as a keyed digest (CommandKeys).
+    const { rowKey: _rowKey, ...content } = value;
+    const rowContext: CommandContext = {
+      ...context,
+      idempotency: {
+        key:
+          rowKey === undefined
+            ? `import:${kind}:content:${canonicalJson(content)}`
+            : `import:${kind}:${rowKey}`,
+        action: `import ${kind}`,
+        body: content,
+      },
+    };
     try {
       if (kind === 'student-records') {
         return await this.commandBus.execute(
@@ -246,11 +278,9 @@ export class ImportService {
       if (error instanceof ScopeViolation) {
         return { errors: [{ row, type: ProblemType.outOfScope, reason: error.message }] };
       }
-      if (
-        error instanceof EventStoreException &&
-        error.code === EventStoreErrorCode.WrongExpectedVersion
-      ) {
-        return { errors: [{ row, type: ProblemType.concurrencyConflict, reason: error.message }] };
+      if (error instanceof EventStoreException) {
+        const type = ROW_ERROR_TYPES[error.code];
+        if (type !== undefined) return { errors: [{ row, type, reason: error.message }] };
       }
       throw error;
     }
@@ -264,16 +294,6 @@ function streamKeyOf(value: Record<string, unknown>, row: number): string {
     if (typeof key === 'string') return `${field}:${key}`;
   }
   return `row:${row}`;
-}
-
-/** The same row content always gets the same key (and so the same event ids). */
-function contentKey(kind: ImportKind, value: Record<string, unknown>): string {
-  const canonical = JSON.stringify(
-    Object.keys(value)
-      .sort()
-      .map((name) => [name, value[name]]),
-  );
-  return createHash('sha256').update(`${kind}\n${canonical}`).digest('base64url');
 }
 
 /** CSV cells are text: give numbers and booleans their type, from the DTO's declared types. */

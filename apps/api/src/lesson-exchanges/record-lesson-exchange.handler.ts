@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import {
@@ -8,8 +7,9 @@ import {
   lessonExchangeStreamId,
 } from '@junheng/domain';
 import type { LessonExchangeEvent } from '@junheng/domain';
-import { uuidV5 } from '@junheng/event-store';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import { CommandKeys } from '../commands/command-keys';
+import { refusingWithinScope } from '../commands/refusal-redaction';
 import { PairingDirectory } from '../pairings/pairing-directory';
 import { SchoolDirectory } from '../schools/school-directory';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
@@ -24,6 +24,7 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
     private readonly executor: AggregateCommandExecutor,
     private readonly schools: SchoolDirectory,
     private readonly pairings: PairingDirectory,
+    private readonly keys: CommandKeys,
   ) {}
 
   async execute({ payload, context }: RecordLessonExchangeCommand): Promise<CommandOutcome> {
@@ -37,12 +38,28 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
     );
     const pairingId = payload.pairingId ?? null;
     if (pairingId !== null) {
-      assertExchangeWithinPairing(await this.pairings.state(pairingId), { ...payload, pairingId });
+      const pairing = await this.pairings.state(pairingId);
+      // Another county's pairing: the refusal does not name its schools or dates.
+      await refusingWithinScope(
+        context.caller,
+        () =>
+          pairing.status === 'none'
+            ? []
+            : [
+                {
+                  districtCode: pairing.pairing.supportingDistrictCode,
+                  schoolCode: pairing.pairing.supportingSchoolCode,
+                },
+                {
+                  districtCode: pairing.pairing.receivingDistrictCode,
+                  schoolCode: pairing.pairing.receivingSchoolCode,
+                },
+              ],
+        payload,
+        () => assertExchangeWithinPairing(pairing, { ...payload, pairingId }),
+      );
     }
-    const exchangeId =
-      context.idempotencyKey === undefined
-        ? randomUUID()
-        : uuidV5(EXCHANGE_ID_NAMESPACE, context.idempotencyKey);
+    const exchangeId = this.keys.derivedId(EXCHANGE_ID_NAMESPACE, context);
     return this.executor.execute({
       decider: lessonExchangeDecider,
       streamId: lessonExchangeStreamId(exchangeId),

@@ -42,6 +42,19 @@ export class PairingCommandHandler implements ICommandHandler<PairingCommandMess
       streamId: pairingStreamId(command.pairingId),
       streamType: PAIRING_STREAM_TYPE,
       command: attributed,
+      heldBy: (state: PairingState) =>
+        state.status === 'none'
+          ? []
+          : [
+              {
+                districtCode: state.pairing.supportingDistrictCode,
+                schoolCode: state.pairing.supportingSchoolCode,
+              },
+              {
+                districtCode: state.pairing.receivingDistrictCode,
+                schoolCode: state.pairing.receivingSchoolCode,
+              },
+            ],
       authorize: (state: PairingState) => {
         if (command.type === 'EndPairing' && state.status !== 'none' && context.caller !== null) {
           assertDistrictInScope(context.caller, state.pairing.receivingDistrictCode);

@@ -49,7 +49,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500 && problem.type !== ProblemType.projectionBehind) {
       this.logger.error({ err: exception, correlationId, type: problem.type }, 'request failed');
     }
-    if (problem.status === 503 || problem.status === 429) {
+    if (
+      problem.status === 503 ||
+      problem.status === 429 ||
+      problem.type === ProblemType.idempotencyKeyInFlight
+    ) {
       response.setHeader('Retry-After', String(retryAfterSeconds(problem)));
     }
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="junheng"');
@@ -184,6 +188,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           detail: 'The event store cannot be reached; retry later.',
         };
       }
+      if (exception.code === EventStoreErrorCode.IdempotencyKeyReused) {
+        return {
+          type: ProblemType.idempotencyKeyReused,
+          title: 'This Idempotency-Key was used for another request',
+          status: HttpStatus.UNPROCESSABLE_ENTITY,
+          detail:
+            'You sent this key before with a different request; nothing was recorded now. Use a new key for a new request.',
+        };
+      }
+      if (exception.code === EventStoreErrorCode.IdempotencyKeyInFlight) {
+        return {
+          type: ProblemType.idempotencyKeyInFlight,
+          title: 'The first request with this Idempotency-Key is still being processed',
+          status: HttpStatus.CONFLICT,
+          detail: 'Retry after the time in Retry-After to get its outcome.',
+        };
+      }
       if (exception.code === EventStoreErrorCode.WrongExpectedVersion) {
         return {
           type: ProblemType.concurrencyConflict,
@@ -225,6 +246,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 /** A lagging projection catches up in about a second; a database outage takes longer. */
 function retryAfterSeconds(problem: ProblemDetails): number {
   if (problem.status === 429) return 60;
+  if (problem.type === ProblemType.idempotencyKeyInFlight) return 1;
   return problem.type === ProblemType.projectionBehind ? 1 : RETRY_AFTER_SECONDS;
 }
 

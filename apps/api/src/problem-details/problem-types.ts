@@ -13,6 +13,10 @@ export const ProblemType = {
   malformedRequest: `${PROBLEM_TYPE_PREFIX}malformed-request`,
   notFound: `${PROBLEM_TYPE_PREFIX}not-found`,
   concurrencyConflict: `${PROBLEM_TYPE_PREFIX}concurrency-conflict`,
+  /** The Idempotency-Key was used before, by this caller, for a different request. */
+  idempotencyKeyReused: `${PROBLEM_TYPE_PREFIX}idempotency-key-reused`,
+  /** The request that first used the Idempotency-Key is still being processed. */
+  idempotencyKeyInFlight: `${PROBLEM_TYPE_PREFIX}idempotency-key-in-flight`,
   unavailable: `${PROBLEM_TYPE_PREFIX}service-unavailable`,
   projectionBehind: `${PROBLEM_TYPE_PREFIX}projection-behind`,
   internal: `${PROBLEM_TYPE_PREFIX}internal`,

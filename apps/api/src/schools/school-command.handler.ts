@@ -9,11 +9,17 @@ import {
   schoolStreamId,
 } from '@junheng/domain';
 import type { SchoolCommand, SchoolEvent, SchoolState } from '@junheng/domain';
-import { assertDistrictInScope, assertSchoolInScope } from '@junheng/identity';
+import {
+  ScopeViolation,
+  assertDistrictInScope,
+  assertSchoolInScope,
+  formatOrgScope,
+  scopeCoversSchool,
+} from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { SchoolCommandMessage } from './school.command';
-import { SchoolDirectory } from './school-directory';
+import { SchoolDirectory, districtsHolding } from './school-directory';
 
 function occurredOn(event: SchoolEvent): string {
   switch (event.type) {
@@ -48,6 +54,28 @@ function authorize(command: SchoolCommand, context: CommandContext, state: Schoo
     assertDistrictInScope(caller, command.toDistrictCode);
 }
 
+/**
+ * A merge hands the merged school's history to the school it merges into, so that school's
+ * figures change too: the caller must hold it on the merge date (a merge across districts is
+ * the city's). Refused before anything about the target is said.
+ */
+function authorizeMergeTarget(
+  command: Extract<SchoolCommand, { type: 'MergeSchool' }>,
+  context: CommandContext,
+  target: SchoolState,
+): void {
+  const caller = context.caller;
+  if (caller === null) return;
+  const on = schoolOn(target, command.effectiveOn);
+  if (on === null) return; // the domain answers: unknown, or not yet registered
+  if (!scopeCoversSchool(caller.scope, on.districtCode, command.intoSchoolCode)) {
+    throw new ScopeViolation(`School ${command.intoSchoolCode} is outside your scope`, {
+      scope: formatOrgScope(caller.scope),
+      intoSchoolCode: command.intoSchoolCode,
+    });
+  }
+}
+
 @CommandHandler(SchoolCommandMessage)
 export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessage> {
   constructor(
@@ -66,14 +94,17 @@ export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessag
       streamId: schoolStreamId(command.schoolCode),
       streamType: SCHOOL_STREAM_TYPE,
       command,
+      heldBy: (state) => districtsHolding(state).map((districtCode) => ({ districtCode })),
       authorize: (state) => {
         authorize(command, context, state);
         if (
           command.type === 'MergeSchool' &&
           mergeTarget !== null &&
           state.status !== 'unregistered'
-        )
+        ) {
+          authorizeMergeTarget(command, context, mergeTarget);
           assertMergeTarget(mergeTarget, command);
+        }
         if (command.type !== 'RegisterSchool')
           districtOfEvent = schoolOn(state, schoolCommandDate(command))?.districtCode ?? null;
       },

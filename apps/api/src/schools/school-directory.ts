@@ -5,6 +5,13 @@ import { EVENT_STORE } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
 import { assertSchoolInScope } from '@junheng/identity';
 import type { Principal } from '@junheng/identity';
+import { refusingWithinScope } from '../commands/refusal-redaction';
+
+/** Every district that has held the school, from registration to now. */
+export function districtsHolding(school: SchoolState): readonly string[] {
+  if (school.status === 'unregistered') return [];
+  return [...new Set(school.districts.map((change) => change.value))];
+}
 
 /**
  * The effective-dated school hierarchy, read from each school's own stream: which district
@@ -44,6 +51,14 @@ export class SchoolDirectory {
     reportedDistrictCode: string,
   ): Promise<string> {
     if (caller !== null) assertSchoolInScope(caller, reportedDistrictCode, schoolCode);
-    return this.attribute(schoolCode, date, reportedDistrictCode);
+    const school = await this.state(schoolCode);
+    // A school reported under the caller's district that really lies in another: the refusal
+    // names the rule, not the district that holds it.
+    return refusingWithinScope(
+      caller,
+      () => districtsHolding(school).map((districtCode) => ({ districtCode, schoolCode })),
+      { schoolCode, date, reportedDistrictCode },
+      () => attributeFact(school, { schoolCode, date, reportedDistrictCode }),
+    );
   }
 }

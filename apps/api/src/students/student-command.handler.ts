@@ -10,7 +10,10 @@ import { StudentCommandMessage } from './student.command';
 /**
  * A student fact is reported by the school it happens at, as it was that day: the school's
  * district is attributed through the hierarchy, and only a caller whose scope holds the school
- * may report it. The domain then checks the student is really there.
+ * may report it. The domain then checks the student is really there. A transfer changes two
+ * registers, so the caller must hold the receiving school too (cross-county transfers are the
+ * city's, as both counties' bureaus approve them). A refusal about a student held elsewhere
+ * names the rule, not where the student is.
  */
 @CommandHandler(StudentCommandMessage)
 export class StudentCommandHandler implements ICommandHandler<StudentCommandMessage> {
@@ -31,7 +34,9 @@ export class StudentCommandHandler implements ICommandHandler<StudentCommandMess
         ? {
             ...command,
             districtCode,
-            toDistrictCode: await this.schools.attribute(
+            // The receiving school's register changes too: its district must be the caller's.
+            toDistrictCode: await this.schools.attributeInScope(
+              context.caller,
               command.toSchoolCode,
               command.date,
               command.toDistrictCode,
@@ -43,6 +48,10 @@ export class StudentCommandHandler implements ICommandHandler<StudentCommandMess
       streamId: studentStreamId(command.student),
       streamType: STUDENT_STREAM_TYPE,
       command: attributed,
+      heldBy: (state) =>
+        state.status === 'none'
+          ? []
+          : [{ districtCode: state.districtCode, schoolCode: state.schoolCode }],
       envelope: (event: StudentEvent) => ({
         occurredAt: `${event.data.date}T00:00:00.000Z`,
         districtCode: event.data.districtCode,

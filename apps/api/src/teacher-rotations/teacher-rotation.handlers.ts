@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { TEACHER_STREAM_TYPE, teacherRotationDecider, teacherStreamId } from '@junheng/domain';
 import type { TeacherRotationEvent, TeacherRotationState } from '@junheng/domain';
-import { uuidV5 } from '@junheng/event-store';
 import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import { CommandKeys } from '../commands/command-keys';
+import type { OrgUnitRef } from '../commands/refusal-redaction';
 import { SchoolDirectory } from '../schools/school-directory';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import {
@@ -18,6 +18,16 @@ const ROTATION_ID_NAMESPACE = '0d4b7a3e-9b7c-4f65-a1f1-5a3c2e8d7b90';
 function envelopeOf(event: TeacherRotationEvent): { occurredAt: string; districtCode: string } {
   const date = event.type === 'TeacherRotationStarted' ? event.data.startDate : event.data.endDate;
   return { occurredAt: `${date}T00:00:00.000Z`, districtCode: event.data.fromDistrictCode };
+}
+
+/** Who holds a teacher's active rotation: the home school and the school it sends them to. */
+function rotationHolders(state: TeacherRotationState): OrgUnitRef[] {
+  const { active } = state;
+  if (active === null) return [];
+  return [
+    { districtCode: active.fromDistrictCode, schoolCode: active.fromSchoolCode },
+    { districtCode: active.toDistrictCode, schoolCode: active.toSchoolCode },
+  ];
 }
 
 /** The rotation is a fact about the teacher's home school: its county or school reports it. */
@@ -34,26 +44,31 @@ export class StartTeacherRotationHandler implements ICommandHandler<StartTeacher
   constructor(
     private readonly executor: AggregateCommandExecutor,
     private readonly schools: SchoolDirectory,
+    private readonly keys: CommandKeys,
   ) {}
 
   async execute({ payload, context }: StartTeacherRotationCommand): Promise<CommandOutcome> {
-    // Both schools as they were on the start date; the home school decides who may report it.
+    // Both schools as they were on the start date, and both the caller's: the home school
+    // reports the rotation, and the receiving school's figures count the teacher it receives.
     await this.schools.attributeInScope(
       context.caller,
       payload.fromSchoolCode,
       payload.startDate,
       payload.fromDistrictCode,
     );
-    await this.schools.attribute(payload.toSchoolCode, payload.startDate, payload.toDistrictCode);
-    const rotationId =
-      context.idempotencyKey === undefined
-        ? randomUUID()
-        : uuidV5(ROTATION_ID_NAMESPACE, context.idempotencyKey);
+    await this.schools.attributeInScope(
+      context.caller,
+      payload.toSchoolCode,
+      payload.startDate,
+      payload.toDistrictCode,
+    );
+    const rotationId = this.keys.derivedId(ROTATION_ID_NAMESPACE, context);
     return this.executor.execute({
       decider: teacherRotationDecider,
       streamId: teacherStreamId(payload.teacher),
       streamType: TEACHER_STREAM_TYPE,
       command: { type: 'StartTeacherRotation', rotationId, ...payload },
+      heldBy: rotationHolders,
       envelope: envelopeOf,
       context,
     });
@@ -70,6 +85,7 @@ export class EndTeacherRotationHandler implements ICommandHandler<EndTeacherRota
       streamId: teacherStreamId(payload.teacher),
       streamType: TEACHER_STREAM_TYPE,
       command: { type: 'EndTeacherRotation', ...payload },
+      heldBy: rotationHolders,
       envelope: envelopeOf,
       // Only who may report for the home school may end the rotation; with none active the
       // domain answers (teacher-rotation.not-active).

@@ -58,11 +58,19 @@ describeWith(['PostgreSQL'], 'PostgreSQL event store', () => {
   eventStoreContract({
     concurrentTransactions: true,
     open: async () => {
-      const store = new SqlEventStore(new PostgresExecutor({ connectionString: database.url }));
+      // The bound a duplicate waits for an in-flight append: short, so the contract's in-flight
+      // case is quick, yet far above what ten concurrent appends of one key take here.
+      const store = new SqlEventStore(new PostgresExecutor({ connectionString: database.url }), {
+        inFlightWaitMs: 1_500,
+      });
       await store.migrate();
       return store;
     },
-    holdAppendOpen: async (streamId: string, events: readonly NewEvent[]) => {
+    holdAppendOpen: async (
+      streamId: string,
+      events: readonly NewEvent[],
+      idempotency?: { idempotencyKey: string; requestFingerprint: string },
+    ) => {
       const client = new Client({ connectionString: database.url });
       await client.connect();
       const gate = new CommitGateExecutor(client);
@@ -72,6 +80,7 @@ describeWith(['PostgreSQL'], 'PostgreSQL event store', () => {
         streamType: 'held',
         expectedVersion: 0,
         events,
+        ...idempotency,
         metadata: {
           actor: 'test',
           actorRole: null,

@@ -33,6 +33,8 @@ export const EVENT_STORE_SCHEMA: readonly string[] = [
      stream_id       text        NOT NULL,
      created_at      timestamptz NOT NULL DEFAULT now()
    )`,
+  // The digest of the request that first used the key (null for keys claimed before it existed).
+  `ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS request_fingerprint text`,
   `CREATE TABLE IF NOT EXISTS checkpoints (
      name            text        PRIMARY KEY,
      transaction_id  xid8        NOT NULL,

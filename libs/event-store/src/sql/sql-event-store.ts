@@ -4,6 +4,7 @@ import type {
   AppendRequest,
   AppendResult,
   EventStore,
+  IdempotentAppend,
   LogPosition,
   ReadAllRequest,
   RecordedPosition,
@@ -33,14 +34,31 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
-const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id::text AS event_id,
-  stream_id, stream_type, stream_version, type, schema_version, occurred_at, recorded_at,
-  district_code, actor, actor_role, actor_scope, command_id, correlation_id, data`;
+function eventColumns(table: string): string {
+  return `${table}.global_position, ${table}.transaction_id::text AS transaction_id,
+  ${table}.event_id::text AS event_id, ${table}.stream_id, ${table}.stream_type,
+  ${table}.stream_version, ${table}.type, ${table}.schema_version, ${table}.occurred_at,
+  ${table}.recorded_at, ${table}.district_code, ${table}.actor, ${table}.actor_role,
+  ${table}.actor_scope, ${table}.command_id, ${table}.correlation_id, ${table}.data`;
+}
+
+const EVENT_COLUMNS = eventColumns('events');
 
 // Any 64-bit integer key works; this one is "junheng" in ASCII, so it is recognisable in pg_locks.
 const MIGRATION_LOCK_KEY = '29970464440182375';
 
 const UNIQUE_VIOLATION = '23505';
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export interface SqlEventStoreOptions {
+  /**
+   * How long an append waits for an in-flight append with the same idempotency key before it
+   * is refused with `IdempotencyKeyInFlight` (the client retries and gets the first outcome).
+   */
+  readonly inFlightWaitMs: number;
+}
+
+const DEFAULT_OPTIONS: SqlEventStoreOptions = { inFlightWaitMs: 5_000 };
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
@@ -66,7 +84,10 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 
 /** The event store's SQL, shared by the PostgreSQL and PGlite adapters. */
 export class SqlEventStore implements EventStore {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly options: SqlEventStoreOptions = DEFAULT_OPTIONS,
+  ) {}
 
   async migrate(): Promise<void> {
     await this.guard(() =>
@@ -81,15 +102,38 @@ export class SqlEventStore implements EventStore {
     return this.guard(async () => {
       const outcome = await this.sql.transaction((tx) => this.appendInTransaction(tx, request));
       if (outcome !== 'key-used') return outcome;
-      // The key's first append has committed (the unique index made us wait for it): answer
-      // with its events, whatever this request carried.
-      const events = await this.eventsOfIdempotencyKey(request.idempotencyKey!);
-      const last = events.at(-1);
+      // The key's first append has committed (the unique index made us wait for it) and was
+      // for the same request: answer with its events.
+      const first = await this.findIdempotentAppend(request.idempotencyKey!);
+      const last = first?.events.at(-1);
       return {
-        streamId: last?.streamId ?? request.streamId,
+        streamId: first?.streamId ?? request.streamId,
         streamVersion: last?.streamVersion ?? 0,
-        events,
+        events: first?.events ?? [],
         replayed: true,
+      };
+    });
+  }
+
+  async findIdempotentAppend(idempotencyKey: string): Promise<IdempotentAppend | null> {
+    return this.guard(async () => {
+      const rows = await this.sql.query<
+        { key_stream_id: string; request_fingerprint: string | null } & Partial<EventRow>
+      >(
+        `SELECT k.stream_id AS key_stream_id, k.request_fingerprint, ${eventColumns('e')}
+         FROM idempotency_keys k LEFT JOIN events e ON e.idempotency_key = k.idempotency_key
+         WHERE k.idempotency_key = $1
+         ORDER BY e.global_position`,
+        [idempotencyKey],
+      );
+      const [first] = rows;
+      if (first === undefined) return null;
+      return {
+        streamId: first.key_stream_id,
+        requestFingerprint: first.request_fingerprint,
+        events: rows
+          .filter((row) => row.event_id !== null && row.event_id !== undefined)
+          .map((row) => toRecordedEvent(row as EventRow)),
       };
     });
   }
@@ -100,12 +144,43 @@ export class SqlEventStore implements EventStore {
   ): Promise<AppendResult | 'key-used'> {
     const { streamId, expectedVersion, idempotencyKey } = request;
     if (idempotencyKey !== undefined) {
-      const claimed = await tx.query<{ idempotency_key: string }>(
-        `INSERT INTO idempotency_keys (idempotency_key, stream_id) VALUES ($1, $2)
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
-        [idempotencyKey, streamId],
-      );
-      if (claimed.length === 0) return 'key-used';
+      const fingerprint = request.requestFingerprint ?? null;
+      if (!this.sql.singleProcess) {
+        // A duplicate of a request still in flight waits on the key's unique index for the
+        // first one to end, but not for ever: past the bound it is told to come back (409).
+        await tx.query(`SET LOCAL lock_timeout = ${Math.round(this.options.inFlightWaitMs)}`);
+      }
+      let claimed: unknown[];
+      try {
+        claimed = await tx.query(
+          `INSERT INTO idempotency_keys (idempotency_key, stream_id, request_fingerprint)
+           VALUES ($1, $2, $3)
+           ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
+          [idempotencyKey, streamId, fingerprint],
+        );
+      } catch (error) {
+        if (sqlState(error) === LOCK_NOT_AVAILABLE) {
+          throw new EventStoreException(
+            EventStoreErrorCode.IdempotencyKeyInFlight,
+            'The request that first used this idempotency key is still being processed',
+            {},
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      if (claimed.length === 0) {
+        // A new statement, so a new snapshot: it sees the claim we waited for.
+        const [first] = await tx.query<{ request_fingerprint: string | null }>(
+          'SELECT request_fingerprint FROM idempotency_keys WHERE idempotency_key = $1',
+          [idempotencyKey],
+        );
+        const firstFingerprint = first?.request_fingerprint ?? null;
+        if (firstFingerprint !== null && fingerprint !== null && firstFingerprint !== fingerprint) {
+          throw EventStoreException.idempotencyKeyReused();
+        }
+        return 'key-used';
+      }
     }
     const [current] = await tx.query<{ version: string | number }>(
       `SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1`,
@@ -162,6 +237,11 @@ export class SqlEventStore implements EventStore {
   }
 
   private translateInsertError(error: unknown, request: AppendRequest, version: number): unknown {
+    const expected = request.expectedVersion === 'any' ? version : request.expectedVersion;
+    // Another append to the stream held the next version longer than the lock timeout.
+    if (sqlState(error) === LOCK_NOT_AVAILABLE) {
+      return EventStoreException.wrongExpectedVersion(request.streamId, expected, null);
+    }
     if (sqlState(error) !== UNIQUE_VIOLATION) return error;
     const constraint = (error as { constraint?: string }).constraint ?? '';
     if (constraint.includes('event_id')) {
@@ -173,16 +253,7 @@ export class SqlEventStore implements EventStore {
       );
     }
     // Another append to the same stream committed between our version check and our insert.
-    const expected = request.expectedVersion === 'any' ? version : request.expectedVersion;
     return EventStoreException.wrongExpectedVersion(request.streamId, expected, null);
-  }
-
-  private async eventsOfIdempotencyKey(idempotencyKey: string): Promise<RecordedEvent[]> {
-    const rows = await this.sql.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE idempotency_key = $1 ORDER BY global_position`,
-      [idempotencyKey],
-    );
-    return rows.map(toRecordedEvent);
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {

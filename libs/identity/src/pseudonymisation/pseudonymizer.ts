@@ -25,6 +25,15 @@ export class Pseudonymizer {
     return createHmac('sha256', this.key).update(`digest:${text}`, 'utf8').digest('hex');
   }
 
+  /**
+   * A keyed, opaque id for `text` under a `purpose` (idempotency keys, request fingerprints):
+   * stable for the same input, and nobody without the key can derive it from what it names, so
+   * an id built from a row that holds a 学籍号 gives the 学籍号 away to no one.
+   */
+  keyedId(purpose: string, text: string): string {
+    return createHmac('sha256', this.key).update(`${purpose}:${text}`, 'utf8').digest('base64url');
+  }
+
   /** `kind` separates namespaces: a student and a teacher with equal numbers get different pseudonyms. */
   pseudonymize(kind: 'student' | 'teacher', identifier: string): string {
     const normalized = identifier.trim().toUpperCase();
