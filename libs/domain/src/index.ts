@@ -11,3 +11,4 @@ export * from './funds';
 export * from './student';
 export * from './pairing';
 export * from './shared/reportable-date';
+export * from './shared/report-limits';

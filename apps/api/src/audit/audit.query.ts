@@ -37,6 +37,7 @@ export class AuditQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   before?: number;
 
   @Field(() => Int, { nullable: true, description: '1 to 1000, default 100' })

@@ -24,6 +24,7 @@ export class AreaArgs {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
 
@@ -39,6 +40,7 @@ export class SchoolArgs {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
 
@@ -131,6 +133,7 @@ export class RestFigureQuery extends FigureQuestion {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
 
@@ -165,6 +168,7 @@ export class RestAreaQuery extends FigureQuestion {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
 
@@ -179,5 +183,6 @@ export class RestDirectoryQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }

@@ -1,11 +1,11 @@
 import { Field, Float, InputType, Int } from '@nestjs/graphql';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { ALLOCATION_PURPOSES, PROGRAMME_LEVELS } from '@junheng/domain';
+import { ALLOCATION_PURPOSES, PROGRAMME_LEVELS, REPORT_LIMITS } from '@junheng/domain';
 import type { AllocationPurpose, ProgrammeLevel } from '@junheng/domain';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const MAX_FEN = Number.MAX_SAFE_INTEGER;
+const MAX_FEN = REPORT_LIMITS.fen;
 
 /** POST /v1/fund-programmes and budgetProgramme. Money is in fen (分), whole numbers. */
 @InputType('BudgetProgrammeInput')

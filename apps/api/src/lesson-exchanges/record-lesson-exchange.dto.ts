@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { LESSON_EXCHANGE_KINDS } from '@junheng/domain';
+import { LESSON_EXCHANGE_KINDS, REPORT_LIMITS } from '@junheng/domain';
 import type { LessonExchangeKind } from '@junheng/domain';
 
 /** POST /v1/lesson-exchanges, and the GraphQL mutation recordLessonExchange's input. */
@@ -37,7 +37,7 @@ export class RecordLessonExchangeDto {
   @Field(() => Int, { description: 'teachers and students who took part (人次)' })
   @IsInt()
   @Min(0)
-  @Max(100_000)
+  @Max(REPORT_LIMITS.attendees)
   attendees!: number;
 
   /** The pairing it happened under, if any: it must then be between its schools, in its period. */

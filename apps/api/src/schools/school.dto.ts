@@ -10,7 +10,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { SCHOOL_LEVELS, URBAN_RURAL_GROUPS } from '@junheng/domain';
+import { REPORT_LIMITS, SCHOOL_LEVELS, URBAN_RURAL_GROUPS } from '@junheng/domain';
 import type { SchoolLevel, UrbanRuralCode } from '@junheng/domain';
 
 const URBAN_RURAL_CODES = Object.keys(URBAN_RURAL_GROUPS);
@@ -114,29 +114,55 @@ const count = { message: 'must be a whole number, zero or more' };
 /** POST /v1/schools/conditions-reports and reportSchoolConditions (办学条件). */
 @InputType('ReportSchoolConditionsInput')
 export class ReportSchoolConditionsDto extends SchoolReportDto {
-  @Field(() => Int) @IsInt(count) @Min(0) primaryEnrolment!: number;
-  @Field(() => Int) @IsInt(count) @Min(0) juniorEnrolment!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) @Max(REPORT_LIMITS.enrolment) primaryEnrolment!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) @Max(REPORT_LIMITS.enrolment) juniorEnrolment!: number;
   @Field(() => Float, { description: 'teaching and auxiliary floor area, m²' })
-  @IsNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(REPORT_LIMITS.areaM2)
   teachingAuxiliaryAreaM2!: number;
-  @Field(() => Float, { description: 'm²' }) @IsNumber() @Min(0) sportsAreaM2!: number;
-  @Field(() => Float, { description: 'yuan' }) @IsNumber() @Min(0) equipmentValueYuan!: number;
-  @Field(() => Int) @IsInt(count) @Min(0) computers!: number;
-  @Field(() => Int) @IsInt(count) @Min(0) books!: number;
-  @Field(() => Int) @IsInt(count) @Min(0) networkedMultimediaClassrooms!: number;
+  @Field(() => Float, { description: 'm²' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(REPORT_LIMITS.areaM2)
+  sportsAreaM2!: number;
+  @Field(() => Float, { description: 'yuan' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(REPORT_LIMITS.equipmentYuan)
+  equipmentValueYuan!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) @Max(REPORT_LIMITS.computers) computers!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) @Max(REPORT_LIMITS.books) books!: number;
+  @Field(() => Int)
+  @IsInt(count)
+  @Min(0)
+  @Max(REPORT_LIMITS.classrooms)
+  networkedMultimediaClassrooms!: number;
 }
 
 /** POST /v1/schools/staffing-reports and reportSchoolStaffing (师资). */
 @InputType('ReportSchoolStaffingInput')
 export class ReportSchoolStaffingDto extends SchoolReportDto {
-  @Field(() => Int) @IsInt(count) @Min(0) fullTimeTeachers!: number;
-  @Field(() => Int) @IsInt(count) @Min(0) aboveQualificationTeachers!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) @Max(REPORT_LIMITS.teachers) fullTimeTeachers!: number;
+  @Field(() => Int)
+  @IsInt(count)
+  @Min(0)
+  @Max(REPORT_LIMITS.teachers)
+  aboveQualificationTeachers!: number;
   @Field(() => Int, { description: 'intermediate title or higher' })
   @IsInt(count)
   @Min(0)
+  @Max(REPORT_LIMITS.teachers)
   intermediateTitleTeachers!: number;
-  @Field(() => Int, { description: '骨干教师' }) @IsInt(count) @Min(0) backboneTeachers!: number;
-  @Field(() => Int) @IsInt(count) @Min(0) peArtsTeachers!: number;
-  @Field(() => Int) @IsInt(count) @Min(0) rotationEligibleTeachers!: number;
+  @Field(() => Int, { description: '骨干教师' })
+  @IsInt(count)
+  @Min(0)
+  @Max(REPORT_LIMITS.teachers)
+  backboneTeachers!: number;
+  @Field(() => Int) @IsInt(count) @Min(0) @Max(REPORT_LIMITS.teachers) peArtsTeachers!: number;
+  @Field(() => Int)
+  @IsInt(count)
+  @Min(0)
+  @Max(REPORT_LIMITS.teachers)
+  rotationEligibleTeachers!: number;
 }

@@ -133,6 +133,8 @@ describe('fund programme', () => {
   it.each([
     [{ amountFen: 0 }, 'funds.invalid-amount'],
     [{ amountFen: 12.5 }, 'funds.invalid-amount'],
+    // Above any real allocation (and where sums would near Int64): refused, never stored.
+    [{ amountFen: 100_000_000_000_001 }, 'funds.invalid-amount'],
     [{ districtCode: '440305', schoolCode: '3144030501' }, 'funds.recipient-outside-programme'],
     [{ purpose: 'banquet' }, 'funds.unknown-purpose'],
     [{ schoolCode: '12' }, 'funds.invalid-recipient'],

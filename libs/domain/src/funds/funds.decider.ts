@@ -1,5 +1,6 @@
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
 import type { Clock } from '../shared/clock';
+import { REPORT_LIMITS } from '../shared/report-limits';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
 import { requireReportableDate } from '../shared/reportable-date';
 import { assertNever } from '../shared/exhaustive';
@@ -67,10 +68,10 @@ export function evolveFundProgramme(
 }
 
 function requireFen(field: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value <= 0) {
+  if (!Number.isSafeInteger(value) || value <= 0 || value > REPORT_LIMITS.fen) {
     throw new DomainRuleViolation(
       'funds.invalid-amount',
-      `${field} is a positive whole number of fen`,
+      `${field} is a positive whole number of fen, at most ${REPORT_LIMITS.fen}`,
       {
         [field]: value,
       },

@@ -1,0 +1,63 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getMetadataStorage } from 'class-validator';
+
+const API_SOURCE = join(__dirname, '..');
+/** Every file that declares request shapes: bodies (`.dto`), queries and GraphQL arguments. */
+const REQUEST_SHAPES = /\.(dto|args|query)\.ts$/;
+
+async function requestShapeClasses(): Promise<Array<{ file: string; shape: new () => object }>> {
+  const files = readdirSync(API_SOURCE, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    REQUEST_SHAPES.test(file),
+  );
+  const modules = await Promise.all(
+    files.map(async (file) => ({
+      file,
+      exported: (await import(join(API_SOURCE, file))) as Record<string, unknown>,
+    })),
+  );
+  return modules.flatMap(({ file, exported }) =>
+    Object.values(exported)
+      .filter((value): value is new () => object => typeof value === 'function')
+      .map((shape) => ({ file, shape })),
+  );
+}
+
+/**
+ * Every number a request may carry is bounded to its column and to a sensible domain maximum
+ * (issue 13: a conditions report of 4,294,967,297 pupils wrapped to 1 in ClickHouse's UInt32).
+ * A numeric field without an upper bound fails here, for any shape added later.
+ */
+describe('request shapes', () => {
+  let shapes: Awaited<ReturnType<typeof requestShapeClasses>>;
+  beforeAll(async () => {
+    shapes = await requestShapeClasses();
+  });
+
+  it('are found (the scan is not vacuous)', () => {
+    expect(shapes.length).toBeGreaterThan(20);
+  });
+
+  it('bound every numeric field from above', () => {
+    const storage = getMetadataStorage();
+    const unbounded: string[] = [];
+    let numericFields = 0;
+    for (const { file, shape } of shapes) {
+      const metadata = storage.getTargetValidationMetadatas(shape, '', true, false);
+      const byProperty = new Map<string, Set<string>>();
+      for (const { propertyName, name, type } of metadata) {
+        const kinds = byProperty.get(propertyName) ?? new Set<string>();
+        kinds.add(name ?? type);
+        byProperty.set(propertyName, kinds);
+      }
+      for (const [property, kinds] of byProperty) {
+        if (!kinds.has('isInt') && !kinds.has('isNumber')) continue;
+        numericFields += 1;
+        if (!kinds.has('max') && !kinds.has('isIn'))
+          unbounded.push(`${file} ${shape.name}.${property}`);
+      }
+    }
+    expect(numericFields).toBeGreaterThan(20);
+    expect(unbounded).toEqual([]);
+  });
+});
