@@ -62,6 +62,16 @@ export class ApiKeyRepository {
       role: row.role,
       scope: parseOrgScope(row.scope),
       via: 'api-key',
+      apiKeyId: parsed.id,
     };
+  }
+
+  /** Whether the key still exists unrevoked (a live stream checks this while it runs). */
+  async isActive(id: string): Promise<boolean> {
+    const rows = await this.sql.query<{ id: string }>(
+      'SELECT id FROM api_keys WHERE id = $1 AND revoked_at IS NULL',
+      [id],
+    );
+    return rows.length > 0;
   }
 }

@@ -37,7 +37,8 @@ import {
 } from './dashboard.types';
 import type { Figure } from './figure';
 import { LiveScorecards } from './live-scorecards';
-import type { LiveUpdate } from './live-scorecards';
+import type { LiveEndReason, LiveUpdate } from './live-scorecards';
+import { CallerContext } from '../security/caller-context';
 import { answerRead } from './rest-answer';
 
 const indicatorParam = new ParseEnumPipe(
@@ -102,6 +103,7 @@ export class DashboardController {
   constructor(
     private readonly dashboard: DashboardService,
     private readonly liveScorecards: LiveScorecards,
+    private readonly caller: CallerContext,
   ) {}
 
   @Get('indicators')
@@ -241,6 +243,7 @@ export class DashboardController {
     @Res() response: Response,
   ): Promise<void> {
     const area = this.dashboard.scope.area(areaParam(code));
+    const principal = this.caller.principal();
     // The caller may hang up at any point, also before the stream is open.
     let closed = false;
     let stop = (): void => undefined;
@@ -275,8 +278,21 @@ export class DashboardController {
       indicators: initial.indicators,
     });
     if (closed) return;
-    const unwatch = this.liveScorecards.watch(area, questionOf(query), initial, { send }, () =>
-      response.end(),
+    // The stream lasts as long as the credentials: it ends with `event: end` and the reason
+    // when the token expires or the API key is revoked.
+    const end = (reason: LiveEndReason): void => {
+      if (closed) return;
+      sequence += 1;
+      response.write(`id: ${sequence}\nevent: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+      response.end();
+    };
+    const unwatch = this.liveScorecards.watch(
+      area,
+      questionOf(query),
+      initial,
+      { send, end },
+      () => response.end(),
+      principal,
     );
     // A comment now and then keeps proxies from closing an idle stream.
     const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
@@ -284,6 +300,7 @@ export class DashboardController {
       clearInterval(heartbeat);
       unwatch();
     };
+    if (closed) stop();
   }
 
   @Get('areas/:code/breaches')

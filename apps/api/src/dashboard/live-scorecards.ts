@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { JUNHENG_CONFIG } from '@junheng/platform';
+import type { Clock } from '@junheng/domain';
+import { ApiKeyRepository } from '@junheng/identity';
+import type { Principal } from '@junheng/identity';
+import { CLOCK, JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import type { IndicatorName } from '@junheng/analytics';
 import type { AreaLevel } from './dashboard-scope';
@@ -18,10 +21,18 @@ export interface LiveUpdate {
   readonly indicators: readonly IndicatorResult[];
 }
 
+/** Why a live stream ended before the caller hung up. */
+export type LiveEndReason = 'credentials-expired' | 'credentials-revoked';
+
 export interface LiveSubscriber {
   /** `scorecard` first (every indicator), then `changed` whenever figures change. */
   send(event: 'scorecard' | 'changed', update: LiveUpdate): void;
+  /** The credentials it was opened with are no longer valid: a last event, then the end. */
+  end(reason: LiveEndReason): void;
 }
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry is re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Topic {
   readonly area: string;
@@ -36,6 +47,11 @@ interface Topic {
  * Live dashboards: one watcher per area and question, however many screens show it. Each tick
  * reads the projection's version once; only when it moved is each watched scorecard computed
  * again, and only indicators whose figures changed are pushed.
+ *
+ * A stream lasts no longer than the credentials it was opened with: a token's stream ends at
+ * the token's `exp` (a timer per stream), an API key's when the key is revoked (checked every
+ * tick, JUNHENG_LIVE_INTERVAL_MS, one query per key however many streams it has open). Either
+ * way the subscriber is told why (`end`) and released.
  */
 @Injectable()
 export class LiveScorecards implements OnModuleDestroy {
@@ -44,11 +60,15 @@ export class LiveScorecards implements OnModuleDestroy {
   private version: string | undefined;
   private ticking = false;
   private readonly closers = new Set<() => void>();
+  /** Streams opened with an API key, by key id: ended when the key is revoked. */
+  private readonly byApiKey = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly dashboard: DashboardService,
     private readonly progress: ProjectionProgress,
+    private readonly apiKeys: ApiKeyRepository,
     @Inject(JUNHENG_CONFIG) private readonly config: JunhengConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(LiveScorecards.name);
@@ -56,7 +76,8 @@ export class LiveScorecards implements OnModuleDestroy {
 
   /**
    * Pushes `subscriber` the indicators that change from `initial` on (the scorecard it was
-   * first sent); the answer stops it. `close` ends its stream at shutdown.
+   * first sent) for as long as `credentials` stay valid; the answer stops it. `close` ends its
+   * stream at shutdown.
    */
   watch(
     area: { readonly code: string; readonly level: AreaLevel },
@@ -64,6 +85,7 @@ export class LiveScorecards implements OnModuleDestroy {
     initial: Scorecard,
     subscriber: LiveSubscriber,
     close: () => void,
+    credentials: Principal,
   ): () => void {
     const key = JSON.stringify([area.code, question]);
     let topic = this.topics.get(key);
@@ -83,18 +105,50 @@ export class LiveScorecards implements OnModuleDestroy {
     this.closers.add(close);
     this.timer ??= setInterval(() => void this.tick(), this.config.liveIntervalMs);
     const watched = topic;
-    return () => {
+    let expiry: NodeJS.Timeout | undefined;
+    let ended = false;
+    const unwatch = (): void => {
+      if (expiry !== undefined) clearTimeout(expiry);
+      if (credentials.apiKeyId !== undefined) {
+        const streams = this.byApiKey.get(credentials.apiKeyId);
+        streams?.delete(endRevoked);
+        if (streams?.size === 0) this.byApiKey.delete(credentials.apiKeyId);
+      }
       watched.subscribers.delete(subscriber);
       this.closers.delete(close);
-      if (watched.subscribers.size === 0) this.topics.delete(key);
+      if (watched.subscribers.size === 0 && this.topics.get(key) === watched)
+        this.topics.delete(key);
       if (this.topics.size === 0) this.stopTimer();
     };
+    const end = (reason: LiveEndReason): void => {
+      if (ended) return;
+      ended = true;
+      unwatch();
+      subscriber.end(reason);
+    };
+    const endRevoked = (): void => end('credentials-revoked');
+    const expiresAt = credentials.expiresAt?.getTime();
+    if (expiresAt !== undefined) {
+      const arm = (): void => {
+        const left = expiresAt - this.clock.now().getTime();
+        if (left <= 0) return end('credentials-expired');
+        expiry = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+      };
+      arm();
+    }
+    if (credentials.apiKeyId !== undefined && !ended) {
+      const streams = this.byApiKey.get(credentials.apiKeyId) ?? new Set();
+      streams.add(endRevoked);
+      this.byApiKey.set(credentials.apiKeyId, streams);
+    }
+    return unwatch;
   }
 
   private async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
+      await this.endRevokedStreams();
       const state = await this.progress.state();
       if (state.version === this.version) return;
       this.version = state.version;
@@ -104,6 +158,28 @@ export class LiveScorecards implements OnModuleDestroy {
       this.logger.warn({ err: error }, 'live scorecard refresh failed');
     } finally {
       this.ticking = false;
+    }
+  }
+
+  /** How many streams are open (screens watching), over every area. */
+  openStreams(): number {
+    let streams = 0;
+    for (const topic of this.topics.values()) streams += topic.subscribers.size;
+    return streams;
+  }
+
+  /** Ends the streams of every API key revoked since they opened (one query per key). */
+  private async endRevokedStreams(): Promise<void> {
+    for (const [id, streams] of [...this.byApiKey]) {
+      let active: boolean;
+      try {
+        active = await this.apiKeys.isActive(id);
+      } catch (error) {
+        // The store is unreachable: the next tick asks again; the stream keeps its figures.
+        this.logger.warn({ err: error }, 'could not check a live stream’s API key');
+        continue;
+      }
+      if (!active) for (const end of [...streams]) end();
     }
   }
 
