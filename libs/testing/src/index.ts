@@ -4,3 +4,4 @@ export * from './infrastructure';
 export * from './analytics';
 export * from './identity';
 export * from './disposable-kafka';
+export * from './disposable-postgres';
