@@ -8,6 +8,7 @@ import { ConfigurationError } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { ApiModule, pipelineRunsInProcess } from './api.module';
 import { withCallerSlot } from './security/caller-context';
+import { answerClientErrors, requireJsonBodies, verifyJsonBody } from './security/request-body';
 
 const MAX_BODY = '1mb';
 
@@ -25,10 +26,14 @@ export async function createApiApplication(
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // The client address (rate limits, failed-authentication throttling) through trusted proxies.
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   // A caller slot per request, before anything that may authenticate or audit.
   app.use((_request: unknown, _response: unknown, next: () => void) => withCallerSlot(next));
   app.use(helmet());
-  app.useBodyParser('json', { limit: MAX_BODY });
+  app.use(requireJsonBodies);
+  app.useBodyParser('json', { limit: MAX_BODY, verify: verifyJsonBody });
+  answerClientErrors(app.getHttpServer());
   app.enableShutdownHooks();
   return app;
 }

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoundedInstant } from '../security/instant';
 import type { AuditKind, AuditOutcome } from './audit.repository';
 
 /** GET /v1/audit and the GraphQL query auditTrail: filters, newest first, paged by `before`. */
@@ -24,12 +25,12 @@ export class AuditQuery {
 
   @Field({ nullable: true, description: 'ISO 8601, inclusive' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsBoundedInstant()
   from?: string;
 
   @Field({ nullable: true, description: 'ISO 8601, exclusive' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsBoundedInstant()
   to?: string;
 
   @Field(() => Int, { nullable: true, description: 'the `next` of the previous page' })

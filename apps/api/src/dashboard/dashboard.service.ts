@@ -19,6 +19,7 @@ import type {
   IndicatorName,
   IndicatorThresholds,
 } from '@junheng/analytics';
+import { isBoundedInstant } from '../security/instant';
 import { RequestValidationException } from '../problem-details/request-validation.exception';
 import { DashboardScope } from './dashboard-scope';
 import type { AreaLevel, ScopedQuestion } from './dashboard-scope';
@@ -424,6 +425,9 @@ export class DashboardService {
   }
 }
 
+/** Far past any drill-down a person pages through; a cursor beyond it was not ours. */
+const MAX_CURSOR_OFFSET = 10_000_000;
+
 interface Cursor {
   readonly offset: number;
   readonly asOf: string;
@@ -439,10 +443,10 @@ function decodeCursor(text: string): Cursor {
     if (
       Array.isArray(decoded) &&
       decoded.length === 2 &&
-      Number.isInteger(decoded[0]) &&
+      Number.isSafeInteger(decoded[0]) &&
       (decoded[0] as number) >= 0 &&
-      typeof decoded[1] === 'string' &&
-      !Number.isNaN(Date.parse(decoded[1]))
+      (decoded[0] as number) <= MAX_CURSOR_OFFSET &&
+      isBoundedInstant(decoded[1])
     ) {
       return { offset: decoded[0] as number, asOf: decoded[1] };
     }

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Float, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoundedInstant } from '../security/instant';
 import type { Level, UrbanRuralGroupName } from '@junheng/analytics';
 
 /**
@@ -48,7 +49,7 @@ export class FigureQuestion {
     description: 'only events recorded up to this instant count (ISO 8601); default: all',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsBoundedInstant()
   asOf?: string;
 }
 

@@ -1,13 +1,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, Kind, coerceInputValue, isInputType, typeFromAST } from 'graphql';
 import type {
   DocumentNode,
   FragmentDefinitionNode,
+  GraphQLSchema,
   OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { PROBLEM_TYPE_PREFIX } from '../problem-details/problem-types';
+import { PROBLEM_TYPE_PREFIX, ProblemType } from '../problem-details/problem-types';
+import type { FieldError } from '../problem-details/problem-types';
 
 export interface QueryLimits {
   /** Deepest selection allowed (`area { districts { scorecard { … } } }` is 3 deep so far). */
@@ -48,8 +50,13 @@ function depthOf(
   return deepest;
 }
 
-/** How deep the operation's selections go: `{ area { code } }` is 2 deep. */
-export function operationDepth(document: DocumentNode, operationName?: string | null): number {
+function operationOf(
+  document: DocumentNode,
+  operationName?: string | null,
+): {
+  operation: OperationDefinitionNode | undefined;
+  fragments: Map<string, FragmentDefinitionNode>;
+} {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
@@ -60,7 +67,46 @@ export function operationDepth(document: DocumentNode, operationName?: string | 
   const operation =
     operations.find((candidate) => candidate.name?.value === (operationName ?? undefined)) ??
     operations[0];
+  return { operation, fragments };
+}
+
+/** How deep the operation's selections go: `{ area { code } }` is 2 deep. */
+export function operationDepth(document: DocumentNode, operationName?: string | null): number {
+  const { operation, fragments } = operationOf(document, operationName);
   return operation === undefined ? 0 : depthOf(operation.selectionSet, fragments, new Set());
+}
+
+/**
+ * The variables' faults, each with its path and a reason that never quotes the value sent:
+ * GraphQL's own coercion messages do (`got invalid value "G4403…"`), and a variable may hold a
+ * personal identifier. Coerced here, before the complexity estimate (which coerces too, and
+ * whose error became a 500).
+ */
+export function variableFaults(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>>,
+): FieldError[] {
+  const { operation } = operationOf(document, operationName);
+  const faults: FieldError[] = [];
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(schema, definition.type);
+    if (type === undefined || !isInputType(type)) continue; // GraphQL's validation answers
+    const given = variables[name];
+    if (given === undefined && definition.defaultValue !== undefined) continue;
+    coerceInputValue(given === undefined ? null : given, type, (path, invalid, error) => {
+      const field = [name, ...path].join('.');
+      // A message about a missing field or a wrong shape is safe; one quoting a value is not.
+      const quotesValue = invalid !== undefined && invalid !== null && typeof invalid !== 'object';
+      faults.push({
+        field,
+        reason: quotesValue ? 'has the wrong type for the schema' : error.message,
+      });
+    });
+  }
+  return faults;
 }
 
 function refusal(type: string, title: string, detail: string): GraphQLError {
@@ -82,6 +128,29 @@ export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS): A
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: ({ request, document, schema }) => {
+          const faults = variableFaults(
+            schema,
+            document,
+            request.operationName,
+            request.variables ?? {},
+          );
+          if (faults.length > 0) {
+            return Promise.reject(
+              new GraphQLError('The variables are not valid', {
+                extensions: {
+                  code: ProblemType.validation,
+                  problem: {
+                    type: ProblemType.validation,
+                    title: 'The request is not valid',
+                    status: 400,
+                    detail: `Invalid variables: ${faults.map((fault) => fault.field).join(', ')}`,
+                    errors: faults,
+                  },
+                  http: { status: 400 },
+                },
+              }),
+            );
+          }
           const depth = operationDepth(document, request.operationName);
           if (depth > limits.maxDepth) {
             return Promise.reject(

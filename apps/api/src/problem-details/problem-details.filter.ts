@@ -10,10 +10,17 @@ import { PinoLogger } from 'nestjs-pino';
 import { DomainRuleViolation } from '@junheng/domain';
 import { EventStoreErrorCode, EventStoreException } from '@junheng/event-store';
 import { ScopeViolation } from '@junheng/identity';
-import { CORRELATION_ID_HEADER, correlationIdOf } from '@junheng/platform';
+import { CORRELATION_ID_HEADER, correlationIdOf, safePathOf } from '@junheng/platform';
 import { AuditTrail, graphqlOperation } from '../audit/audit-trail';
 import { ProjectionBehindException } from '../dashboard/dashboard.exceptions';
-import { AccessDeniedException, UnauthenticatedException } from '../security/security.exceptions';
+import { CallerAuthenticator } from '../security/caller-authenticator';
+import { CallerContext, currentPrincipal } from '../security/caller-context';
+import { ClientRequestError } from '../security/request-body';
+import {
+  AccessDeniedException,
+  AuthenticationThrottledException,
+  UnauthenticatedException,
+} from '../security/security.exceptions';
 import { ProblemType } from './problem-types';
 import type { ProblemDetails } from './problem-types';
 import { RequestValidationException } from './request-validation.exception';
@@ -29,6 +36,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(
     private readonly logger: PinoLogger,
     private readonly audit: AuditTrail,
+    private readonly authenticator: CallerAuthenticator,
+    private readonly caller: CallerContext,
   ) {
     logger.setContext(ProblemDetailsFilter.name);
   }
@@ -41,23 +50,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const correlationId = String(
       response.getHeader(CORRELATION_ID_HEADER) ?? correlationIdOf(request),
     );
+    // A request refused before the request logger saw it (by the body parser) still gets one.
+    if (!response.headersSent) response.setHeader(CORRELATION_ID_HEADER, correlationId);
     const problem = {
       ...this.toProblem(exception),
-      instance: request.originalUrl.split('?')[0],
+      // Never the raw path: a caller may have put an ID number in it.
+      instance: safePathOf(request).path,
       correlationId,
     };
-    if (problem.status >= 500 && problem.type !== ProblemType.projectionBehind) {
-      this.logger.error({ err: exception, correlationId, type: problem.type }, 'request failed');
-    }
+    this.logFailure(exception, problem, correlationId, 'request failed');
     if (
       problem.status === 503 ||
       problem.status === 429 ||
       problem.type === ProblemType.idempotencyKeyInFlight
     ) {
-      response.setHeader('Retry-After', String(retryAfterSeconds(problem)));
+      response.setHeader('Retry-After', String(retryAfterSeconds(exception, problem)));
     }
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="junheng"');
-    if (AuditTrail.audited(request)) {
+    // An address refused unread for failing authentication too often writes no more rows: the
+    // metric junheng_authentication_throttled_total counts those attempts instead.
+    if (AuditTrail.audited(request) && !(exception instanceof AuthenticationThrottledException)) {
+      await this.attributeCaller(request);
       try {
         await this.audit.record(request, {
           status: problem.status,
@@ -88,13 +101,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       instance: `graphql:${info.fieldName}`,
       correlationId,
     };
-    // A read waiting for its write is the caller's retry to make, not an incident.
-    if (problem.status >= 500 && problem.type !== ProblemType.projectionBehind) {
-      this.logger.error(
-        { err: exception, correlationId, type: problem.type },
-        'graphql operation failed',
-      );
-    }
+    this.logFailure(exception, problem, correlationId, 'graphql operation failed');
     try {
       await this.audit.record(
         request,
@@ -108,6 +115,35 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       path: info.path.key === undefined ? undefined : [info.path.key],
       extensions: { code: problem.type, problem },
     });
+  }
+
+  /**
+   * A 5xx is an incident, logged with its error; a read waiting for its write is the caller's
+   * retry to make, and an unavailable database is one incident however many requests meet it
+   * (a warning without the stack, or an outage floods the log).
+   */
+  private logFailure(
+    exception: unknown,
+    problem: ProblemDetails,
+    correlationId: string,
+    message: string,
+  ): void {
+    if (problem.status < 500 || problem.type === ProblemType.projectionBehind) return;
+    if (problem.type === ProblemType.unavailable) {
+      this.logger.warn({ correlationId, type: problem.type }, message);
+      return;
+    }
+    this.logger.error({ err: exception, correlationId, type: problem.type }, message);
+  }
+
+  /**
+   * An answer no guard saw (an unknown route, a body refused before routing) is still audited
+   * with the caller its credentials name, not as anonymous.
+   */
+  private async attributeCaller(request: Request): Promise<void> {
+    if (currentPrincipal() !== undefined) return;
+    const principal = await this.authenticator.identify(request);
+    if (principal !== undefined) this.caller.authenticate(principal);
   }
 
   private toProblem(exception: unknown): ProblemDetails {
@@ -145,6 +181,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status: HttpStatus.FORBIDDEN,
         detail: exception.message,
         facts: exception.facts,
+      };
+    }
+    if (exception instanceof AuthenticationThrottledException) {
+      return {
+        type: ProblemType.rateLimited,
+        title: 'Too many failed authentications',
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        detail:
+          'This address failed to authenticate too often; retry after the time in Retry-After.',
       };
     }
     if (exception instanceof ThrottlerException) {
@@ -229,7 +274,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const clientError = asClientError(exception);
     if (clientError !== null) {
       return {
-        type: ProblemType.malformedRequest,
+        type:
+          exception instanceof ClientRequestError
+            ? exception.problemType
+            : ProblemType.malformedRequest,
         title: 'The request could not be read',
         status: clientError.status,
         detail: clientError.message,
@@ -244,7 +292,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 /** A lagging projection catches up in about a second; a database outage takes longer. */
-function retryAfterSeconds(problem: ProblemDetails): number {
+function retryAfterSeconds(exception: unknown, problem: ProblemDetails): number {
+  if (exception instanceof AuthenticationThrottledException) return exception.retryAfterSeconds;
   if (problem.status === 429) return 60;
   if (problem.type === ProblemType.idempotencyKeyInFlight) return 1;
   return problem.type === ProblemType.projectionBehind ? 1 : RETRY_AFTER_SECONDS;

@@ -11,6 +11,8 @@ export const ProblemType = {
   outOfScope: `${PROBLEM_TYPE_PREFIX}out-of-scope`,
   rateLimited: `${PROBLEM_TYPE_PREFIX}rate-limited`,
   malformedRequest: `${PROBLEM_TYPE_PREFIX}malformed-request`,
+  unsupportedMediaType: `${PROBLEM_TYPE_PREFIX}unsupported-media-type`,
+  headersTooLarge: `${PROBLEM_TYPE_PREFIX}headers-too-large`,
   notFound: `${PROBLEM_TYPE_PREFIX}not-found`,
   concurrencyConflict: `${PROBLEM_TYPE_PREFIX}concurrency-conflict`,
   /** The Idempotency-Key was used before, by this caller, for a different request. */

@@ -1,23 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import {
-  ApiKeyRepository,
-  InvalidTokenError,
-  principalFromClaims,
-  roleGrants,
-  verifyJwt,
-} from '@junheng/identity';
-import type { IdentitySecrets, Principal } from '@junheng/identity';
-import { ANONYMOUS, CLOCK, JUNHENG_CONFIG, ROUTE_ACCESS_KEY } from '@junheng/platform';
-import type { JunhengConfig } from '@junheng/platform';
+import { roleGrants } from '@junheng/identity';
 import type { Permission } from '@junheng/identity';
-import type { Clock } from '@junheng/domain';
+import { ANONYMOUS, ROUTE_ACCESS_KEY } from '@junheng/platform';
+import { CallerAuthenticator } from './caller-authenticator';
 import { CallerContext } from './caller-context';
 import { httpOf } from './http-context';
-import { AccessDeniedException, UnauthenticatedException } from './security.exceptions';
-import { IDENTITY_SECRETS } from './security.tokens';
+import { AccessDeniedException } from './security.exceptions';
 
 /**
  * Deny by default: a route must declare a permission (or be anonymous), the caller must prove
@@ -29,10 +19,7 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly caller: CallerContext,
-    private readonly apiKeys: ApiKeyRepository,
-    @Inject(IDENTITY_SECRETS) private readonly secrets: IdentitySecrets,
-    @Inject(JUNHENG_CONFIG) private readonly config: JunhengConfig,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly authenticator: CallerAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -41,7 +28,7 @@ export class AuthenticationGuard implements CanActivate {
       [context.getHandler(), context.getClass()],
     );
     if (permission === ANONYMOUS) return true;
-    const principal = await this.authenticate(httpOf(context).request);
+    const principal = await this.authenticator.authenticate(httpOf(context).request);
     this.caller.authenticate(principal);
     if (permission === undefined) {
       throw new AccessDeniedException('undeclared-permission', 'This route declares no permission');
@@ -57,31 +44,5 @@ export class AuthenticationGuard implements CanActivate {
       );
     }
     return true;
-  }
-
-  private async authenticate(request: Request): Promise<Principal> {
-    const apiKey = request.header('x-api-key');
-    if (apiKey !== undefined) {
-      const principal = await this.apiKeys.authenticate(apiKey);
-      if (principal === null) throw new UnauthenticatedException('The API key is not valid');
-      return principal;
-    }
-    const authorization = request.header('authorization');
-    if (authorization === undefined) throw new UnauthenticatedException('Credentials are required');
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (match === null)
-      throw new UnauthenticatedException('Use "Authorization: Bearer <token>" or X-Api-Key');
-    try {
-      const claims = verifyJwt(match[1]!, this.secrets.verifier, {
-        issuer: this.config.auth.jwtIssuer,
-        audience: this.config.auth.jwtAudience,
-        now: this.clock.now(),
-      });
-      return principalFromClaims(claims);
-    } catch (error) {
-      if (error instanceof InvalidTokenError)
-        throw new UnauthenticatedException(`The token is not valid: ${error.message}`);
-      throw error;
-    }
   }
 }

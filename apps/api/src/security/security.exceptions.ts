@@ -17,3 +17,11 @@ export class AccessDeniedException extends Error {
     this.name = 'AccessDeniedException';
   }
 }
+
+/** Too many failed authentications from this client address: refused unread (429). */
+export class AuthenticationThrottledException extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many failed authentications from this address');
+    this.name = 'AuthenticationThrottledException';
+  }
+}

@@ -13,6 +13,7 @@ import { AuditReader } from '../audit/audit-reader';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditTrail } from '../audit/audit-trail';
 import { AuthenticationGuard } from './authentication.guard';
+import { CallerAuthenticator } from './caller-authenticator';
 import { CallerContext } from './caller-context';
 import { CallerThrottlerGuard } from './caller-throttler.guard';
 import { EdgePipe } from './edge.pipe';
@@ -55,6 +56,7 @@ export class SecurityModule {
           },
         },
         CallerContext,
+        CallerAuthenticator,
         AuditTrail,
         AuditReader,
         AuditResolver,
@@ -63,7 +65,7 @@ export class SecurityModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_PIPE, useClass: EdgePipe },
       ],
-      exports: [CallerContext, AuditTrail, IDENTITY_SECRETS, ApiKeyRepository],
+      exports: [CallerContext, CallerAuthenticator, AuditTrail, IDENTITY_SECRETS, ApiKeyRepository],
     };
   }
 }

@@ -43,8 +43,15 @@ export interface JunhengConfig {
   /** HMAC key for personal identifiers (base64, ≥ 32 bytes) and its id, part of every pseudonym. */
   readonly pseudonymKey: string | undefined;
   readonly pseudonymKeyId: string;
-  /** Requests per caller per minute before 429. */
+  /** Requests per caller per minute, across all routes, before 429. */
   readonly rateLimitPerMinute: number;
+  /** Failed authentications per client address per minute before that address gets 429. */
+  readonly authFailuresPerMinute: number;
+  /**
+   * How many proxies in front of the api to trust for the client address (X-Forwarded-For);
+   * 0 takes the socket's address. Behind a load balancer, set it, or every client is one.
+   */
+  readonly trustProxyHops: number;
   /** Embedded mode only: where generated development secrets are kept when none are set. */
   readonly developmentSecretsDir: string | undefined;
   /** Events per projector batch (a Kafka fetch is cut to this size). */
@@ -236,6 +243,8 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     pseudonymKey,
     pseudonymKeyId,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', 20, 1, 1_000_000),
+    trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
     // Generated secrets sit beside the embedded database, never in a server deployment.
     developmentSecretsDir: embedded
       ? resolve(dataDir('PGLITE_DATA_DIR', '.junheng/pglite'), '..')

@@ -1,0 +1,300 @@
+import { request as httpRequest } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { createApiApplication } from '../apps/api/src/api.factory';
+import { EVENT_STORE, START_OF_LOG } from '@junheng/event-store';
+import type { EventStore } from '@junheng/event-store';
+import { loadConfig } from '@junheng/platform';
+import { TEST_IDENTITY_ENV, bearer } from '@junheng/testing';
+import { TOPOLOGIES } from './topologies';
+
+/**
+ * Issue 13, findings 7 and 13: what a careless or hostile client sends must get a 4xx problem
+ * (never a 500), echo nothing that could be personal, append nothing, and be audited. Each
+ * case here answered 500, or was silently accepted, before the fixes.
+ */
+const clerk = bearer('district-clerk', '44/4403/440311');
+const admin = bearer('province-admin', '44');
+
+const exchange = {
+  districtCode: '440311',
+  hostSchoolCode: '3144031101',
+  visitingSchoolCode: '3144031102',
+  kind: 'demonstration',
+  subject: 'mathematics',
+  date: '2024-10-15',
+  attendees: 40,
+};
+
+const PROBLEM = /^application\/problem\+json/;
+
+describe('hostile and careless input (embedded)', () => {
+  let app: INestApplication<App>;
+  let cleanUp: () => Promise<void>;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    const prepared = await TOPOLOGIES[0]!.environment();
+    cleanUp = prepared.cleanUp;
+    app = await createApiApplication(loadConfig({ ...prepared.env, ...TEST_IDENTITY_ENV }));
+    await app.init();
+    store = app.get<EventStore>(EVENT_STORE);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await cleanUp?.();
+  });
+
+  const eventCount = async (): Promise<number> => store.countAfter(START_OF_LOG);
+
+  /** A request as bytes, past supertest (which would re-encode the body or refuse the headers). */
+  async function raw(
+    path: string,
+    headers: Record<string, string>,
+    body?: Buffer,
+  ): Promise<{ status: number; type: string; body: string }> {
+    const server = app.getHttpServer() as unknown as Server;
+    if (!server.listening) await new Promise<void>((done) => server.listen(0, done));
+    const { port } = server.address() as AddressInfo;
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(
+        { host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', headers },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              type: String(response.headers['content-type']),
+              body: text,
+            }),
+          );
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+
+  /** The answer is a 4xx problem and nothing was appended. */
+  async function refused(
+    send: () => request.Test | Promise<request.Response>,
+    status: number,
+  ): Promise<request.Response> {
+    const before = await eventCount();
+    const response = await send();
+    expect({ status: response.status, type: response.headers['content-type'] }).toMatchObject({
+      status,
+      type: expect.stringMatching(PROBLEM),
+    });
+    expect(await eventCount()).toBe(before);
+    return response;
+  }
+
+  const post = (path: string, body: unknown) =>
+    request(app.getHttpServer())
+      .post(path)
+      .set('Authorization', clerk)
+      .send(body as object);
+
+  it.each([
+    ['NUL', 'math\u0000ematics'],
+    ['a lone high surrogate', 'math\ud800'],
+    ['a lone low surrogate', '\udc00math'],
+  ])('refuses %s in a text field, naming the field', async (_, subject) => {
+    const response = await refused(
+      () => post('/v1/lesson-exchanges', { ...exchange, subject }),
+      400,
+    );
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'subject' })]);
+  });
+
+  it('refuses NUL in a GraphQL variable, with a problem and no 5xx', async () => {
+    const before = await eventCount();
+    const response = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', clerk)
+      .send({
+        query:
+          'mutation ($input: RecordLessonExchangeInput!) { recordLessonExchange(input: $input) { eventIds } }',
+        variables: { input: { ...exchange, subject: 'a\u0000b' } },
+      });
+    expect(response.status).toBeLessThan(500);
+    expect(response.body.errors[0].extensions.problem).toMatchObject({ status: 400 });
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('refuses GraphQL variables of the wrong type with 400, echoing no value', async () => {
+    const secret = 'G44031120100101123X';
+    const response = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', clerk)
+      .send({
+        query:
+          'mutation ($input: RecordLessonExchangeInput!) { recordLessonExchange(input: $input) { eventIds } }',
+        variables: { input: { ...exchange, attendees: secret } },
+      });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).not.toContain(secret);
+    expect(response.body.errors[0].extensions.problem).toMatchObject({
+      type: 'urn:junheng:problem:validation',
+      status: 400,
+    });
+  });
+
+  it('refuses JSON nested 100,000 deep, and still audits the attempt (even anonymous)', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const auth of [clerk, null]) {
+      const test = request(app.getHttpServer())
+        .post('/v1/lesson-exchanges')
+        .set('Content-Type', 'application/json');
+      if (auth !== null) test.set('Authorization', auth);
+      const response = await refused(() => test.send(`{"subject":${deep}}`), 400);
+      const correlationId = response.headers['x-correlation-id'] as string;
+      const audit = await request(app.getHttpServer())
+        .get('/v1/audit')
+        .set('Authorization', admin)
+        .query({ limit: 50 })
+        .expect(200);
+      const entries = (audit.body as { entries: Array<{ correlationId: string }> }).entries;
+      if (auth !== null)
+        expect(entries.map((entry) => entry.correlationId)).toContain(correlationId);
+    }
+  });
+
+  it('refuses a body that is not valid UTF-8', async () => {
+    const { subject: _subject, ...rest } = exchange;
+    const body = Buffer.concat([
+      Buffer.from(`${JSON.stringify(rest).slice(0, -1)},"subject":"math`),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}'),
+    ]);
+    const before = await eventCount();
+    const answer = await raw(
+      '/v1/lesson-exchanges',
+      { Authorization: clerk, 'Content-Type': 'application/json' },
+      body,
+    );
+    expect(answer).toMatchObject({ status: 400, type: expect.stringMatching(PROBLEM) });
+    expect(await eventCount()).toBe(before);
+    const response = { body: JSON.parse(answer.body) as unknown };
+    expect(response.body).toMatchObject({
+      type: 'urn:junheng:problem:malformed-request',
+      detail: expect.stringContaining('UTF-8'),
+    });
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'refuses an unknown field named %s like any other unknown field',
+    async (name) => {
+      const response = await refused(
+        () =>
+          request(app.getHttpServer())
+            .post('/v1/lesson-exchanges')
+            .set('Authorization', clerk)
+            .set('Content-Type', 'application/json')
+            .send(
+              `{${JSON.stringify(name)}:{"polluted":true},${JSON.stringify(exchange).slice(1)}`,
+            ),
+        400,
+      );
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: name })]);
+    },
+  );
+
+  it('answers 415 to a command body that is not JSON', async () => {
+    const response = await refused(
+      () =>
+        request(app.getHttpServer())
+          .post('/v1/lesson-exchanges')
+          .set('Authorization', clerk)
+          .set('Content-Type', 'text/plain')
+          .send(JSON.stringify(exchange)),
+      415,
+    );
+    expect(response.body.type).toBe('urn:junheng:problem:unsupported-media-type');
+  });
+
+  it.each([
+    ['/v1/areas/440311/scorecard', { schoolYear: 2024, minPosition: '1e300' }],
+    ['/v1/areas/440311/scorecard', { schoolYear: 2024, minPosition: '9007199254740993' }],
+    ['/v1/audit', { before: '99999999999999999999' }],
+    ['/v1/audit', { caller: '\u0000' }],
+    ['/v1/audit', { from: '+275760-09-13T00:00:00.000Z' }],
+    ['/v1/areas/440311/scorecard', { schoolYear: 2024, asOf: '+275760-09-13T00:00:00.000Z' }],
+    ['/v1/areas/440311/scorecard', { schoolYear: 2024, asOf: '9999-12-31T00:00:00Z' }],
+  ])('refuses %s with %j as a 400 problem', async (path, query) => {
+    await refused(
+      () => request(app.getHttpServer()).get(path).set('Authorization', admin).query(query),
+      400,
+    );
+  });
+
+  it.each([
+    ['a huge offset', [1e300, '2024-10-01T00:00:00.000Z']],
+    ['an unsafe offset', [2 ** 60, '2024-10-01T00:00:00.000Z']],
+    ['a far date', [0, '+275760-09-13T00:00:00.000Z']],
+    ['a far year', [0, '9999-12-31T00:00:00.000Z']],
+  ])('refuses an event cursor holding %s', async (_, cursor) => {
+    const after = Buffer.from(JSON.stringify(cursor)).toString('base64url');
+    await refused(
+      () =>
+        request(app.getHttpServer())
+          .get('/v1/indicators/dropout-rate/events')
+          .set('Authorization', admin)
+          .query({ unit: '440311', schoolYear: 2024, after }),
+      400,
+    );
+  });
+
+  it('reports an import row with NUL or a 300 KB rowKey as its own error, importing the rest', async () => {
+    const row = (extra: Record<string, unknown>) =>
+      JSON.stringify({
+        event: 'enrolment',
+        student: `G4403112016${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}X`,
+        schoolCode: '3144031101',
+        districtCode: '440311',
+        date: '2024-09-01',
+        grade: 1,
+        entry: 'new-entrant',
+        ...extra,
+      });
+    const file = [
+      row({ rowKey: 'x'.repeat(300_000) }),
+      row({ rowKey: 'nul\u0000key' }),
+      row({ entry: 'new\u0000entrant' }),
+      row({}),
+    ].join('\n');
+    const response = await request(app.getHttpServer())
+      .post('/v1/imports/student-records')
+      .set('Authorization', clerk)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(file)
+      .expect(200);
+    expect(response.body).toMatchObject({ rows: 4, accepted: 1, rejected: 3 });
+    expect(
+      (response.body.errors as Array<{ row: number; field?: string }>).map((error) => [
+        error.row,
+        error.field,
+      ]),
+    ).toEqual([
+      [1, 'rowKey'],
+      [2, 'rowKey'],
+      [3, 'entry'],
+    ]);
+  });
+
+  it('answers an oversized header with 431 and a problem body', async () => {
+    const answer = await raw('/v1/areas/440311/scorecard', { 'x-padding': 'p'.repeat(40_000) });
+    expect(answer.status).toBe(431);
+    expect(answer.type).toMatch(PROBLEM);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      type: 'urn:junheng:problem:headers-too-large',
+      status: 431,
+    });
+  });
+});
