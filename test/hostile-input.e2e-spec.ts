@@ -30,6 +30,7 @@ const exchange = {
 };
 
 const PROBLEM = /^application\/problem\+json/;
+const IMPORT_MAX_BYTES = 1_000_000;
 
 describe('hostile and careless input (embedded)', () => {
   let app: INestApplication<App>;
@@ -39,7 +40,13 @@ describe('hostile and careless input (embedded)', () => {
   beforeAll(async () => {
     const prepared = await TOPOLOGIES[0]!.environment();
     cleanUp = prepared.cleanUp;
-    app = await createApiApplication(loadConfig({ ...prepared.env, ...TEST_IDENTITY_ENV }));
+    app = await createApiApplication(
+      loadConfig({
+        ...prepared.env,
+        ...TEST_IDENTITY_ENV,
+        JUNHENG_IMPORT_MAX_BYTES: String(IMPORT_MAX_BYTES),
+      }),
+    );
     await app.init();
     store = app.get<EventStore>(EVENT_STORE);
   });
@@ -251,7 +258,7 @@ describe('hostile and careless input (embedded)', () => {
     );
   });
 
-  it('reports an import row with NUL or a 300 KB rowKey as its own error, importing the rest', async () => {
+  it('reports an import row with NUL, a bad rowKey or a 300 KB line as its own error, importing the rest', async () => {
     const row = (extra: Record<string, unknown>) =>
       JSON.stringify({
         event: 'enrolment',
@@ -264,9 +271,10 @@ describe('hostile and careless input (embedded)', () => {
         ...extra,
       });
     const file = [
-      row({ rowKey: 'x'.repeat(300_000) }),
+      row({ rowKey: 'x'.repeat(201) }),
       row({ rowKey: 'nul\u0000key' }),
       row({ entry: 'new\u0000entrant' }),
+      row({ padding: 'p'.repeat(300_000) }),
       row({}),
     ].join('\n');
     const response = await request(app.getHttpServer())
@@ -275,17 +283,52 @@ describe('hostile and careless input (embedded)', () => {
       .set('Content-Type', 'application/x-ndjson')
       .send(file)
       .expect(200);
-    expect(response.body).toMatchObject({ rows: 4, accepted: 1, rejected: 3 });
+    expect(response.body).toMatchObject({ rows: 5, accepted: 1, rejected: 4 });
     expect(
-      (response.body.errors as Array<{ row: number; field?: string }>).map((error) => [
-        error.row,
-        error.field,
-      ]),
+      (response.body.errors as Array<{ row: number; field?: string; reason: string }>).map(
+        (error) => [error.row, error.field ?? error.reason],
+      ),
     ).toEqual([
       [1, 'rowKey'],
       [2, 'rowKey'],
       [3, 'entry'],
+      [4, 'the line is longer than 65536 bytes'],
     ]);
+  });
+
+  it('refuses an import over the size limit: 413 before reading when announced, and when streamed', async () => {
+    // Rows refused by validation (no store work), so the test spends its time on the limit.
+    const line = (n: number) =>
+      JSON.stringify({ event: 'enrolment', note: `row ${n}`.padEnd(100) });
+    const lines = Array.from({ length: 10_000 }, (_, n) => line(n));
+    const announced = await refused(
+      () =>
+        request(app.getHttpServer())
+          .post('/v1/imports/student-records')
+          .set('Authorization', clerk)
+          .set('Content-Type', 'application/x-ndjson')
+          .send(lines.join('\n')),
+      413,
+    );
+    expect(announced.body).toMatchObject({
+      type: 'urn:junheng:problem:payload-too-large',
+      maxBytes: IMPORT_MAX_BYTES,
+    });
+    // Without a Content-Length (chunked), the rows before the limit are imported and reported.
+    const streamed = await raw(
+      '/v1/imports/student-records',
+      {
+        Authorization: clerk,
+        'Content-Type': 'application/x-ndjson',
+        'Transfer-Encoding': 'chunked',
+      },
+      Buffer.from(lines.join('\n')),
+    );
+    expect(streamed.status).toBe(413);
+    const problem = JSON.parse(streamed.body) as { type: string; report: { rows: number } };
+    expect(problem.type).toBe('urn:junheng:problem:payload-too-large');
+    expect(problem.report.rows).toBeGreaterThan(1_000);
+    expect(problem.report.rows).toBeLessThan(lines.length);
   });
 
   it('answers an oversized header with 431 and a problem body', async () => {

@@ -27,3 +27,33 @@ describe('import rows', () => {
     ]);
   });
 });
+
+describe('import lines', () => {
+  it('reports a line over the limit without holding it, and reads the lines after it', async () => {
+    const huge = 'x'.repeat(10_000);
+    // The long line arrives in many small chunks, as a slow upload would send it.
+    const chunks = ['{"a":1}\n{"b":"', ...huge.match(/.{1,100}/g)!, '"}\n{"c":3}\n'];
+    const rows = [];
+    for await (const row of importRows(Readable.from(chunks), 'ndjson', 1_000)) rows.push(row);
+    expect(rows).toEqual([
+      { row: 1, value: { a: 1 } },
+      { row: 2, malformed: 'the line is longer than 1000 bytes' },
+      { row: 3, value: { c: 3 } },
+    ]);
+  });
+
+  it('reports a line that is not UTF-8, and splits lines inside multi-byte characters', async () => {
+    const text = Buffer.from('{"name":"光明"}\n', 'utf8');
+    const chunks = [
+      text.subarray(0, 11),
+      text.subarray(11),
+      Buffer.from([0x7b, 0xc3, 0x28, 0x7d, 0x0a]),
+    ];
+    const rows = [];
+    for await (const row of importRows(Readable.from(chunks), 'ndjson')) rows.push(row);
+    expect(rows).toEqual([
+      { row: 1, value: { name: '光明' } },
+      { row: 2, malformed: 'the line is not valid UTF-8' },
+    ]);
+  });
+});

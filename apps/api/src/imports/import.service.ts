@@ -1,9 +1,10 @@
-import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainRuleViolation } from '@junheng/domain';
 import { EventStoreErrorCode, EventStoreException } from '@junheng/event-store';
 import type { IdentitySecrets } from '@junheng/identity';
+import { JUNHENG_CONFIG } from '@junheng/platform';
+import type { JunhengConfig } from '@junheng/platform';
 import { ScopeViolation } from '@junheng/identity';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { FundProgrammeCommandMessage } from '../funds/fund-programme.command';
@@ -27,7 +28,8 @@ import {
 } from '../students/student.dto';
 import { canonicalJson } from '../commands/canonical-json';
 import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '../commands/command-context.decorator';
-import { importRows } from './import-rows';
+import { ImportHeaderError, ImportTooLargeError, atMost, importRows } from './import-rows';
+import { ImportTooLargeException } from './import.exceptions';
 import type { ImportFormat } from './import-rows';
 
 export const IMPORT_KINDS = ['student-records', 'fund-allocations'] as const;
@@ -96,6 +98,7 @@ export class ImportService {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(IDENTITY_SECRETS) secrets: IdentitySecrets,
+    @Inject(JUNHENG_CONFIG) private readonly config: JunhengConfig,
   ) {
     this.edge = new EdgePipe(secrets);
   }
@@ -103,7 +106,7 @@ export class ImportService {
   async run(
     kind: ImportKind,
     format: ImportFormat,
-    body: Readable,
+    body: AsyncIterable<Buffer | string>,
     context: CommandContext,
   ): Promise<ImportReport> {
     const errors: RowError[] = [];
@@ -126,44 +129,59 @@ export class ImportService {
     const limit = kind === 'fund-allocations' ? 1 : ROWS_IN_FLIGHT;
     const failures: Error[] = [];
 
-    for await (const parsed of importRows(body, format)) {
-      if (failures.length > 0) break;
-      rows += 1;
-      if ('malformed' in parsed) {
-        reject([{ row: parsed.row, type: ProblemType.malformedRequest, reason: parsed.malformed }]);
-        continue;
-      }
-      // Rows about the same student (or programme) keep their order: each waits for the
-      // previous row of its stream; rows of different streams run side by side.
-      const streamKey = streamKeyOf(parsed.value, parsed.row);
-      const previous = streams.get(streamKey) ?? Promise.resolve();
-      const task = previous
-        .then(() => this.importRow(kind, format, parsed.row, parsed.value, context))
-        .then((outcome) => {
-          if ('errors' in outcome) reject(outcome.errors);
-          else if (outcome.replayed) unchanged += 1;
-          else accepted += 1;
-        })
-        .catch((error: unknown) => {
-          failures.push(
-            error instanceof Error ? error : new Error('The import failed', { cause: error }),
-          );
+    let tooLarge: ImportTooLargeError | null = null;
+    try {
+      for await (const parsed of importRows(
+        atMost(body, this.config.importMaxBytes),
+        format,
+        this.config.importMaxLineBytes,
+      )) {
+        if (failures.length > 0) break;
+        rows += 1;
+        if ('malformed' in parsed) {
+          reject([
+            { row: parsed.row, type: ProblemType.malformedRequest, reason: parsed.malformed },
+          ]);
+          continue;
+        }
+        // Rows about the same student (or programme) keep their order: each waits for the
+        // previous row of its stream; rows of different streams run side by side.
+        const streamKey = streamKeyOf(parsed.value, parsed.row);
+        const previous = streams.get(streamKey) ?? Promise.resolve();
+        const task = previous
+          .then(() => this.importRow(kind, format, parsed.row, parsed.value, context))
+          .then((outcome) => {
+            if ('errors' in outcome) reject(outcome.errors);
+            else if (outcome.replayed) unchanged += 1;
+            else accepted += 1;
+          })
+          .catch((error: unknown) => {
+            failures.push(
+              error instanceof Error ? error : new Error('The import failed', { cause: error }),
+            );
+          });
+        streams.set(streamKey, task);
+        void task.then(() => {
+          if (streams.get(streamKey) === task) streams.delete(streamKey);
         });
-      streams.set(streamKey, task);
-      void task.then(() => {
-        if (streams.get(streamKey) === task) streams.delete(streamKey);
-      });
-      const tracked = task.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-      peak = Math.max(peak, inFlight.size);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+        const tracked = task.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+        peak = Math.max(peak, inFlight.size);
+        if (inFlight.size >= limit) await Promise.race(inFlight);
+      }
+    } catch (error) {
+      if (error instanceof ImportHeaderError) {
+        throw new RequestValidationException([{ field: 'body', reason: error.message }]);
+      }
+      if (!(error instanceof ImportTooLargeError)) throw error;
+      tooLarge = error;
     }
     await Promise.all(inFlight);
     // Something other than a bad row (the database went away): the import stops, and whatever
     // was appended stays — re-sending the file completes it without doubling anything.
     if (failures[0] !== undefined) throw failures[0];
     errors.sort((a, b) => a.row - b.row);
-    return {
+    const report: ImportReport = {
       kind,
       rows,
       accepted,
@@ -173,6 +191,9 @@ export class ImportService {
       errorsTruncated,
       peakRowsInFlight: peak,
     };
+    // The rows read before the limit are imported and reported; the rest were never read.
+    if (tooLarge !== null) throw new ImportTooLargeException(tooLarge.maxBytes, report);
+    return report;
   }
 
   private async importRow(

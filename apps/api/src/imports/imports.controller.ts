@@ -1,4 +1,16 @@
-import { Controller, Headers, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
+import {
+  Controller,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Req,
+} from '@nestjs/common';
+import { JUNHENG_CONFIG } from '@junheng/platform';
+import type { JunhengConfig } from '@junheng/platform';
+import { ImportTooLargeException } from './import.exceptions';
 import type { Request } from 'express';
 import { RequirePermission } from '@junheng/identity';
 import type { CommandContext } from '../commands/aggregate-command.executor';
@@ -15,7 +27,10 @@ import { ApiImportAnswers } from '../openapi/api-answers';
  */
 @Controller('v1/imports')
 export class ImportsController {
-  constructor(private readonly imports: ImportService) {}
+  constructor(
+    private readonly imports: ImportService,
+    @Inject(JUNHENG_CONFIG) private readonly config: JunhengConfig,
+  ) {}
 
   @Post(':kind')
   @HttpCode(HttpStatus.OK)
@@ -40,6 +55,11 @@ export class ImportsController {
       throw new RequestValidationException([
         { field: 'header.Content-Type', reason: 'send application/x-ndjson or text/csv' },
       ]);
+    }
+    // Refused before a byte is read when the size is announced; counted as it streams if not.
+    const length = Number(request.header('content-length') ?? '0');
+    if (length > this.config.importMaxBytes) {
+      throw new ImportTooLargeException(this.config.importMaxBytes, null);
     }
     return this.imports.run(kind as ImportKind, format, request, context);
   }

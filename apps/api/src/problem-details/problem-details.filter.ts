@@ -15,6 +15,7 @@ import { AuditTrail, graphqlOperation } from '../audit/audit-trail';
 import { ProjectionBehindException } from '../dashboard/dashboard.exceptions';
 import { CallerAuthenticator } from '../security/caller-authenticator';
 import { CallerContext, currentPrincipal } from '../security/caller-context';
+import { ImportTooLargeException } from '../imports/import.exceptions';
 import { ClientRequestError } from '../security/request-body';
 import {
   AccessDeniedException,
@@ -183,6 +184,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         facts: exception.facts,
       };
     }
+    if (exception instanceof ImportTooLargeException) {
+      return {
+        type: ProblemType.payloadTooLarge,
+        title: 'The import is too large',
+        status: HttpStatus.PAYLOAD_TOO_LARGE,
+        detail: `Send at most ${exception.maxBytes} bytes per import; split the file and send the rest. The rows before the limit were imported (see report).`,
+        maxBytes: exception.maxBytes,
+        ...(exception.report === null ? {} : { report: exception.report }),
+      };
+    }
     if (exception instanceof AuthenticationThrottledException) {
       return {
         type: ProblemType.rateLimited,
@@ -277,7 +288,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         type:
           exception instanceof ClientRequestError
             ? exception.problemType
-            : ProblemType.malformedRequest,
+            : clientError.status === 413
+              ? ProblemType.payloadTooLarge
+              : ProblemType.malformedRequest,
         title: 'The request could not be read',
         status: clientError.status,
         detail: clientError.message,

@@ -12,6 +12,7 @@ export const ProblemType = {
   rateLimited: `${PROBLEM_TYPE_PREFIX}rate-limited`,
   malformedRequest: `${PROBLEM_TYPE_PREFIX}malformed-request`,
   unsupportedMediaType: `${PROBLEM_TYPE_PREFIX}unsupported-media-type`,
+  payloadTooLarge: `${PROBLEM_TYPE_PREFIX}payload-too-large`,
   headersTooLarge: `${PROBLEM_TYPE_PREFIX}headers-too-large`,
   notFound: `${PROBLEM_TYPE_PREFIX}not-found`,
   concurrencyConflict: `${PROBLEM_TYPE_PREFIX}concurrency-conflict`,

@@ -45,6 +45,10 @@ export interface JunhengConfig {
   readonly pseudonymKeyId: string;
   /** Requests per caller per minute, across all routes, before 429. */
   readonly rateLimitPerMinute: number;
+  /** The largest import body, in bytes (413 beyond it). */
+  readonly importMaxBytes: number;
+  /** The longest import line, in bytes (the row is reported, the rest imported). */
+  readonly importMaxLineBytes: number;
   /** Failed authentications per client address per minute before that address gets 429. */
   readonly authFailuresPerMinute: number;
   /**
@@ -244,6 +248,8 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     pseudonymKeyId,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', 20, 1, 1_000_000),
+    importMaxBytes: integer('JUNHENG_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1_024, 64 * 1024 ** 3),
+    importMaxLineBytes: integer('JUNHENG_IMPORT_MAX_LINE_BYTES', 64 * 1024, 256, 16 * 1024 ** 2),
     trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
     // Generated secrets sit beside the embedded database, never in a server deployment.
     developmentSecretsDir: embedded
