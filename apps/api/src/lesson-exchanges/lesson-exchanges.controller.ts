@@ -1,7 +1,6 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RequirePermission } from '@junheng/identity';
-import type { Response } from 'express';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { CommandContextOf } from '../commands/command-context.decorator';
 import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
@@ -16,13 +15,10 @@ export class LessonExchangesController {
   @Post()
   @RequirePermission('facts:record')
   @HttpCode(HttpStatus.CREATED)
-  async record(
+  record(
     @Body() body: RecordLessonExchangeDto,
     @CommandContextOf() context: CommandContext,
-    @Res({ passthrough: true }) response: Response,
   ): Promise<CommandOutcome> {
-    const outcome = await this.commandBus.execute(new RecordLessonExchangeCommand(body, context));
-    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return outcome;
+    return this.commandBus.execute(new RecordLessonExchangeCommand(body, context));
   }
 }
