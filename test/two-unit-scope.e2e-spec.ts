@@ -1,0 +1,321 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { createApiApplication } from '../apps/api/src/api.factory';
+import { loadConfig } from '@junheng/platform';
+import { TEST_IDENTITY_ENV, bearer } from '@junheng/testing';
+import { TOPOLOGIES } from './topologies';
+
+/**
+ * Issue 13, findings 4 and 5. Every command that names two schools or units has a stated rule
+ * for both (docs/security.md, "Commands about two units"), and a refusal never names a school,
+ * student or teacher outside the caller's scope: the rule is named, the facts are not. Before
+ * the fixes a Guangming clerk merged its school into a Nanshan school (and changed Nanshan's
+ * figures), and learned where another county's students were enrolled from refusals.
+ */
+const GUANGMING = ['3144031101', '3144031102', '3144031103', '3144031104'] as const;
+const NANSHAN = ['3144030501', '3144030502', '3144030503', '3144030504'] as const;
+
+const guangmingClerk = bearer('district-clerk', '44/4403/440311', 'guangming-clerk');
+const nanshanClerk = bearer('district-clerk', '44/4403/440305', 'nanshan-clerk');
+const shenzhen = bearer('province-admin', '44/4403', 'shenzhen-bureau');
+const province = bearer('province-admin', '44', 'province');
+
+let serial = 0;
+const someStudent = () => `G44030520150101${String((serial += 1)).padStart(4, '0')}`;
+const someTeacher = () => `44030519800101${String((serial += 1)).padStart(4, '0')}`;
+
+/**
+ * The answer mentions none of these codes of units outside the caller's scope, as a value of
+ * its own (a district code inside a school code the caller sent itself is not one).
+ */
+function revealsNone(body: unknown, secrets: readonly string[]): void {
+  const text = JSON.stringify(body);
+  for (const secret of secrets) {
+    expect(text).not.toMatch(new RegExp(`(^|[^0-9])${secret}([^0-9]|$)`));
+  }
+}
+
+describe('commands about two units, and what refusals reveal (embedded)', () => {
+  let app: INestApplication<App>;
+  let cleanUp: () => Promise<void>;
+
+  beforeAll(async () => {
+    const prepared = await TOPOLOGIES[0]!.environment();
+    cleanUp = prepared.cleanUp;
+    app = await createApiApplication(
+      loadConfig({ ...prepared.env, ...TEST_IDENTITY_ENV, RATE_LIMIT_PER_MINUTE: '100000' }),
+    );
+    await app.init(); // the demo schools: four in Guangming (440311), four in Nanshan (440305)
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await cleanUp?.();
+  });
+
+  const post = (path: string, auth: string, body: object) =>
+    request(app.getHttpServer()).post(path).set('Authorization', auth).send(body);
+
+  describe('both units must be the caller’s', () => {
+    it('merges: into a school of another county only by a caller holding both', async () => {
+      const merge = (auth: string, schoolCode: string, intoSchoolCode: string) =>
+        post('/v1/schools/merges', auth, { schoolCode, intoSchoolCode, effectiveOn: '2099-09-01' });
+      const refused = await merge(guangmingClerk, GUANGMING[3], NANSHAN[0]).expect(403);
+      expect(refused.body).toMatchObject({
+        type: 'urn:junheng:problem:out-of-scope',
+        facts: { intoSchoolCode: NANSHAN[0] },
+      });
+      revealsNone(refused.body, ['440305']);
+      // Inside the county the merge reaches the domain (the future date is its answer).
+      await merge(guangmingClerk, GUANGMING[3], GUANGMING[2]).expect(422);
+      // The city holds both counties.
+      await merge(shenzhen, GUANGMING[3], NANSHAN[0]).expect(422);
+    });
+
+    it('rotations: the receiving school too', async () => {
+      const rotation = (auth: string, toSchoolCode: string, toDistrictCode: string) =>
+        post('/v1/teacher-rotations', auth, {
+          teacher: someTeacher(),
+          fromDistrictCode: '440311',
+          fromSchoolCode: GUANGMING[0],
+          toDistrictCode,
+          toSchoolCode,
+          kind: 'rotation',
+          subject: 'english',
+          backbone: false,
+          startDate: '2024-09-01',
+          plannedEndDate: '2025-07-15',
+        });
+      await rotation(guangmingClerk, NANSHAN[1], '440305').expect(403);
+      await rotation(guangmingClerk, GUANGMING[3], '440311').expect(201);
+      await rotation(shenzhen, NANSHAN[1], '440305').expect(201);
+    });
+
+    it('transfers: the receiving school too', async () => {
+      const student = someStudent();
+      await post('/v1/students/enrolments', guangmingClerk, {
+        student,
+        schoolCode: GUANGMING[0],
+        districtCode: '440311',
+        date: '2024-09-01',
+        grade: 1,
+        entry: 'new-entrant',
+      }).expect(201);
+      const transfer = (auth: string, toSchoolCode: string, toDistrictCode: string, date: string) =>
+        post('/v1/students/transfers', auth, {
+          student,
+          schoolCode: GUANGMING[0],
+          districtCode: '440311',
+          toSchoolCode,
+          toDistrictCode,
+          date,
+        });
+      await transfer(guangmingClerk, NANSHAN[2], '440305', '2024-10-01').expect(403);
+      await transfer(shenzhen, NANSHAN[2], '440305', '2024-10-01').expect(201);
+    });
+
+    it('pairings: both schools to establish, the receiving county to end', async () => {
+      const pairingId = `scope-${Date.now().toString(36)}`;
+      const pairing = (auth: string) =>
+        post('/v1/pairings', auth, {
+          pairingId,
+          programme: '百校扶百校',
+          supportingSchoolCode: NANSHAN[0],
+          supportingDistrictCode: '440305',
+          receivingSchoolCode: GUANGMING[1],
+          receivingDistrictCode: '440311',
+          forms: ['teaching'],
+          startDate: '2024-09-01',
+          endDate: '2027-07-31',
+        });
+      await pairing(guangmingClerk).expect(403);
+      await pairing(nanshanClerk).expect(403);
+      await pairing(shenzhen).expect(201);
+      const end = (auth: string) =>
+        post('/v1/pairings/endings', auth, { pairingId, endedOn: '2025-01-10', reason: 'done' });
+      await end(nanshanClerk).expect(403);
+      await end(guangmingClerk).expect(201);
+    });
+
+    it('lesson exchanges: the host school; the visiting school appears in no figure', async () => {
+      // The visiting school is named, never counted: the fact is the host's, so a visit from
+      // another county is the host county's to report.
+      const answer = await post('/v1/lesson-exchanges', guangmingClerk, {
+        districtCode: '440311',
+        hostSchoolCode: GUANGMING[0],
+        visitingSchoolCode: NANSHAN[3],
+        kind: 'open',
+        subject: 'science',
+        date: '2024-11-05',
+        attendees: 30,
+      }).expect(201);
+      const events = await request(app.getHttpServer())
+        .get('/v1/indicators/lesson-exchanges')
+        .set('Authorization', nanshanClerk)
+        .query({ district: '440305', month: '2024-11' })
+        .expect(200);
+      expect(events.body).toMatchObject({ exchanges: 0 });
+      expect(answer.body.eventIds).toHaveLength(1);
+      // As host, another county's school is out of scope.
+      await post('/v1/lesson-exchanges', guangmingClerk, {
+        districtCode: '440305',
+        hostSchoolCode: NANSHAN[0],
+        visitingSchoolCode: GUANGMING[0],
+        kind: 'open',
+        subject: 'science',
+        date: '2024-11-05',
+        attendees: 30,
+      }).expect(403);
+    });
+
+    it('allocations: the recipient school inside the caller’s scope (and the programme)', async () => {
+      const programmeId = `scope-${Date.now().toString(36)}`;
+      await post('/v1/fund-programmes', guangmingClerk, {
+        programmeId,
+        name: '专项',
+        level: 'district',
+        ownerCode: '440311',
+        fiscalYear: 2024,
+        budgetFen: 1_000_000,
+        budgetedOn: '2024-03-01',
+      }).expect(201);
+      const refused = await post('/v1/fund-programmes/allocations', guangmingClerk, {
+        programmeId,
+        districtCode: '440311',
+        schoolCode: NANSHAN[0],
+        amountFen: 100,
+        purpose: 'equipment',
+        allocatedOn: '2024-04-01',
+      }).expect(422);
+      // Reported under Guangming, the Nanshan school is refused by the hierarchy, naming only
+      // what the clerk sent.
+      expect(refused.body.rule).toBe('organisation.school-not-in-district');
+      revealsNone(refused.body, ['440305']);
+    });
+  });
+
+  describe('refusals name the rule, not the facts of another county', () => {
+    it('enrolling a student enrolled in another county', async () => {
+      const student = someStudent();
+      await post('/v1/students/enrolments', nanshanClerk, {
+        student,
+        schoolCode: NANSHAN[0],
+        districtCode: '440305',
+        date: '2024-09-01',
+        grade: 1,
+        entry: 'new-entrant',
+      }).expect(201);
+      const refused = await post('/v1/students/enrolments', guangmingClerk, {
+        student,
+        schoolCode: GUANGMING[0],
+        districtCode: '440311',
+        date: '2024-09-02',
+        grade: 1,
+        entry: 'new-entrant',
+      }).expect(422);
+      expect(refused.body).toMatchObject({ rule: 'student.already-enrolled' });
+      revealsNone(refused.body, [NANSHAN[0], '440305']);
+      // A province administrator holds both: it sees where the student is.
+      const seen = await post('/v1/students/enrolments', province, {
+        student,
+        schoolCode: GUANGMING[0],
+        districtCode: '440311',
+        date: '2024-09-02',
+        grade: 1,
+        entry: 'new-entrant',
+      }).expect(422);
+      expect(seen.body.facts).toEqual({ schoolCode: NANSHAN[0] });
+
+      // A dropout reported by the wrong county: not at its school, without saying which.
+      const dropout = await post('/v1/students/dropouts', guangmingClerk, {
+        student,
+        schoolCode: GUANGMING[0],
+        districtCode: '440311',
+        date: '2024-10-02',
+        reason: 'work',
+      }).expect(422);
+      expect(dropout.body.rule).toBe('student.not-at-school');
+      revealsNone(dropout.body, [NANSHAN[0], '440305']);
+    });
+
+    it('ending or starting the rotation of another county’s teacher', async () => {
+      const teacher = someTeacher();
+      await post('/v1/teacher-rotations', nanshanClerk, {
+        teacher,
+        fromDistrictCode: '440305',
+        fromSchoolCode: NANSHAN[0],
+        toDistrictCode: '440305',
+        toSchoolCode: NANSHAN[1],
+        kind: 'rotation',
+        subject: 'english',
+        backbone: false,
+        startDate: '2024-09-01',
+        plannedEndDate: '2025-07-15',
+      }).expect(201);
+      const ending = await post('/v1/teacher-rotations/end', guangmingClerk, {
+        teacher,
+        endDate: '2024-12-01',
+      }).expect(403);
+      expect(ending.body.type).toBe('urn:junheng:problem:out-of-scope');
+      revealsNone(ending.body, [NANSHAN[0], '440305']);
+      const starting = await post('/v1/teacher-rotations', guangmingClerk, {
+        teacher,
+        fromDistrictCode: '440311',
+        fromSchoolCode: GUANGMING[0],
+        toDistrictCode: '440311',
+        toSchoolCode: GUANGMING[1],
+        kind: 'rotation',
+        subject: 'english',
+        backbone: false,
+        startDate: '2024-10-01',
+        plannedEndDate: '2025-07-15',
+      }).expect(422);
+      expect(starting.body.rule).toBe('teacher-rotation.already-active');
+      expect(starting.body.facts).toEqual({});
+      revealsNone(starting.body, [NANSHAN[0], NANSHAN[1], '440305', '2024-09-01']);
+    });
+
+    it('a school reported under the wrong county, and another county’s pairing', async () => {
+      const wrongCounty = await post('/v1/lesson-exchanges', guangmingClerk, {
+        districtCode: '440311',
+        hostSchoolCode: NANSHAN[2],
+        visitingSchoolCode: GUANGMING[0],
+        kind: 'open',
+        subject: 'science',
+        date: '2024-11-05',
+        attendees: 30,
+      }).expect(422);
+      expect(wrongCounty.body.rule).toBe('organisation.school-not-in-district');
+      revealsNone(wrongCounty.body, ['440305']);
+
+      const pairingId = `theirs-${Date.now().toString(36)}`;
+      await post('/v1/pairings', nanshanClerk, {
+        pairingId,
+        programme: '区内结对',
+        supportingSchoolCode: NANSHAN[0],
+        supportingDistrictCode: '440305',
+        receivingSchoolCode: NANSHAN[3],
+        receivingDistrictCode: '440305',
+        forms: ['teaching'],
+        startDate: '2024-09-01',
+        endDate: '2027-07-31',
+      }).expect(201);
+      const outside = await post('/v1/lesson-exchanges', guangmingClerk, {
+        districtCode: '440311',
+        hostSchoolCode: GUANGMING[0],
+        visitingSchoolCode: GUANGMING[1],
+        pairingId,
+        kind: 'open',
+        subject: 'science',
+        date: '2024-11-05',
+        attendees: 30,
+      }).expect(422);
+      expect(outside.body).toMatchObject({
+        rule: 'lesson-exchange.outside-pairing',
+        facts: { pairingId },
+      });
+      revealsNone(outside.body, [NANSHAN[0], NANSHAN[3], '440305']);
+    });
+  });
+});
