@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +8,12 @@ import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { createApiApplication } from '../apps/api/src/api.factory';
+import { canonicalJson } from '../apps/api/src/commands/canonical-json';
+import { CommandKeys } from '../apps/api/src/commands/command-keys';
 import { ANALYTICS_CLIENT } from '@junheng/analytics';
 import type { AnalyticsClient } from '@junheng/analytics';
 import { Pseudonymizer } from '@junheng/identity';
+import { deterministicEventId } from '@junheng/event-store';
 import { createKafka } from '@junheng/messaging';
 import { loadConfig } from '@junheng/platform';
 import {
@@ -246,5 +250,159 @@ describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', 
     const logs = readFileSync(join(logDir, 'junheng.log'), 'utf8');
     expect(logs).toContain('request completed');
     expect(containsRaw(logs)).toEqual([]);
+  });
+
+  it('derives no stored key or id from personal data without the key (import rows included)', async () => {
+    // Three rows of a 学籍 export: keyed by content, by the 学籍号 itself (the worst a school's
+    // software could do), and by a row number.
+    const numbers = ['G44031120120101003X', 'G440311201201020041', 'G440311201201030057'];
+    const rows = numbers.map((student, index) => ({
+      ...(index === 1 ? { rowKey: student } : index === 2 ? { rowKey: 'row-3' } : {}),
+      event: 'enrolment',
+      student,
+      schoolCode: '3144031102',
+      districtCode: '440311',
+      date: '2024-09-01',
+      grade: 7,
+      entry: 'new-entrant',
+    }));
+    const report = await request(app.getHttpServer())
+      .post('/v1/imports/student-records')
+      .set('Authorization', clerk)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(rows.map((row) => JSON.stringify(row)).join('\n'))
+      .expect(200);
+    expect(report.body).toMatchObject({ accepted: 3, rejected: 0 });
+
+    // What anyone could compute from the rows without the pseudonymisation key: the raw
+    // identifiers and keys, their plain digests, the old content key, and the UUIDv5 event ids
+    // of every such key.
+    const sha256 = (text: string, encoding: 'hex' | 'base64url') =>
+      createHash('sha256').update(text).digest(encoding);
+    const guessedKeys = rows.flatMap((row) => {
+      const { rowKey, ...content } = row as { rowKey?: string } & Record<string, unknown>;
+      const oldContentKey = sha256(
+        `student-records\n${JSON.stringify(
+          Object.keys(row)
+            .sort()
+            .map((name) => [name, (row as Record<string, unknown>)[name]]),
+        )}`,
+        'base64url',
+      );
+      return [
+        String(row.student),
+        ...(rowKey === undefined ? [] : [rowKey, `import:student-records:${rowKey}`]),
+        oldContentKey,
+        `import:student-records:${oldContentKey}`,
+        `import:student-records:content:${canonicalJson(content)}`,
+        sha256(String(row.student), 'hex'),
+        sha256(String(row.student), 'base64url'),
+      ];
+    });
+    const guesses = new Set([
+      ...guessedKeys,
+      ...guessedKeys.flatMap((key) => [0, 1].map((index) => deterministicEventId(key, index))),
+    ]);
+
+    const pg = new Client({ connectionString: database.url });
+    await pg.connect();
+    let stored: Array<{
+      event_id: string;
+      command_id: string;
+      idempotency_key: string;
+      stream_id: string;
+    }>;
+    let claims: Array<{ idempotency_key: string; request_fingerprint: string }>;
+    try {
+      stored = (
+        await pg.query(
+          `SELECT event_id::text, command_id, idempotency_key, stream_id FROM events
+           WHERE type = 'StudentEnrolled' AND actor = $1 AND district_code = '440311'
+             AND data->>'schoolCode' = '3144031102'`,
+          ['district-clerk@44/4403/440311'],
+        )
+      ).rows;
+      claims = (
+        await pg.query(
+          'SELECT idempotency_key, request_fingerprint FROM idempotency_keys WHERE idempotency_key = ANY($1)',
+          [stored.map((row) => row.idempotency_key)],
+        )
+      ).rows;
+    } finally {
+      await pg.end();
+    }
+    expect(stored).toHaveLength(3);
+    expect(claims).toHaveLength(3);
+    const storedValues = [
+      ...stored.flatMap((row) => [
+        row.event_id,
+        row.command_id,
+        row.idempotency_key,
+        row.stream_id,
+      ]),
+      ...claims.flatMap((claim) => [claim.idempotency_key, claim.request_fingerprint]),
+    ];
+    for (const value of storedValues) {
+      expect(guesses.has(value)).toBe(false);
+      for (const number of numbers) expect(value).not.toContain(number.slice(1, 17));
+    }
+
+    // With the key, every stored key and id is reproduced: the check above is not vacuous.
+    const keys = app.get(CommandKeys);
+    const caller = {
+      subject: 'district-clerk@44/4403/440311',
+      role: 'district-clerk' as const,
+      scope: { level: 'district' as const, province: '44', city: '4403', district: '440311' },
+      via: 'jwt' as const,
+    };
+    const expected = rows.map((row) => {
+      const { rowKey, ...content } = row as { rowKey?: string } & Record<string, unknown>;
+      const key = keys.of({
+        idempotency: {
+          key:
+            rowKey === undefined
+              ? `import:student-records:content:${canonicalJson(content)}`
+              : `import:student-records:${rowKey}`,
+          action: 'import student-records',
+          body: content,
+        },
+        correlationId: null,
+        caller,
+      });
+      return { key: key.key, eventId: deterministicEventId(key.key, 0) };
+    });
+    expect(stored.map((row) => row.idempotency_key).sort()).toEqual(
+      expected.map((row) => row.key).sort(),
+    );
+    expect(stored.map((row) => row.event_id).sort()).toEqual(
+      expected.map((row) => row.eventId).sort(),
+    );
+
+    // And Kafka carries the same opaque ids, never a derivable one.
+    const kafka = createKafka(
+      { brokers: kafkaBrokers(), clientId: 'derived-ids-test', topic, partitions: 2 },
+      { warn: () => undefined, error: () => undefined },
+    );
+    const consumer = kafka.consumer({ groupId: uniqueName('derived-ids-reader') });
+    const messages: KafkaMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    try {
+      await eventually(
+        () => {
+          const ids = messages.map((message) => String(message.headers?.['junheng-event-id']));
+          for (const row of expected) expect(ids).toContain(row.eventId);
+        },
+        { timeoutMs: 30_000 },
+      );
+    } finally {
+      await consumer.disconnect();
+    }
+    const onKafka = messages.flatMap((message) => [
+      message.key?.toString() ?? '',
+      String(message.headers?.['junheng-event-id'] ?? ''),
+    ]);
+    for (const value of onKafka) expect(guesses.has(value)).toBe(false);
   });
 });
