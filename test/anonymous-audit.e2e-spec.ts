@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
@@ -30,12 +31,12 @@ for (const topology of TOPOLOGIES) {
     let cleanUp: () => Promise<void>;
     const http = () => request(app.getHttpServer());
     const sent = {
-      area: uniqueName('anonymous-area'),
-      district: uniqueName('anonymous-district'),
-      guangxi: uniqueName('anonymous-guangxi'),
-      graphql: uniqueName('anonymous-graphql'),
-      untargeted: uniqueName('anonymous-untargeted'),
-      invalidTarget: uniqueName('anonymous-invalid'),
+      area: randomUUID(),
+      district: randomUUID(),
+      guangxi: randomUUID(),
+      graphql: randomUUID(),
+      untargeted: randomUUID(),
+      invalidTarget: randomUUID(),
     };
 
     beforeAll(async () => {
@@ -86,7 +87,7 @@ for (const topology of TOPOLOGIES) {
         .set('Authorization', bearer('province-admin', province))
         .query({ caller: 'anonymous', limit: 1000 })
         .expect(200);
-      const ours = new Set(Object.values(sent));
+      const ours = new Set<string>(Object.values(sent));
       return (response.body as { entries: Entry[] }).entries.filter((entry) =>
         ours.has(entry.correlationId),
       );
@@ -128,7 +129,7 @@ for (const topology of TOPOLOGIES) {
 
     it('audits an attempt whose body is nested 100,000 deep', async () => {
       const subject = uniqueName('deep-clerk');
-      const correlationId = uniqueName('deep');
+      const correlationId = randomUUID();
       const depth = 100_000;
       const body = `{"districtCode":"440311","x":${'{"x":'.repeat(depth)}1${'}'.repeat(depth)}}`;
       const response = await http()

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import type { App } from 'supertest/types';
 import { SQL_EXECUTOR } from '@junheng/event-store';
 import type { SqlExecutor } from '@junheng/event-store';
 import { loadConfig } from '@junheng/platform';
-import { TEST_IDENTITY_ENV, bearer, describeWith, uniqueName } from '@junheng/testing';
+import { TEST_IDENTITY_ENV, bearer, describeWith } from '@junheng/testing';
 import { createApiApplication } from '../apps/api/src/api.factory';
 import { TOPOLOGIES } from './topologies';
 
@@ -32,7 +33,8 @@ describeWith(topology.engines, `privacy in logs and the audit trail (${topology.
   let cleanUp: () => Promise<void>;
   let logDir: string;
   const http = () => request(app.getHttpServer());
-  const id = (name: string) => uniqueName(name);
+  // Correlation ids a caller sends are UUIDs (others are replaced by a fresh one).
+  const id = (_name: string) => randomUUID();
   const sent = {
     unmatched: id('unmatched'),
     unmatchedAnonymous: id('unmatched-anonymous'),

@@ -11,7 +11,9 @@ import type { RoutedRequest } from '../http/request-path';
 
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
-const SAFE_CORRELATION_ID = /^[\w.:-]{1,100}$/;
+// Only a UUID is taken from a caller: a free-form id would let a client write an ID number
+// into every log line and audit entry of its requests.
+const SAFE_CORRELATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A caller's correlation id if it is a plausible one, otherwise a fresh one. */
 export function correlationIdOf(request: IncomingMessage): string {
