@@ -127,4 +127,18 @@ describeWith(['PostgreSQL'], 'PostgresExecutor when connections are lost', () =>
       await sql.close();
     }
   });
+
+  it('the server refusing more connections (53300, too many connections): 503', async () => {
+    const role = `limited_${Date.now().toString(36)}`;
+    await admin.query(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT 0`);
+    const url = new URL(database.url);
+    url.username = role;
+    const sql = new PostgresExecutor({ connectionString: url.toString() });
+    try {
+      await expect(sql.query('SELECT 1')).rejects.toEqual(unavailable);
+    } finally {
+      await sql.close();
+      await admin.query(`DROP ROLE ${role}`);
+    }
+  });
 });

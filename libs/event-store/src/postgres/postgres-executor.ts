@@ -4,8 +4,10 @@ import { EventStoreErrorCode, EventStoreException } from '../event-store.excepti
 import { sqlState } from '../sql/sql-executor';
 import type { SqlExecutor, SqlParameter, SqlQueryable } from '../sql/sql-executor';
 
-// Connection failures, admin shutdown and "cannot connect now": the database will be back.
+// Connection failures, admin shutdown, "cannot connect now" and "too many connections" (53300:
+// the server's own limit, reached under load or by another client): the database will be back.
 const UNAVAILABLE_SQLSTATES = new Set([
+  '53300',
   '57P01',
   '57P02',
   '57P03',
