@@ -331,6 +331,25 @@ describe('hostile and careless input (embedded)', () => {
     expect(problem.report.rows).toBeLessThan(lines.length);
   });
 
+  it('audits a 404 with the caller its token names, and echoes no identifier from the path', async () => {
+    const idNumber = '44031119770707313X';
+    const caller = bearer('district-clerk', '44/4403/440311', 'clerk-of-404');
+    const response = await request(app.getHttpServer())
+      .get(`/v1/teacher-rotations/${idNumber}`)
+      .set('Authorization', caller)
+      .expect(404);
+    expect(response.headers['content-type']).toMatch(PROBLEM);
+    expect(JSON.stringify(response.body)).not.toContain(idNumber);
+    const audit = await request(app.getHttpServer())
+      .get('/v1/audit')
+      .set('Authorization', admin)
+      .query({ caller: 'clerk-of-404' })
+      .expect(200);
+    const entries = (audit.body as { entries: Array<{ status: number; path: string }> }).entries;
+    expect(entries).toEqual([expect.objectContaining({ status: 404 })]);
+    expect(JSON.stringify(entries)).not.toContain(idNumber);
+  });
+
   it('answers an oversized header with 431 and a problem body', async () => {
     const answer = await raw('/v1/areas/440311/scorecard', { 'x-padding': 'p'.repeat(40_000) });
     expect(answer.status).toBe(431);
