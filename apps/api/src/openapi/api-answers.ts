@@ -8,6 +8,7 @@ import {
   ApiForbiddenResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiPayloadTooLargeResponse,
   ApiProperty,
   ApiPropertyOptional,
   ApiSchema,
@@ -15,6 +16,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
@@ -138,7 +140,8 @@ const requestProblems = [
 const idempotencyKey = ApiHeader({
   name: 'Idempotency-Key',
   required: false,
-  description: 'the same key answers the same way and appends nothing new',
+  description:
+    "the caller's key for this request: the same key with the same body answers the first outcome and appends nothing; with another body it is refused (422 idempotency-key-reused); see docs/api.md",
   schema: { type: 'string', pattern: '^[\\w.:-]{1,200}$' },
 });
 
@@ -151,8 +154,18 @@ export const ApiCommandAnswers = (): MethodDecorator =>
       description: 'recorded (or the answer to an earlier request with the same key)',
     }),
     ...requestProblems,
-    ApiConflictResponse(problem('a concurrent change, or a used-up budget')),
-    ApiUnprocessableEntityResponse(problem('a domain rule refuses the command')),
+    ApiUnsupportedMediaTypeResponse(problem('the body is not application/json')),
+    ApiPayloadTooLargeResponse(problem('the body is over 1 MB')),
+    ApiConflictResponse(
+      problem(
+        'the current facts refuse it for now (a used-up budget), the record kept changing, or the first request with this Idempotency-Key is still in flight (Retry-After)',
+      ),
+    ),
+    ApiUnprocessableEntityResponse(
+      problem(
+        'a domain rule refuses the command, or the Idempotency-Key was used for another request',
+      ),
+    ),
   );
 
 /** A read route answering `type`. */
@@ -165,4 +178,7 @@ export const ApiImportAnswers = (): MethodDecorator =>
     ApiConsumes('application/x-ndjson', 'text/csv'),
     ApiOkResponse({ type: ImportReportDocument, description: 'the per-row report' }),
     ...requestProblems,
+    ApiPayloadTooLargeResponse(
+      problem('the body is over JUNHENG_IMPORT_MAX_BYTES (with the report of the rows read)'),
+    ),
   );

@@ -5,12 +5,26 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
+import { EARLIEST_INSTANT, LATEST_INSTANT } from '../security/instant';
 import { discoverRoutes } from '../security/route-inventory';
 
 /** Where the generated document is committed, so reviews see its changes. */
 export const OPENAPI_FILE = join(__dirname, '..', '..', 'openapi.json');
 
 type Schema = Record<string, unknown>;
+
+/** Junheng's own validators, as JSON Schema (class-validator-jsonschema knows the built-in ones). */
+const SCHEMA_OPTIONS = {
+  additionalConverters: {
+    isBoundedInstant: {
+      oneOf: [
+        { type: 'string' as const, format: 'date' },
+        { type: 'string' as const, format: 'date-time' },
+      ],
+      description: `ISO 8601, from ${new Date(EARLIEST_INSTANT).toISOString()} until before ${new Date(LATEST_INSTANT).toISOString()}`,
+    },
+  },
+};
 type DtoClass = abstract new (...args: never[]) => object;
 
 /**
@@ -80,10 +94,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       return typeof type === 'function' ? type : undefined;
     };
     const body = dtoOf(RouteParamtypes.BODY);
-    if (body !== undefined) schemas[body.name] = targetConstructorToSchema(body);
+    if (body !== undefined) schemas[body.name] = targetConstructorToSchema(body, SCHEMA_OPTIONS);
     const query = dtoOf(RouteParamtypes.QUERY);
     if (query !== undefined) {
-      const schema = targetConstructorToSchema(query) as Schema;
+      const schema = targetConstructorToSchema(query, SCHEMA_OPTIONS) as Schema;
       const required = (schema.required as string[] | undefined) ?? [];
       const described = ((operation.parameters as Schema[] | undefined) ?? []).filter(
         (parameter) => parameter.in !== 'query',
