@@ -350,6 +350,44 @@ describe('hostile and careless input (embedded)', () => {
     expect(JSON.stringify(entries)).not.toContain(idNumber);
   });
 
+  it.each([
+    [
+      '/v1/schools',
+      {
+        schoolCode: '3144031190',
+        name: '百年老校',
+        districtCode: '440311',
+        urbanRuralCode: '121',
+        level: 'primary',
+        weak: false,
+        registeredOn: '1960-09-01',
+      },
+      'registeredOn',
+    ],
+    [
+      '/v1/teacher-rotations',
+      {
+        teacher: '440311198001010013',
+        fromDistrictCode: '440311',
+        fromSchoolCode: '3144031101',
+        toDistrictCode: '440311',
+        toSchoolCode: '3144031102',
+        kind: 'rotation',
+        subject: 'english',
+        backbone: false,
+        startDate: '2024-09-01',
+        plannedEndDate: '2200-07-15',
+      },
+      'plannedEndDate',
+    ],
+  ])(
+    'refuses a date outside 1970..2100 on %s (ClickHouse would clamp it)',
+    async (path, body, field) => {
+      const response = await refused(() => post(path, body), 400);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field })]);
+    },
+  );
+
   it('answers an oversized header with 431 and a problem body', async () => {
     const answer = await raw('/v1/areas/440311/scorecard', { 'x-padding': 'p'.repeat(40_000) });
     expect(answer.status).toBe(431);

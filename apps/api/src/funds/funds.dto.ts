@@ -1,9 +1,9 @@
 import { Field, Float, InputType, Int } from '@nestjs/graphql';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsRecordDate } from '../security/instant';
 import { ALLOCATION_PURPOSES, PROGRAMME_LEVELS, REPORT_LIMITS } from '@junheng/domain';
 import type { AllocationPurpose, ProgrammeLevel } from '@junheng/domain';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const MAX_FEN = REPORT_LIMITS.fen;
 
@@ -40,7 +40,7 @@ export class BudgetProgrammeDto {
   budgetFen!: number;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'budgetedOn must be YYYY-MM-DD' })
+  @IsRecordDate()
   budgetedOn!: string;
 }
 
@@ -84,7 +84,7 @@ export class AllocateFundsDto {
   purpose!: AllocationPurpose;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'allocatedOn must be YYYY-MM-DD' })
+  @IsRecordDate()
   allocatedOn!: string;
 }
 
@@ -100,7 +100,7 @@ export class RevokeAllocationDto {
   allocationId!: string;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'revokedOn must be YYYY-MM-DD' })
+  @IsRecordDate()
   revokedOn!: string;
 
   @Field()

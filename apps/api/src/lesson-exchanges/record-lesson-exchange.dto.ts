@@ -1,5 +1,6 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsRecordDate } from '../security/instant';
 import { LESSON_EXCHANGE_KINDS, REPORT_LIMITS } from '@junheng/domain';
 import type { LessonExchangeKind } from '@junheng/domain';
 
@@ -31,7 +32,7 @@ export class RecordLessonExchangeDto {
   subject!: string;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsRecordDate()
   date!: string;
 
   @Field(() => Int, { description: 'teachers and students who took part (人次)' })

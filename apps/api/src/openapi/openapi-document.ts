@@ -5,7 +5,12 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
-import { EARLIEST_INSTANT, LATEST_INSTANT } from '../security/instant';
+import {
+  EARLIEST_INSTANT,
+  EARLIEST_RECORD_DATE,
+  LATEST_INSTANT,
+  LATEST_RECORD_DATE,
+} from '../security/instant';
 import { discoverRoutes } from '../security/route-inventory';
 
 /** Where the generated document is committed, so reviews see its changes. */
@@ -16,6 +21,11 @@ type Schema = Record<string, unknown>;
 /** Junheng's own validators, as JSON Schema (class-validator-jsonschema knows the built-in ones). */
 const SCHEMA_OPTIONS = {
   additionalConverters: {
+    isRecordDate: {
+      type: 'string' as const,
+      format: 'date',
+      description: `YYYY-MM-DD, from ${EARLIEST_RECORD_DATE} to ${LATEST_RECORD_DATE}`,
+    },
     isBoundedInstant: {
       oneOf: [
         { type: 'string' as const, format: 'date' },

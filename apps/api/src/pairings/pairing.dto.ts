@@ -1,10 +1,10 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ArrayMinSize, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsRecordDate } from '../security/instant';
 import { SUPPORT_FORMS } from '@junheng/domain';
 import type { SupportForm } from '@junheng/domain';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** POST /v1/pairings and establishPairing (结对帮扶). */
 @InputType('EstablishPairingInput')
@@ -41,11 +41,11 @@ export class EstablishPairingDto {
   forms!: SupportForm[];
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'startDate must be YYYY-MM-DD' })
+  @IsRecordDate()
   startDate!: string;
 
   @Field({ description: 'YYYY-MM-DD, planned' })
-  @Matches(DATE, { message: 'endDate must be YYYY-MM-DD' })
+  @IsRecordDate()
   endDate!: string;
 }
 
@@ -57,7 +57,7 @@ export class EndPairingDto {
   pairingId!: string;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'endedOn must be YYYY-MM-DD' })
+  @IsRecordDate()
   endedOn!: string;
 
   @Field()

@@ -4,7 +4,7 @@ import type { FieldError } from './problem-types';
 /** A request whose shape is wrong: every failing field with its reason. */
 export class RequestValidationException extends Error {
   constructor(readonly errors: readonly FieldError[]) {
-    super(`Invalid request: ${errors.map((error) => error.field).join(', ')}`);
+    super(`Invalid request: ${[...new Set(errors.map((error) => error.field))].join(', ')}`);
     this.name = 'RequestValidationException';
   }
 

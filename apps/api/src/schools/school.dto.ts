@@ -10,11 +10,11 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { IsRecordDate } from '../security/instant';
 import { REPORT_LIMITS, SCHOOL_LEVELS, URBAN_RURAL_GROUPS } from '@junheng/domain';
 import type { SchoolLevel, UrbanRuralCode } from '@junheng/domain';
 
 const URBAN_RURAL_CODES = Object.keys(URBAN_RURAL_GROUPS);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SCHOOL_CODE = /^\d{10}$/;
 const DISTRICT_CODE = /^[1-9]\d{5}$/;
 
@@ -49,7 +49,7 @@ export class RegisterSchoolDto {
   weak!: boolean;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'registeredOn must be YYYY-MM-DD' })
+  @IsRecordDate()
   registeredOn!: string;
 }
 
@@ -61,7 +61,7 @@ export class SchoolChangeDto {
   schoolCode!: string;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'effectiveOn must be YYYY-MM-DD' })
+  @IsRecordDate()
   effectiveOn!: string;
 }
 
@@ -105,7 +105,7 @@ class SchoolReportDto {
   schoolYear!: number;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'reportedOn must be YYYY-MM-DD' })
+  @IsRecordDate()
   reportedOn!: string;
 }
 

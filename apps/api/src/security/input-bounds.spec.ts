@@ -60,4 +60,30 @@ describe('request shapes', () => {
     expect(numericFields).toBeGreaterThan(20);
     expect(unbounded).toEqual([]);
   });
+
+  it('bound every date and instant to what the analytics columns hold', () => {
+    // ClickHouse's Date clamps what it cannot hold (1960 becomes 1970, 2200 becomes 2149)
+    // instead of refusing it, so an unbounded date would be recorded and then shown wrong.
+    const storage = getMetadataStorage();
+    const unbounded: string[] = [];
+    let dateFields = 0;
+    for (const { file, shape } of shapes) {
+      const metadata = storage.getTargetValidationMetadatas(shape, '', true, false);
+      const byProperty = new Map<string, Set<string>>();
+      for (const { propertyName, name, type } of metadata) {
+        const kinds = byProperty.get(propertyName) ?? new Set<string>();
+        kinds.add(name ?? type);
+        byProperty.set(propertyName, kinds);
+      }
+      for (const [property, kinds] of byProperty) {
+        if (!/(^date$|Date$|On$|^asOf$|^from$|^to$)/.test(property)) continue;
+        dateFields += 1;
+        if (!kinds.has('isRecordDate') && !kinds.has('isBoundedInstant')) {
+          unbounded.push(`${file} ${shape.name}.${property}`);
+        }
+      }
+    }
+    expect(dateFields).toBeGreaterThan(14);
+    expect(unbounded).toEqual([]);
+  });
 });

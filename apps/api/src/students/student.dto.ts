@@ -1,5 +1,6 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsRecordDate } from '../security/instant';
 import { DROPOUT_REASONS, ENTRY_KINDS, RETURN_MEANS, RISK_REASONS } from '@junheng/domain';
 import type { DropoutReason, EntryKind, ReturnMeans, RiskReason } from '@junheng/domain';
 import { PersonalIdentifier } from '../security/personal-identifier';
@@ -24,7 +25,7 @@ export class StudentFactDto {
   districtCode!: string;
 
   @Field({ description: 'YYYY-MM-DD, the day it happened' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsRecordDate()
   date!: string;
 }
 

@@ -1,12 +1,12 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsRecordDate } from '../security/instant';
 import { ROTATION_KINDS } from '@junheng/domain';
 import type { RotationKind } from '@junheng/domain';
 import { PersonalIdentifier } from '../security/personal-identifier';
 
 // 居民身份证号: 17 digits and a check digit or X. Validated for shape only; never stored.
 const ID_NUMBER = /^\d{17}[\dXx]$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** POST /v1/teacher-rotations and the GraphQL mutation startTeacherRotation. */
 @InputType('StartTeacherRotationInput')
@@ -47,11 +47,11 @@ export class StartTeacherRotationDto {
   backbone!: boolean;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'startDate must be YYYY-MM-DD' })
+  @IsRecordDate()
   startDate!: string;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'plannedEndDate must be YYYY-MM-DD' })
+  @IsRecordDate()
   plannedEndDate!: string;
 }
 
@@ -64,6 +64,6 @@ export class EndTeacherRotationDto {
   teacher!: string;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(DATE, { message: 'endDate must be YYYY-MM-DD' })
+  @IsRecordDate()
   endDate!: string;
 }
