@@ -153,6 +153,31 @@ describe('hostile and careless input (embedded)', () => {
     });
   });
 
+  it('answers a query literal of the wrong type with a problem that quotes nothing', async () => {
+    const secret = 'G44031120100101123X';
+    const response = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', clerk)
+      .send({
+        query: `mutation { recordLessonExchange(input: { districtCode: "440311", hostSchoolCode: "3144031101", visitingSchoolCode: "3144031102", kind: "open", subject: "x", date: "2024-10-15", attendees: "${secret}" }) { eventIds } }`,
+      });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).not.toContain(secret);
+    expect(response.body.errors[0].extensions.problem).toMatchObject({
+      type: 'urn:junheng:problem:validation',
+      status: 400,
+    });
+    const unreadable = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', clerk)
+      .send({ query: `{ area(code: "${secret}" ` });
+    expect(unreadable.status).toBe(400);
+    expect(JSON.stringify(unreadable.body)).not.toContain(secret);
+    expect(unreadable.body.errors[0].extensions.problem.type).toBe(
+      'urn:junheng:problem:malformed-request',
+    );
+  });
+
   it('refuses JSON nested 100,000 deep, and still audits the attempt (even anonymous)', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     for (const auth of [clerk, null]) {

@@ -3,6 +3,7 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { DynamicModule } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { formatGraphqlError } from './graphql-errors';
 import { queryLimitsPlugin } from './query-limits';
 
 /**
@@ -22,6 +23,7 @@ export function graphqlApiModule(): DynamicModule {
     // Errors already carry RFC 9457 problem details in extensions (ProblemDetailsFilter);
     // drop stack traces and anything Apollo adds for development.
     includeStacktraceInErrorResponses: false,
+    formatError: formatGraphqlError,
     // Field resolvers (an area's scorecard, a school's figures) answer problems like root fields.
     fieldResolverEnhancers: ['filters'],
     plugins: [queryLimitsPlugin()],
