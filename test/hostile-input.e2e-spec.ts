@@ -69,7 +69,15 @@ describe('hostile and careless input (embedded)', () => {
     const { port } = server.address() as AddressInfo;
     return new Promise((resolve, reject) => {
       const outgoing = httpRequest(
-        { host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', headers },
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: body === undefined ? 'GET' : 'POST',
+          headers,
+          // A connection of its own (no keep-alive agent): each case meets the server fresh.
+          agent: false,
+        },
         (response) => {
           let text = '';
           response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
@@ -412,6 +420,61 @@ describe('hostile and careless input (embedded)', () => {
       expect(response.body.errors).toEqual([expect.objectContaining({ field })]);
     },
   );
+
+  it.each(['constructor', '__proto__', 'toString'])(
+    'reports an import row whose event is %s as a bad row, not a crash of the import',
+    async (event) => {
+      const response = await request(app.getHttpServer())
+        .post('/v1/imports/student-records')
+        .set('Authorization', clerk)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(JSON.stringify({ event, student: 'G44031120160101003X', schoolCode: '3144031101' }))
+        .expect(200);
+      expect(response.body).toMatchObject({ rows: 1, rejected: 1 });
+      expect(response.body.errors[0]).toMatchObject({ row: 1, field: 'event' });
+    },
+  );
+
+  it.each(['text/plain', 'application/json'])(
+    'answers an import sent as %s with 415, reading nothing',
+    async (type) => {
+      const response = await refused(
+        () =>
+          request(app.getHttpServer())
+            .post('/v1/imports/fund-allocations')
+            .set('Authorization', clerk)
+            .set('Content-Type', type)
+            .send('{"programmeId":"p"}'),
+        415,
+      );
+      expect(response.body.type).toBe('urn:junheng:problem:unsupported-media-type');
+    },
+  );
+
+  it('never echoes an identifier sent in a GraphQL variable of the wrong shape', async () => {
+    const secret = 'G440304201912300423';
+    const response = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', clerk)
+      .send({
+        query: 'mutation ($input: EnrolStudentInput!) { enrolStudent(input: $input) { eventIds } }',
+        variables: {
+          input: {
+            student: [secret],
+            schoolCode: '3144031101',
+            districtCode: '440311',
+            date: '2024-09-01',
+            grade: 1,
+            entry: 'new-entrant',
+          },
+        },
+      });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).not.toContain(secret.slice(1, 17));
+    expect(response.body.errors[0].extensions.problem.errors).toEqual([
+      { field: 'input.student', reason: 'has the wrong type for the schema' },
+    ]);
+  });
 
   it('answers an oversized header with 431 and a problem body', async () => {
     const answer = await raw('/v1/areas/440311/scorecard', { 'x-padding': 'p'.repeat(40_000) });

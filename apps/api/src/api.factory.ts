@@ -8,7 +8,12 @@ import { ConfigurationError } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { ApiModule, pipelineRunsInProcess } from './api.module';
 import { withCallerSlot } from './security/caller-context';
-import { answerClientErrors, requireJsonBodies, verifyJsonBody } from './security/request-body';
+import {
+  answerClientErrors,
+  parsesAsJson,
+  requireJsonBodies,
+  verifyJsonBody,
+} from './security/request-body';
 
 const MAX_BODY = '1mb';
 
@@ -32,7 +37,7 @@ export async function createApiApplication(
   app.use((_request: unknown, _response: unknown, next: () => void) => withCallerSlot(next));
   app.use(helmet());
   app.use(requireJsonBodies);
-  app.useBodyParser('json', { limit: MAX_BODY, verify: verifyJsonBody });
+  app.useBodyParser('json', { limit: MAX_BODY, verify: verifyJsonBody, type: parsesAsJson });
   answerClientErrors(app.getHttpServer());
   app.enableShutdownHooks();
   return app;

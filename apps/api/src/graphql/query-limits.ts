@@ -98,11 +98,11 @@ export function variableFaults(
     if (given === undefined && definition.defaultValue !== undefined) continue;
     coerceInputValue(given === undefined ? null : given, type, (path, invalid, error) => {
       const field = [name, ...path].join('.');
-      // A message about a missing field or a wrong shape is safe; one quoting a value is not.
-      const quotesValue = invalid !== undefined && invalid !== null && typeof invalid !== 'object';
+      // A missing field's message names only the field; any other quotes the value sent
+      // (an array, an object, a number), which may hold a personal identifier.
       faults.push({
         field,
-        reason: quotesValue ? 'has the wrong type for the schema' : error.message,
+        reason: invalid === undefined ? error.message : 'has the wrong type for the schema',
       });
     });
   }

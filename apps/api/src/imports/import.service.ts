@@ -219,7 +219,12 @@ export class ImportService {
     let dto: Dto;
     let commandType: string | undefined;
     if (kind === 'student-records') {
-      const known = typeof event === 'string' ? STUDENT_EVENTS[event] : undefined;
+      // Own keys only: `constructor` or `__proto__` as an event name is a bad row, not a lookup
+      // on the object's prototype.
+      const known =
+        typeof event === 'string' && Object.hasOwn(STUDENT_EVENTS, event)
+          ? STUDENT_EVENTS[event]
+          : undefined;
       if (known === undefined) {
         return {
           errors: [

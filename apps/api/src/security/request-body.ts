@@ -61,6 +61,22 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes that read their own body format (NDJSON or CSV streams). */
 const OWN_BODY_FORMATS = /^\/v1\/imports\//;
 
+function isJson(contentType: string | undefined): boolean {
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (
+    media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'))
+  );
+}
+
+/**
+ * Which bodies the JSON parser reads (body-parser's `type`): JSON ones, except on the routes
+ * that stream their own formats — an import sent as JSON must reach its route unread, to be
+ * answered 415 there rather than parsed as one huge JSON document.
+ */
+export function parsesAsJson(request: IncomingMessage): boolean {
+  return !OWN_BODY_FORMATS.test(request.url ?? '') && isJson(request.headers['content-type']);
+}
+
 function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];
   return (
@@ -77,7 +93,7 @@ export function requireJsonBodies(request: Request, _response: Response, next: N
     BODYLESS_METHODS.has(request.method) ||
     OWN_BODY_FORMATS.test(request.path) ||
     !hasBody(request) ||
-    request.is(['application/json', 'application/*+json']) !== false
+    isJson(request.headers['content-type'])
   ) {
     next();
     return;
@@ -123,5 +139,9 @@ export function answerClientErrors(server: Server): void {
         'Connection: close\r\n\r\n' +
         body,
     );
+    // Read (and drop) what the client is still sending: closing with unread bytes would reset
+    // the connection, and the client would never see the answer. Bounded in time.
+    socket.resume();
+    setTimeout(() => socket.destroy(), 2_000).unref();
   });
 }
