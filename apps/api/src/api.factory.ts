@@ -38,7 +38,11 @@ export async function createApiApplication(
   app.use(helmet());
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: MAX_BODY, verify: verifyJsonBody, type: parsesAsJson });
-  answerClientErrors(app.getHttpServer());
+  const server = app.getHttpServer();
+  answerClientErrors(server);
+  // Node ends a request that takes more than 5 minutes to arrive; an import of a province's
+  // register streams for much longer. Headers still have their 60 s (slow-header attacks).
+  server.requestTimeout = config.requestTimeoutMs;
   app.enableShutdownHooks();
   return app;
 }

@@ -14,6 +14,7 @@ export const ProblemType = {
   unsupportedMediaType: `${PROBLEM_TYPE_PREFIX}unsupported-media-type`,
   payloadTooLarge: `${PROBLEM_TYPE_PREFIX}payload-too-large`,
   headersTooLarge: `${PROBLEM_TYPE_PREFIX}headers-too-large`,
+  requestTimeout: `${PROBLEM_TYPE_PREFIX}request-timeout`,
   notFound: `${PROBLEM_TYPE_PREFIX}not-found`,
   concurrencyConflict: `${PROBLEM_TYPE_PREFIX}concurrency-conflict`,
   /** The Idempotency-Key was used before, by this caller, for a different request. */

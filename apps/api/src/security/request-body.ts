@@ -118,7 +118,8 @@ export function answerClientErrors(server: Server): void {
       return;
     }
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? 431 : 400;
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const status = tooLarge ? 431 : timedOut ? 408 : 400;
     const problem = tooLarge
       ? {
           type: ProblemType.headersTooLarge,
@@ -126,14 +127,25 @@ export function answerClientErrors(server: Server): void {
           status,
           detail: 'Send fewer or smaller headers (16 KB in all at most).',
         }
-      : {
-          type: ProblemType.malformedRequest,
-          title: 'The request could not be read',
-          status,
-        };
+      : timedOut
+        ? {
+            type: ProblemType.requestTimeout,
+            title: 'The request took too long to arrive',
+            status,
+          }
+        : {
+            type: ProblemType.malformedRequest,
+            title: 'The request could not be read',
+            status,
+          };
+    const reason = tooLarge
+      ? 'Request Header Fields Too Large'
+      : timedOut
+        ? 'Request Timeout'
+        : 'Bad Request';
     const body = JSON.stringify(problem);
     socket.end(
-      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `HTTP/1.1 ${status} ${reason}\r\n` +
         'Content-Type: application/problem+json\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         'Connection: close\r\n\r\n' +

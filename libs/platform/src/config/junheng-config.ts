@@ -49,6 +49,11 @@ export interface JunhengConfig {
   readonly importMaxBytes: number;
   /** The longest import line, in bytes (the row is reported, the rest imported). */
   readonly importMaxLineBytes: number;
+  /**
+   * How long a whole request may take to arrive (Node's `requestTimeout`): long, because an
+   * import streams a whole 学籍 export in one request; headers alone must arrive within 60 s.
+   */
+  readonly requestTimeoutMs: number;
   /** Failed authentications per client address per minute before that address gets 429. */
   readonly authFailuresPerMinute: number;
   /**
@@ -248,6 +253,7 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     pseudonymKeyId,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', 20, 1, 1_000_000),
+    requestTimeoutMs: integer('JUNHENG_REQUEST_TIMEOUT_MS', 4 * 3_600_000, 60_000, 24 * 3_600_000),
     importMaxBytes: integer('JUNHENG_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1_024, 64 * 1024 ** 3),
     importMaxLineBytes: integer('JUNHENG_IMPORT_MAX_LINE_BYTES', 64 * 1024, 256, 16 * 1024 ** 2),
     trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
