@@ -186,6 +186,37 @@ describe('hostile and careless input (embedded)', () => {
     );
   });
 
+  it('audits GraphQL requests refused before any field ran, with their caller', async () => {
+    const caller = bearer('district-clerk', '44/4403/440311', 'clerk-of-graphql');
+    await request(app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', caller)
+      .send({
+        query:
+          'mutation ($input: RecordLessonExchangeInput!) { recordLessonExchange(input: $input) { eventIds } }',
+        variables: { input: { ...exchange, attendees: 'many' } },
+      })
+      .expect(400);
+    await request(app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', caller)
+      .send({ query: '{ area(code: ' })
+      .expect(400);
+    const audit = await request(app.getHttpServer())
+      .get('/v1/audit')
+      .set('Authorization', admin)
+      .query({ caller: 'clerk-of-graphql' })
+      .expect(200);
+    expect(
+      (audit.body as { entries: Array<{ action: string; status: number; kind: string }> }).entries
+        .map((entry) => [entry.action, entry.kind, entry.status])
+        .sort(),
+    ).toEqual([
+      ['graphql mutation recordLessonExchange', 'command', 400],
+      ['graphql request (not read)', 'query', 400],
+    ]);
+  });
+
   it('refuses JSON nested 100,000 deep, and still audits the attempt (even anonymous)', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     for (const auth of [clerk, null]) {
