@@ -7,65 +7,9 @@ import { CLOCK, isOperationalPath, safePathOf } from '@junheng/platform';
 import { currentPrincipal } from '../security/caller-context';
 import { IDENTITY_SECRETS } from '../security/security.tokens';
 import { graphqlTarget, restTarget } from './audit-target';
+import { canonicalJson } from '../commands/canonical-json';
 import { AuditRepository } from './audit.repository';
 import type { AuditKind, AuditOutcome } from './audit.repository';
-
-type Step = readonly ['value', unknown] | readonly ['text', string] | readonly ['leave', object];
-
-/**
- * Canonical JSON (keys sorted at every level), so equal parameters digest equally. Iterative: a
- * body nested 100,000 deep is canonicalised like any other (a recursive walk would overflow the
- * stack and lose the attempt's audit entry). A value that contains itself is written
- * `"[circular]"` where it recurs.
- */
-export function canonical(root: unknown): string {
-  const out: string[] = [];
-  const open = new Set<object>();
-  const steps: Step[] = [['value', root]];
-  for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
-    if (step[0] === 'text') {
-      out.push(step[1]);
-      continue;
-    }
-    if (step[0] === 'leave') {
-      open.delete(step[1]);
-      continue;
-    }
-    const value = step[1];
-    if (typeof value !== 'object' || value === null) {
-      out.push(JSON.stringify(value) ?? 'null');
-      continue;
-    }
-    if (open.has(value)) {
-      out.push('"[circular]"');
-      continue;
-    }
-    open.add(value);
-    // Pushed in reverse: the stack hands them back in order.
-    const parts: Step[] = [];
-    if (Array.isArray(value)) {
-      parts.push(['text', '[']);
-      for (let index = 0; index < value.length; index += 1) {
-        if (index > 0) parts.push(['text', ',']);
-        if (index in value) parts.push(['value', value[index]]);
-      }
-      parts.push(['text', ']']);
-    } else {
-      const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-        a < b ? -1 : 1,
-      );
-      parts.push(['text', '{']);
-      entries.forEach(([key, item], index) => {
-        parts.push(['text', `${index > 0 ? ',' : ''}${JSON.stringify(key)}:`]);
-        parts.push(['value', item]);
-      });
-      parts.push(['text', '}']);
-    }
-    parts.push(['leave', value]);
-    for (let index = parts.length - 1; index >= 0; index -= 1) steps.push(parts[index]!);
-  }
-  return out.join('');
-}
 
 /** What was attempted: a REST route, or one root field of a GraphQL operation. */
 export interface AuditedOperation {
@@ -153,7 +97,7 @@ export class AuditTrail {
       action: operation.action,
       method: request.method,
       path: operation.path ?? safePathOf(request).path,
-      parametersDigest: this.secrets.pseudonymizer.keyedDigest(canonical(operation.parameters)),
+      parametersDigest: this.secrets.pseudonymizer.keyedDigest(canonicalJson(operation.parameters)),
       callerSubject: principal?.subject ?? 'anonymous',
       callerRole: principal?.role ?? null,
       callerScope: principal === undefined ? null : formatOrgScope(principal.scope),

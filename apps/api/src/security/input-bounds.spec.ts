@@ -23,6 +23,22 @@ async function requestShapeClasses(): Promise<Array<{ file: string; shape: new (
   );
 }
 
+/** The class-validator rules on each field of a request shape, by name (`isInt`, `max`, …). */
+function rulesByField(shape: new () => object): Map<string, Set<string>> {
+  const byField = new Map<string, Set<string>>();
+  for (const { propertyName, name, type } of getMetadataStorage().getTargetValidationMetadatas(
+    shape,
+    '',
+    true,
+    false,
+  )) {
+    const rules = byField.get(propertyName) ?? new Set<string>();
+    rules.add(name ?? type);
+    byField.set(propertyName, rules);
+  }
+  return byField;
+}
+
 /**
  * Every number a request may carry is bounded to its column and to a sensible domain maximum
  * (issue 13: a conditions report of 4,294,967,297 pupils wrapped to 1 in ClickHouse's UInt32).
@@ -39,18 +55,10 @@ describe('request shapes', () => {
   });
 
   it('bound every numeric field from above', () => {
-    const storage = getMetadataStorage();
     const unbounded: string[] = [];
     let numericFields = 0;
     for (const { file, shape } of shapes) {
-      const metadata = storage.getTargetValidationMetadatas(shape, '', true, false);
-      const byProperty = new Map<string, Set<string>>();
-      for (const { propertyName, name, type } of metadata) {
-        const kinds = byProperty.get(propertyName) ?? new Set<string>();
-        kinds.add(name ?? type);
-        byProperty.set(propertyName, kinds);
-      }
-      for (const [property, kinds] of byProperty) {
+      for (const [property, kinds] of rulesByField(shape)) {
         if (!kinds.has('isInt') && !kinds.has('isNumber')) continue;
         numericFields += 1;
         if (!kinds.has('max') && !kinds.has('isIn'))
@@ -64,18 +72,10 @@ describe('request shapes', () => {
   it('bound every date and instant to what the analytics columns hold', () => {
     // ClickHouse's Date clamps what it cannot hold (1960 becomes 1970, 2200 becomes 2149)
     // instead of refusing it, so an unbounded date would be recorded and then shown wrong.
-    const storage = getMetadataStorage();
     const unbounded: string[] = [];
     let dateFields = 0;
     for (const { file, shape } of shapes) {
-      const metadata = storage.getTargetValidationMetadatas(shape, '', true, false);
-      const byProperty = new Map<string, Set<string>>();
-      for (const { propertyName, name, type } of metadata) {
-        const kinds = byProperty.get(propertyName) ?? new Set<string>();
-        kinds.add(name ?? type);
-        byProperty.set(propertyName, kinds);
-      }
-      for (const [property, kinds] of byProperty) {
+      for (const [property, kinds] of rulesByField(shape)) {
         if (!/(^date$|Date$|On$|^asOf$|^from$|^to$)/.test(property)) continue;
         dateFields += 1;
         if (!kinds.has('isRecordDate') && !kinds.has('isBoundedInstant')) {
