@@ -318,4 +318,73 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
       revealsNone(outside.body, [NANSHAN[0], NANSHAN[3], '440305']);
     });
   });
+
+  describe('every refusal about another county’s student reveals nothing of it', () => {
+    // A Nanshan student in each state a record can be in; then a Guangming clerk sends every
+    // student command about it, at a Guangming school. Whatever is refused names no Nanshan
+    // school, no Nanshan district and no date of the Nanshan record.
+    const nanshanDates = ['2024-09-01', '2024-10-08', '2024-11-12'];
+    const states: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, object]>]> = [
+      ['enrolled', []],
+      ['at risk', [['risk-flags', { reason: 'poverty', date: '2024-10-08' }]]],
+      ['suspended', [['suspensions', { date: '2024-10-08' }]]],
+      ['dropped out', [['dropouts', { reason: 'work', date: '2024-10-08' }]]],
+      [
+        'returned and dropped out again',
+        [
+          ['dropouts', { reason: 'work', date: '2024-10-08' }],
+          ['returns', { grade: 6, means: 'persuasion', date: '2024-11-12' }],
+          ['dropouts', { reason: 'illness', date: '2024-11-12' }],
+        ],
+      ],
+      ['deceased', [['deaths', { date: '2024-10-08' }]]],
+    ];
+    const commands: ReadonlyArray<readonly [string, object]> = [
+      ['enrolments', { grade: 6, entry: 'transfer-in' }],
+      ['transfers', { toSchoolCode: GUANGMING[1], toDistrictCode: '440311' }],
+      ['dropouts', { reason: 'work' }],
+      ['returns', { grade: 6, means: 'persuasion' }],
+      ['suspensions', {}],
+      ['resumptions', {}],
+      ['graduations', {}],
+      ['deaths', {}],
+      ['risk-flags', { reason: 'wavering' }],
+      ['risk-clearances', {}],
+    ];
+
+    it.each(states)('%s', async (_, history) => {
+      const student = someStudent();
+      await post('/v1/students/enrolments', nanshanClerk, {
+        student,
+        schoolCode: NANSHAN[1],
+        districtCode: '440305',
+        date: nanshanDates[0],
+        grade: 6,
+        entry: 'transfer-in',
+      }).expect(201);
+      for (const [route, fields] of history) {
+        await post(`/v1/students/${route}`, nanshanClerk, {
+          student,
+          schoolCode: NANSHAN[1],
+          districtCode: '440305',
+          ...fields,
+        }).expect(201);
+      }
+      let refusals = 0;
+      for (const [route, fields] of commands) {
+        const answer = await post(`/v1/students/${route}`, guangmingClerk, {
+          student,
+          schoolCode: GUANGMING[0],
+          districtCode: '440311',
+          date: '2024-12-02',
+          ...fields,
+        });
+        expect(answer.status).toBeLessThan(500);
+        if (answer.status < 400) continue;
+        refusals += 1;
+        revealsNone(answer.body, [NANSHAN[1], '440305', ...nanshanDates]);
+      }
+      expect(refusals).toBeGreaterThan(0);
+    });
+  });
 });
