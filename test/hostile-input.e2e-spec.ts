@@ -507,6 +507,22 @@ describe('hostile and careless input (embedded)', () => {
     ]);
   });
 
+  it('knows one student however a school writes the 学籍号 (G, L, J, lower case or no letter)', async () => {
+    const body = (student: string) => ({
+      student,
+      schoolCode: '3144031103',
+      districtCode: '440311',
+      date: '2024-11-01',
+      grade: 1,
+      entry: 'transfer-in',
+    });
+    await post('/v1/students/enrolments', body('G440311201105220099')).expect(201);
+    for (const written of ['440311201105220099', 'L440311201105220099', 'j440311201105220099']) {
+      const again = await post('/v1/students/enrolments', body(written)).expect(422);
+      expect(again.body.rule).toBe('student.already-enrolled');
+    }
+  });
+
   it('answers an oversized header with 431 and a problem body', async () => {
     const answer = await raw('/v1/areas/440311/scorecard', { 'x-padding': 'p'.repeat(40_000) });
     expect(answer.status).toBe(431);

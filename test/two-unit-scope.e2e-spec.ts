@@ -2,8 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { createApiApplication } from '../apps/api/src/api.factory';
+import { studentStreamId } from '@junheng/domain';
+import { EVENT_STORE } from '@junheng/event-store';
+import type { EventStore } from '@junheng/event-store';
+import { Pseudonymizer } from '@junheng/identity';
 import { loadConfig } from '@junheng/platform';
-import { TEST_IDENTITY_ENV, bearer } from '@junheng/testing';
+import { TEST_IDENTITY_ENV, TEST_PSEUDONYM_KEY, bearer } from '@junheng/testing';
 import { TOPOLOGIES } from './topologies';
 
 /**
@@ -20,6 +24,9 @@ const guangmingClerk = bearer('district-clerk', '44/4403/440311', 'guangming-cle
 const nanshanClerk = bearer('district-clerk', '44/4403/440305', 'nanshan-clerk');
 const shenzhen = bearer('province-admin', '44/4403', 'shenzhen-bureau');
 const province = bearer('province-admin', '44', 'province');
+
+const pseudonymizer = new Pseudonymizer(Buffer.from(TEST_PSEUDONYM_KEY, 'base64'), 'k1');
+const pseudonymOf = (student: string) => pseudonymizer.pseudonymize('student', student);
 
 let serial = 0;
 const someStudent = () => `G44030520150101${String((serial += 1)).padStart(4, '0')}`;
@@ -115,6 +122,44 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
       await transfer(shenzhen, NANSHAN[2], '440305', '2024-10-01').expect(201);
     });
 
+    it('returns: the school the child dropped out from too (its return rate changes)', async () => {
+      const student = someStudent();
+      const nanshanFact = (route: string, fields: object) =>
+        post(`/v1/students/${route}`, nanshanClerk, {
+          student,
+          schoolCode: NANSHAN[2],
+          districtCode: '440305',
+          ...fields,
+        }).expect(201);
+      await nanshanFact('enrolments', { date: '2024-09-01', grade: 7, entry: 'new-entrant' });
+      await nanshanFact('dropouts', { date: '2024-10-01', reason: 'work' });
+      const back = (auth: string) =>
+        post('/v1/students/returns', auth, {
+          student,
+          schoolCode: GUANGMING[1],
+          districtCode: '440311',
+          date: '2024-11-01',
+          grade: 7,
+          means: 'persuasion',
+        });
+      // Another county (or a school clerk anywhere) cannot close Nanshan's dropout.
+      const refused = await back(guangmingClerk).expect(409);
+      expect(refused.body.rule).toBe('record.held-elsewhere');
+      const stream = () =>
+        app.get<EventStore>(EVENT_STORE).readStream(studentStreamId(pseudonymOf(student)));
+      expect((await stream()).map((event) => event.type)).toEqual([
+        'StudentEnrolled',
+        'StudentDroppedOut',
+      ]);
+      // The city holds both, and records the child's return to a Guangming school.
+      await back(shenzhen).expect(201);
+      expect((await stream()).map((event) => event.type)).toEqual([
+        'StudentEnrolled',
+        'StudentDroppedOut',
+        'StudentReturned',
+      ]);
+    });
+
     it('pairings: both schools to establish, the receiving county to end', async () => {
       const pairingId = `scope-${Date.now().toString(36)}`;
       const pairing = (auth: string) =>
@@ -187,10 +232,9 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         amountFen: 100,
         purpose: 'equipment',
         allocatedOn: '2024-04-01',
-      }).expect(422);
-      // Reported under Guangming, the Nanshan school is refused by the hierarchy, naming only
-      // what the clerk sent.
-      expect(refused.body.rule).toBe('organisation.school-not-in-district');
+      }).expect(409);
+      // Reported under Guangming, the Nanshan school is held elsewhere: that is all it hears.
+      expect(refused.body.rule).toBe('record.held-elsewhere');
       revealsNone(refused.body, ['440305']);
     });
   });
@@ -213,8 +257,10 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         date: '2024-09-02',
         grade: 1,
         entry: 'new-entrant',
-      }).expect(422);
-      expect(refused.body).toMatchObject({ rule: 'student.already-enrolled' });
+      }).expect(409);
+      // It learns the student is held by another unit — an enrolment elsewhere needs that
+      // unit — but not which, nor in what state.
+      expect(refused.body).toMatchObject({ rule: 'record.held-elsewhere', facts: {} });
       revealsNone(refused.body, [NANSHAN[0], '440305']);
       // A province administrator holds both: it sees where the student is.
       const seen = await post('/v1/students/enrolments', province, {
@@ -234,8 +280,8 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         districtCode: '440311',
         date: '2024-10-02',
         reason: 'work',
-      }).expect(422);
-      expect(dropout.body.rule).toBe('student.not-at-school');
+      }).expect(409);
+      expect(dropout.body.rule).toBe('record.held-elsewhere');
       revealsNone(dropout.body, [NANSHAN[0], '440305']);
     });
 
@@ -256,8 +302,8 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
       const ending = await post('/v1/teacher-rotations/end', guangmingClerk, {
         teacher,
         endDate: '2024-12-01',
-      }).expect(403);
-      expect(ending.body.type).toBe('urn:junheng:problem:out-of-scope');
+      }).expect(409);
+      expect(ending.body.rule).toBe('record.held-elsewhere');
       revealsNone(ending.body, [NANSHAN[0], '440305']);
       const starting = await post('/v1/teacher-rotations', guangmingClerk, {
         teacher,
@@ -270,8 +316,8 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         backbone: false,
         startDate: '2024-10-01',
         plannedEndDate: '2025-07-15',
-      }).expect(422);
-      expect(starting.body.rule).toBe('teacher-rotation.already-active');
+      }).expect(409);
+      expect(starting.body.rule).toBe('record.held-elsewhere');
       expect(starting.body.facts).toEqual({});
       revealsNone(starting.body, [NANSHAN[0], NANSHAN[1], '440305', '2024-09-01']);
     });
@@ -285,8 +331,8 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         subject: 'science',
         date: '2024-11-05',
         attendees: 30,
-      }).expect(422);
-      expect(wrongCounty.body.rule).toBe('organisation.school-not-in-district');
+      }).expect(409);
+      expect(wrongCounty.body.rule).toBe('record.held-elsewhere');
       revealsNone(wrongCounty.body, ['440305']);
 
       const pairingId = `theirs-${Date.now().toString(36)}`;
@@ -310,11 +356,8 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         subject: 'science',
         date: '2024-11-05',
         attendees: 30,
-      }).expect(422);
-      expect(outside.body).toMatchObject({
-        rule: 'lesson-exchange.outside-pairing',
-        facts: { pairingId },
-      });
+      }).expect(409);
+      expect(outside.body).toMatchObject({ rule: 'record.held-elsewhere', facts: {} });
       revealsNone(outside.body, [NANSHAN[0], NANSHAN[3], '440305']);
     });
   });
@@ -383,6 +426,10 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         if (answer.status < 400) continue;
         refusals += 1;
         revealsNone(answer.body, [NANSHAN[1], '440305', ...nanshanDates]);
+        // Held elsewhere, or a fault of the request itself (the same against a blank record).
+        expect(['record.held-elsewhere', 'student.unknown', 'student.new-entrant-grade']).toContain(
+          answer.body.rule,
+        );
       }
       expect(refusals).toBeGreaterThan(0);
     });

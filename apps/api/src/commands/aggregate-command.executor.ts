@@ -13,7 +13,7 @@ import type { EventStore, RecordedEvent } from '@junheng/event-store';
 import { CLOCK } from '@junheng/platform';
 import { CommandKeys } from './command-keys';
 import type { CommandKey } from './command-keys';
-import { redactRefusal, strangerTo } from './refusal-redaction';
+import { refusalToStranger, strangerTo } from './refusal-redaction';
 import type { OrgUnitRef } from './refusal-redaction';
 
 /** The shape every domain event shares. */
@@ -194,7 +194,13 @@ export class AggregateCommandExecutor {
     return outcome(result.streamId, result.streamVersion, result.events, result.replayed);
   }
 
-  /** Authorize and decide; a refusal about units outside the caller's scope keeps only the rule. */
+  /**
+   * Authorize and decide. A refusal to a caller who holds no unit of the record is what the
+   * refusal would be against a blank record — then it is about the request itself (a date in
+   * the future, a grade of 12), and said with only what the caller sent — or else
+   * `record.held-elsewhere`: the caller learns that another unit holds the record, never its
+   * state (dropped out, deceased), its school or the date of its last fact.
+   */
   private decide<Command, Event extends DomainEvent, State>(
     request: AggregateCommand<Command, Event, State>,
     state: State,
@@ -207,12 +213,14 @@ export class AggregateCommandExecutor {
       if (
         caller === null ||
         request.heldBy === undefined ||
-        !(error instanceof DomainRuleViolation || error instanceof ScopeViolation)
+        !(error instanceof DomainRuleViolation || error instanceof ScopeViolation) ||
+        !strangerTo(caller, request.heldBy(state))
       ) {
         throw error;
       }
-      if (!strangerTo(caller, request.heldBy(state))) throw error;
-      throw redactRefusal(error, request.command, caller);
+      throw refusalToStranger(error, request.command, caller, () =>
+        request.decider.decide(request.command, request.decider.initialState, this.clock),
+      );
     }
   }
 }

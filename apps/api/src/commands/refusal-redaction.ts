@@ -34,15 +34,50 @@ export function strangerTo(caller: Principal, units: readonly OrgUnitRef[]): boo
   return units.length > 0 && !units.some((unit) => covers(caller, unit));
 }
 
+/** The one refusal a stranger to a record gets for anything the record itself refuses. */
+export const HELD_ELSEWHERE = 'record.held-elsewhere';
+
+/**
+ * What a caller who holds no unit of a record hears when a command about it is refused.
+ * `againstBlank` makes the same decision against a record that does not exist: when it is
+ * refused by the same rule, the refusal is about the request (a real date, a valid grade) and
+ * is said with only the facts the caller sent; otherwise it comes from the record, and the
+ * caller hears `record.held-elsewhere` and nothing more (not which rule, which would tell a
+ * dropout from a death, nor a date, which bisection would find).
+ */
+export function refusalToStranger(
+  refusal: DomainRuleViolation | ScopeViolation,
+  request: unknown,
+  caller: Principal,
+  againstBlank: () => unknown,
+): DomainRuleViolation | ScopeViolation {
+  if (refusal instanceof DomainRuleViolation) {
+    try {
+      againstBlank();
+    } catch (blank) {
+      if (blank instanceof DomainRuleViolation && blank.rule === refusal.rule) {
+        return redactRefusal(refusal, request, caller);
+      }
+    }
+  }
+  return new DomainRuleViolation(
+    HELD_ELSEWHERE,
+    'The record this command is about is held by a unit outside your scope: its county, or a unit holding both, reports this',
+    {},
+    'conflict',
+  );
+}
+
 /**
  * Runs a check whose refusal is built from the record `units` hold: when the caller holds none
- * of them, the refusal reaching it keeps only the rule and what it sent.
+ * of them, the refusal reaching it is the one of `refusalToStranger`.
  */
 export async function refusingWithinScope<T>(
   caller: Principal | null,
   units: () => readonly OrgUnitRef[],
   request: unknown,
   check: () => T | Promise<T>,
+  againstBlank: () => unknown,
 ): Promise<T> {
   try {
     return await check();
@@ -54,7 +89,7 @@ export async function refusingWithinScope<T>(
     ) {
       throw error;
     }
-    throw redactRefusal(error, request, caller);
+    throw refusalToStranger(error, request, caller, againstBlank);
   }
 }
 

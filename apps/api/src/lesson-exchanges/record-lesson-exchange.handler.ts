@@ -3,6 +3,7 @@ import type { ICommandHandler } from '@nestjs/cqrs';
 import {
   LESSON_EXCHANGE_STREAM_TYPE,
   assertExchangeWithinPairing,
+  initialPairingState,
   lessonExchangeDecider,
   lessonExchangeStreamId,
 } from '@junheng/domain';
@@ -57,6 +58,7 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
               ],
         payload,
         () => assertExchangeWithinPairing(pairing, { ...payload, pairingId }),
+        () => assertExchangeWithinPairing(initialPairingState, { ...payload, pairingId }),
       );
     }
     const exchangeId = this.keys.derivedId(EXCHANGE_ID_NAMESPACE, context);

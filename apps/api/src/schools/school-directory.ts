@@ -59,6 +59,7 @@ export class SchoolDirectory {
       () => districtsHolding(school).map((districtCode) => ({ districtCode, schoolCode })),
       { schoolCode, date, reportedDistrictCode },
       () => attributeFact(school, { schoolCode, date, reportedDistrictCode }),
+      () => attributeFact(initialSchoolState, { schoolCode, date, reportedDistrictCode }),
     );
   }
 }

@@ -1,6 +1,7 @@
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { STUDENT_STREAM_TYPE, studentDecider, studentStreamId } from '@junheng/domain';
+import { assertSchoolInScope } from '@junheng/identity';
 import type { StudentEvent } from '@junheng/domain';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
@@ -12,8 +13,8 @@ import { StudentCommandMessage } from './student.command';
  * district is attributed through the hierarchy, and only a caller whose scope holds the school
  * may report it. The domain then checks the student is really there. A transfer changes two
  * registers, so the caller must hold the receiving school too (cross-county transfers are the
- * city's, as both counties' bureaus approve them). A refusal about a student held elsewhere
- * names the rule, not where the student is.
+ * city's, as both counties' bureaus approve them); so does a return, which counts for the school
+ * the child dropped out from. A refusal about a student held elsewhere says only that.
  */
 @CommandHandler(StudentCommandMessage)
 export class StudentCommandHandler implements ICommandHandler<StudentCommandMessage> {
@@ -52,6 +53,19 @@ export class StudentCommandHandler implements ICommandHandler<StudentCommandMess
         state.status === 'none'
           ? []
           : [{ districtCode: state.districtCode, schoolCode: state.schoolCode }],
+      // A return counts for the school the child dropped out from (its return rate, its
+      // out-of-school count): whoever records it must hold that school too, like a transfer.
+      authorize: (state) => {
+        if (
+          command.type === 'ReturnStudent' &&
+          context.caller !== null &&
+          state.status === 'dropped-out' &&
+          state.districtCode !== null &&
+          state.schoolCode !== null
+        ) {
+          assertSchoolInScope(context.caller, state.districtCode, state.schoolCode);
+        }
+      },
       envelope: (event: StudentEvent) => ({
         occurredAt: `${event.data.date}T00:00:00.000Z`,
         districtCode: event.data.districtCode,

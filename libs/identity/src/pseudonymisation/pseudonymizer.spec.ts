@@ -14,6 +14,22 @@ describe('pseudonymisation', () => {
     );
   });
 
+  it('gives a 学籍号 one pseudonym whichever letter, case or none it is written with', () => {
+    const pseudonym = pseudonymizer.pseudonymize('student', studentNumber);
+    for (const written of [
+      '440311201509150021',
+      'g440311201509150021',
+      'L440311201509150021',
+      'j440311201509150021',
+    ]) {
+      expect(pseudonymizer.pseudonymize('student', written)).toBe(pseudonym);
+    }
+    // A teacher's ID number has no letter: nothing is dropped from it.
+    expect(pseudonymizer.pseudonymize('teacher', '44031119850715002X')).not.toBe(
+      pseudonymizer.pseudonymize('teacher', '4031119850715002X'),
+    );
+  });
+
   it('separates students from teachers and one key from another', () => {
     const asStudent = pseudonymizer.pseudonymize('student', studentNumber);
     expect(pseudonymizer.pseudonymize('teacher', studentNumber)).not.toBe(asStudent);

@@ -36,10 +36,23 @@ export class Pseudonymizer {
 
   /** `kind` separates namespaces: a student and a teacher with equal numbers get different pseudonyms. */
   pseudonymize(kind: 'student' | 'teacher', identifier: string): string {
-    const normalized = identifier.trim().toUpperCase();
+    const normalized = normalizeIdentifier(kind, identifier);
     const digest = createHmac('sha256', this.key)
       .update(`${kind}:${normalized}`, 'utf8')
       .digest('base64url');
     return `${this.keyId}.${digest}`;
   }
+}
+
+/**
+ * One form per person: trimmed and upper-case; a 学籍号 also without its letter. The letter says
+ * how the number was issued (G: the child's ID number; L and J: a number the 学籍 system gave a
+ * child without one), while the 18 characters after it are the child's alone — so `G4403…`,
+ * `g4403…` and `4403…` from different schools' software are one student, not three.
+ */
+export function normalizeIdentifier(kind: 'student' | 'teacher', identifier: string): string {
+  const normalized = identifier.trim().toUpperCase();
+  return kind === 'student' && /^[GLJ][0-9]{17}[0-9X]$/.test(normalized)
+    ? normalized.slice(1)
+    : normalized;
 }
