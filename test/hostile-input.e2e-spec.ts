@@ -217,6 +217,24 @@ describe('hostile and careless input (embedded)', () => {
     ]);
   });
 
+  it('refuses a GraphQL request holding more than one mutation, recording none of them', async () => {
+    const input = (attendees: number) =>
+      `{ districtCode: "440311", hostSchoolCode: "3144031101", visitingSchoolCode: "3144031102", kind: "open", subject: "x", date: "2024-10-15", attendees: ${attendees} }`;
+    const before = await eventCount();
+    const response = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', clerk)
+      .send({
+        query: `mutation { a: recordLessonExchange(input: ${input(1)}) { eventIds } b: recordLessonExchange(input: ${input(2)}) { eventIds } }`,
+      });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].extensions.problem).toMatchObject({
+      type: 'urn:junheng:problem:validation',
+      title: 'One mutation per request',
+    });
+    expect(await eventCount()).toBe(before);
+  });
+
   it('refuses JSON nested 100,000 deep, and still audits the attempt (even anonymous)', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     for (const auth of [clerk, null]) {

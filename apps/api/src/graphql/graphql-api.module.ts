@@ -7,6 +7,7 @@ import { formatGraphqlError } from './graphql-errors';
 import { AuditTrail } from '../audit/audit-trail';
 import { CallerAuthenticator } from '../security/caller-authenticator';
 import { CallerContext } from '../security/caller-context';
+import { oneMutationPerRequest } from './one-mutation';
 import { queryLimitsPlugin } from './query-limits';
 import { refusedRequestsAudit } from './refused-requests-audit';
 
@@ -36,7 +37,11 @@ export function graphqlApiModule(): DynamicModule {
       formatError: formatGraphqlError,
       // Field resolvers (an area's scorecard, a school's figures) answer problems like root fields.
       fieldResolverEnhancers: ['filters'],
-      plugins: [queryLimitsPlugin(), refusedRequestsAudit(audit, authenticator, caller)],
+      plugins: [
+        oneMutationPerRequest(),
+        queryLimitsPlugin(),
+        refusedRequestsAudit(audit, authenticator, caller),
+      ],
     }),
   });
 }
