@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -45,6 +46,7 @@ describe('hostile and careless input (embedded)', () => {
         ...prepared.env,
         ...TEST_IDENTITY_ENV,
         JUNHENG_IMPORT_MAX_BYTES: String(IMPORT_MAX_BYTES),
+        JUNHENG_BODY_TIMEOUT_MS: '1500',
       }),
     );
     await app.init();
@@ -235,14 +237,18 @@ describe('hostile and careless input (embedded)', () => {
     expect(await eventCount()).toBe(before);
   });
 
-  it('refuses JSON nested 100,000 deep, and still audits the attempt (even anonymous)', async () => {
+  it('refuses JSON nested 100,000 deep, and still audits the attempt (anonymous ones unread)', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     for (const auth of [clerk, null]) {
       const test = request(app.getHttpServer())
         .post('/v1/lesson-exchanges')
         .set('Content-Type', 'application/json');
       if (auth !== null) test.set('Authorization', auth);
-      const response = await refused(() => test.send(`{"subject":${deep}}`), 400);
+      // Anonymous: refused before its body is read (401); a caller's: read and refused (400).
+      const response = await refused(
+        () => test.send(`{"subject":${deep}}`),
+        auth === null ? 401 : 400,
+      );
       const correlationId = response.headers['x-correlation-id'] as string;
       const audit = await request(app.getHttpServer())
         .get('/v1/audit')
@@ -539,6 +545,111 @@ describe('hostile and careless input (embedded)', () => {
       const again = await post('/v1/students/enrolments', body(written)).expect(422);
       expect(again.body.rule).toBe('student.already-enrolled');
     }
+  });
+
+  it('refuses an anonymous body before reading it, and GraphQL (introspection too) without credentials', async () => {
+    // Headers announcing a 900 KB body that never comes: the answer does not wait for it.
+    const unread = await new Promise<{ status: number; type: string }>((resolve, reject) => {
+      const server = app.getHttpServer() as unknown as Server;
+      const listening = server.listening
+        ? Promise.resolve()
+        : new Promise<void>((done) => server.listen(0, done));
+      void listening.then(() => {
+        const { port } = server.address() as AddressInfo;
+        const outgoing = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/v1/lesson-exchanges',
+            method: 'POST',
+            agent: false,
+            headers: { 'Content-Type': 'application/json', 'Content-Length': '900000' },
+          },
+          (response) => {
+            response.resume();
+            resolve({
+              status: response.statusCode ?? 0,
+              type: String(response.headers['content-type']),
+            });
+            outgoing.destroy();
+          },
+        );
+        outgoing.on('error', (error) =>
+          error.message.includes('socket hang up') ? undefined : reject(error),
+        );
+        outgoing.write('{"districtCode":');
+      });
+    });
+    expect(unread).toMatchObject({ status: 401, type: expect.stringMatching(PROBLEM) });
+    const introspection = await request(app.getHttpServer())
+      .post('/graphql')
+      .send({ query: '{ __schema { types { name } } }' });
+    expect(introspection.status).toBe(401);
+    expect(introspection.body.type).toBe('urn:junheng:problem:unauthenticated');
+  });
+
+  it('refuses a request with two Authorization headers (a proxy may read the other one)', async () => {
+    const server = app.getHttpServer() as unknown as Server;
+    if (!server.listening) await new Promise<void>((done) => server.listen(0, done));
+    const { port } = server.address() as AddressInfo;
+    const body = JSON.stringify(exchange);
+    // Written by hand: Node's client would not send a header twice.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          [
+            'POST /v1/lesson-exchanges HTTP/1.1',
+            'Host: 127.0.0.1',
+            'Content-Type: application/json',
+            `Content-Length: ${Buffer.byteLength(body)}`,
+            `Authorization: ${clerk}`,
+            `Authorization: ${admin}`,
+            'Connection: close',
+            '',
+            body,
+          ].join('\r\n'),
+        ),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(answer).toMatch(/content-type: application\/problem\+json/i);
+  });
+
+  it('answers 408 to a caller whose JSON body does not arrive in time', async () => {
+    const server = app.getHttpServer() as unknown as Server;
+    if (!server.listening) await new Promise<void>((done) => server.listen(0, done));
+    const { port } = server.address() as AddressInfo;
+    const before = await eventCount();
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/lesson-exchanges',
+          method: 'POST',
+          agent: false,
+          headers: {
+            Authorization: clerk,
+            'Content-Type': 'application/json',
+            'Content-Length': '5000',
+          },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.write('{"districtCode":"440311",');
+    });
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.body)).toMatchObject({ type: 'urn:junheng:problem:request-timeout' });
+    expect(await eventCount()).toBe(before);
   });
 
   it('answers an oversized header with 431 and a problem body', async () => {

@@ -7,7 +7,9 @@ import { indicatorThresholds } from '@junheng/analytics';
 import { ConfigurationError } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import { ApiModule, pipelineRunsInProcess } from './api.module';
-import { withCallerSlot } from './security/caller-context';
+import { CallerAuthenticator } from './security/caller-authenticator';
+import { CallerContext, withCallerSlot } from './security/caller-context';
+import { credentialsFirst } from './security/credentials-first';
 import {
   answerClientErrors,
   parsesAsJson,
@@ -36,6 +38,9 @@ export async function createApiApplication(
   // A caller slot per request, before anything that may authenticate or audit.
   app.use((_request: unknown, _response: unknown, next: () => void) => withCallerSlot(next));
   app.use(helmet());
+  app.use(
+    credentialsFirst(app.get(CallerAuthenticator), app.get(CallerContext), config.bodyTimeoutMs),
+  );
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: MAX_BODY, verify: verifyJsonBody, type: parsesAsJson });
   const server = app.getHttpServer();

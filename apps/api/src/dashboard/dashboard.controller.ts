@@ -25,7 +25,7 @@ import {
 } from './dashboard.args';
 import { questionOf, seriesSpan } from './dashboard.resolver';
 import { DashboardService } from './dashboard.service';
-import type { IndicatorResult } from './dashboard.service';
+import type { IndicatorResult, Scorecard } from './dashboard.service';
 import {
   BreachListType,
   EventPageType,
@@ -244,22 +244,31 @@ export class DashboardController {
   ): Promise<void> {
     const area = this.dashboard.scope.area(areaParam(code));
     const principal = this.caller.principal();
+    const question = questionOf(query);
+    // Refused (429, 503) before anything is computed or the stream opens; held until it ends.
+    const admission = this.liveScorecards.admit(principal, area.code, question);
     // The caller may hang up at any point, also before the stream is open.
     let closed = false;
-    let stop = (): void => undefined;
+    let stop = (): void => admission.release();
     response.on('close', () => {
       closed = true;
       stop();
     });
-    const session = this.dashboard.session(request);
-    await session.state(query.minPosition);
-    // The first scorecard is computed before the stream opens: a failure is still a problem
-    // answer, not a broken stream.
-    const initial = await this.dashboard.scorecard(
-      session,
-      { area: area.code, level: area.level },
-      questionOf(query),
-    );
+    let initial: Scorecard;
+    try {
+      const session = this.dashboard.session(request);
+      await session.state(query.minPosition);
+      // The first scorecard is computed before the stream opens: a failure is still a problem
+      // answer, not a broken stream.
+      initial = await this.dashboard.scorecard(
+        session,
+        { area: area.code, level: area.level },
+        question,
+      );
+    } catch (error) {
+      admission.release();
+      throw error;
+    }
     if (closed) return;
     response.status(200);
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -287,8 +296,9 @@ export class DashboardController {
       response.end();
     };
     const unwatch = this.liveScorecards.watch(
+      admission,
       area,
-      questionOf(query),
+      question,
       initial,
       { send, end },
       () => response.end(),

@@ -30,6 +30,7 @@ import { ProjectionProgress } from './projection-progress';
       useFactory: (junheng: JunhengConfig): IndicatorSettings => ({
         thresholds: indicatorThresholds(junheng.indicatorThresholdsJson),
         formulas: junheng.formulas,
+        queryTimeoutMs: junheng.indicatorQueryTimeoutMs,
       }),
     },
     ProjectionProgress,

@@ -1,8 +1,11 @@
 import { NotFoundException } from '@nestjs/common';
-import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Extensions, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Complexity } from '@nestjs/graphql';
 import type { Request } from 'express';
 import type { DirectorySchool, Grain } from '@junheng/analytics';
 import { RequirePermission } from '@junheng/identity';
+import { ENGINE_QUERY_COST, PER_PARENT_QUERIES } from '../graphql/query-limits';
+import type { PerParentQueries } from '../graphql/query-limits';
 import {
   AreaArgs,
   BreachesArgs,
@@ -11,7 +14,13 @@ import {
   SchoolArgs,
   SeriesArgs,
 } from './dashboard.args';
-import { DashboardService } from './dashboard.service';
+import {
+  DashboardService,
+  MAX_SERIES_YEARS,
+  SCHOOL_YEAR_MONTHS,
+  breachesQueries,
+  scorecardQueries,
+} from './dashboard.service';
 import type {
   BreachList,
   EventPage,
@@ -63,6 +72,39 @@ export function seriesSpan(args: {
     : { by: 'year', fromYear: args.fromYear ?? args.schoolYear, toYear: args.schoolYear };
 }
 
+/**
+ * The declared cost of a field answered by `queries` ClickHouse queries for its question
+ * (ENGINE_QUERY_COST each; docs/api.md, GraphQL limits), plus what is selected under it.
+ */
+const engineQueries =
+  (queries: number | ((args: Record<string, unknown>) => number)): Complexity =>
+  ({ args, childComplexity }) =>
+    ENGINE_QUERY_COST * (typeof queries === 'number' ? queries : queries(args)) + childComplexity;
+
+/** An area's scorecard: one query per indicator shown, at whichever level the area is. */
+const AREA_SCORECARD_QUERIES = Math.max(
+  ...(['province', 'city', 'district'] as const).map(scorecardQueries),
+);
+
+/** A series: one query per point (the months of a school year, or its school years). */
+function seriesPoints(args: Record<string, unknown>): number {
+  if (args.by === 'month') return SCHOOL_YEAR_MONTHS.length;
+  const to = Number(args.schoolYear);
+  const from = args.fromYear === undefined || args.fromYear === null ? to : Number(args.fromYear);
+  const points = to - from + 1;
+  // A span beyond the limit is refused when it runs; an unreadable one counts as the longest.
+  return Number.isInteger(points) && points >= 1
+    ? Math.min(points, MAX_SERIES_YEARS)
+    : MAX_SERIES_YEARS;
+}
+
+/** Each parent asks its own (unbatched) queries: refused under a list (query-limits.ts). */
+const perParent = (decides: PerParentQueries) => Extensions({ [PER_PARENT_QUERIES]: decides });
+
+/** An area's figures at another grain list units inside it: one query for each area asked. */
+const otherGrain = (args: Record<string, unknown>): boolean =>
+  args.grain !== undefined && args.grain !== null && args.grain !== 'programme';
+
 /** GraphQL passes an argument given as null as null: the question knows only "absent". */
 export function questionOf(args: FigureQuestion): FigureQuestion {
   const { schoolYear, month, term, level, group, asOf } = args;
@@ -91,7 +133,10 @@ export class DashboardResolver {
     return areaNode(area.code);
   }
 
-  @Query(() => SchoolNodeType, { description: 'a school inside your scope' })
+  @Query(() => SchoolNodeType, {
+    description: 'a school inside your scope',
+    complexity: engineQueries(1),
+  })
   @RequirePermission('indicators:read')
   async school(
     @Args() args: SchoolArgs,
@@ -118,7 +163,7 @@ export class AreaNodeResolver {
 
   @ResolveField(() => [AreaNodeType], {
     description: 'the cities of a province, the districts of a city (with schools)',
-    complexity: 5,
+    complexity: engineQueries(1),
   })
   async children(@Parent() area: AreaNode, @Context('req') request: Request): Promise<AreaNode[]> {
     if (area.level === 'district') return [];
@@ -131,19 +176,23 @@ export class AreaNodeResolver {
 
   @ResolveField(() => [AreaNodeType], {
     description: 'every district inside, with schools',
-    complexity: 5,
+    complexity: engineQueries(1),
   })
   async districts(@Parent() area: AreaNode, @Context('req') request: Request): Promise<AreaNode[]> {
     const schools = await this.dashboard.session(request).directory(area.code, undefined);
     return [...new Set(schools.map((school) => school.districtCode))].sort().map(areaNode);
   }
 
-  @ResolveField(() => [SchoolNodeType], { description: 'the open schools inside', complexity: 5 })
+  @ResolveField(() => [SchoolNodeType], {
+    description: 'the open schools inside',
+    complexity: engineQueries(1),
+  })
   schools(@Parent() area: AreaNode, @Context('req') request: Request): Promise<DirectorySchool[]> {
     return this.dashboard.session(request).directory(area.code, undefined);
   }
 
-  @ResolveField(() => IndicatorResultType, { complexity: 10 })
+  @ResolveField(() => IndicatorResultType, { complexity: engineQueries(1) })
+  @perParent(otherGrain)
   indicator(
     @Parent() area: AreaNode,
     @Args() args: IndicatorArgs,
@@ -165,7 +214,7 @@ export class AreaNodeResolver {
 
   @ResolveField(() => ScorecardType, {
     description: 'every indicator of this area',
-    complexity: 50,
+    complexity: engineQueries(AREA_SCORECARD_QUERIES),
   })
   scorecard(
     @Parent() area: AreaNode,
@@ -179,7 +228,7 @@ export class AreaNodeResolver {
     );
   }
 
-  @ResolveField(() => SeriesType, { complexity: 50 })
+  @ResolveField(() => SeriesType, { complexity: engineQueries(seriesPoints) })
   series(
     @Parent() area: AreaNode,
     @Args() args: SeriesArgs,
@@ -201,8 +250,9 @@ export class AreaNodeResolver {
 
   @ResolveField(() => BreachListType, {
     description: 'every breaching figure inside',
-    complexity: 50,
+    complexity: engineQueries((args) => breachesQueries(args.grain as Grain)),
   })
+  @perParent((args) => args.grain !== 'programme')
   breaches(
     @Parent() area: AreaNode,
     @Args() args: BreachesArgs,
@@ -214,8 +264,9 @@ export class AreaNodeResolver {
 
   @ResolveField(() => EventPageType, {
     description: 'the events behind this area’s figure',
-    complexity: 20,
+    complexity: engineQueries(1),
   })
+  @perParent(true)
   events(
     @Parent() area: AreaNode,
     @Args() args: EventsArgs,
@@ -248,7 +299,7 @@ export class SchoolNodeResolver {
     });
   }
 
-  @ResolveField(() => IndicatorResultType, { complexity: 10 })
+  @ResolveField(() => IndicatorResultType, { complexity: engineQueries(1) })
   indicator(
     @Parent() school: DirectorySchool,
     @Args() args: IndicatorArgs,
@@ -262,7 +313,7 @@ export class SchoolNodeResolver {
     );
   }
 
-  @ResolveField(() => ScorecardType, { complexity: 50 })
+  @ResolveField(() => ScorecardType, { complexity: engineQueries(scorecardQueries('school')) })
   scorecard(
     @Parent() school: DirectorySchool,
     @Args() args: FigureQuestion,
@@ -275,7 +326,7 @@ export class SchoolNodeResolver {
     );
   }
 
-  @ResolveField(() => SeriesType, { complexity: 50 })
+  @ResolveField(() => SeriesType, { complexity: engineQueries(seriesPoints) })
   series(
     @Parent() school: DirectorySchool,
     @Args() args: SeriesArgs,
@@ -290,7 +341,8 @@ export class SchoolNodeResolver {
     );
   }
 
-  @ResolveField(() => EventPageType, { complexity: 20 })
+  @ResolveField(() => EventPageType, { complexity: engineQueries(1) })
+  @perParent(true)
   events(
     @Parent() school: DirectorySchool,
     @Args() args: EventsArgs,

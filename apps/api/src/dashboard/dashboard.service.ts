@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import {
   ANALYTICS_CLIENT,
+  AnalyticsQueryTimeout,
   INDICATORS,
   INDICATOR_NAMES,
   IndicatorQueries,
@@ -16,16 +17,19 @@ import type {
   FormulaSettings,
   Grain,
   IndicatorFamily,
+  IndicatorDefinition,
   IndicatorName,
+  IndicatorRequest,
   IndicatorThresholds,
 } from '@junheng/analytics';
 import { isBoundedInstant } from '../security/instant';
 import { RequestValidationException } from '../problem-details/request-validation.exception';
 import { DashboardScope } from './dashboard-scope';
 import type { AreaLevel, ScopedQuestion } from './dashboard-scope';
+import { ReadRefusedException } from './dashboard.exceptions';
 import { toFigure } from './figure';
 import type { Figure } from './figure';
-import { figureLoader } from './figure-loader';
+import { commonPrefix, figureLoader } from './figure-loader';
 import type { FigureKey } from './figure-loader';
 import type { FigureQuestion } from './figure-question';
 import { ProjectionProgress } from './projection-progress';
@@ -36,6 +40,8 @@ export const INDICATOR_SETTINGS = Symbol('INDICATOR_SETTINGS');
 export interface IndicatorSettings {
   readonly thresholds: IndicatorThresholds;
   readonly formulas: FormulaSettings;
+  /** The most engine time one read may take (JUNHENG_INDICATOR_QUERY_TIMEOUT_MS). */
+  readonly queryTimeoutMs: number;
 }
 
 /** An indicator's figures for one question, labelled with how complete they are. */
@@ -124,7 +130,7 @@ export type SeriesSpan =
   | { readonly by: 'year'; readonly fromYear: number; readonly toYear: number }
   | { readonly by: 'month' };
 
-const SCHOOL_YEAR_MONTHS = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8];
+export const SCHOOL_YEAR_MONTHS: readonly number[] = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8];
 export const MAX_SERIES_YEARS = 10;
 export const MAX_EVENTS_PAGE = 500;
 
@@ -135,13 +141,15 @@ export const MAX_EVENTS_PAGE = 500;
  */
 export class DashboardSession {
   private stateRead: Promise<ProjectionState> | undefined;
-  private readonly directories = new Map<string, Promise<DirectorySchool[]>>();
+  private readonly directories: DataLoader<DirectoryKey, DirectorySchool[], string>;
 
   constructor(
     readonly figures: DataLoader<FigureKey, FigureRow[], string>,
     private readonly progress: ProjectionProgress,
     private readonly analytics: AnalyticsClient,
-  ) {}
+  ) {
+    this.directories = directoryLoader(analytics);
+  }
 
   /** Read-your-writes: waits for `minPosition` once; later reads share the answer. */
   state(minPosition?: number): Promise<ProjectionState> {
@@ -160,19 +168,77 @@ export class DashboardSession {
 
   /** One open school, wherever it is: scope is judged on where it is found. */
   async school(schoolCode: string): Promise<DirectorySchool | undefined> {
-    const [school] = await schoolDirectory(this.analytics, { within: '', school: schoolCode });
+    const [school] = await answeredInTime(
+      schoolDirectory(this.analytics, { within: '', school: schoolCode }),
+    );
     return school;
   }
 
+  /**
+   * The open schools within an area. Every area asked for in one tick (the districts of each
+   * city of a province) is answered by one query, cut back per area.
+   */
   directory(within: string, asOf: string | undefined): Promise<DirectorySchool[]> {
-    const key = `${within}@${asOf ?? ''}`;
-    let schools = this.directories.get(key);
-    if (schools === undefined) {
-      schools = schoolDirectory(this.analytics, { within, asOf });
-      this.directories.set(key, schools);
-    }
-    return schools;
+    return this.directories.load({ within, asOf });
   }
+}
+
+interface DirectoryKey {
+  readonly within: string;
+  readonly asOf: string | undefined;
+}
+
+function directoryLoader(
+  analytics: AnalyticsClient,
+): DataLoader<DirectoryKey, DirectorySchool[], string> {
+  return new DataLoader<DirectoryKey, DirectorySchool[], string>(
+    async (keys) => {
+      const byAsOf = new Map<string | undefined, DirectoryKey[]>();
+      for (const key of keys) byAsOf.set(key.asOf, [...(byAsOf.get(key.asOf) ?? []), key]);
+      const answers = new Map<DirectoryKey, DirectorySchool[]>();
+      await Promise.all(
+        [...byAsOf].map(async ([asOf, group]) => {
+          const schools = await answeredInTime(
+            schoolDirectory(analytics, {
+              within: commonPrefix(group.map((key) => key.within)),
+              asOf,
+            }),
+          );
+          for (const key of group) {
+            answers.set(
+              key,
+              schools.filter((school) => school.districtCode.startsWith(key.within)),
+            );
+          }
+        }),
+      );
+      return keys.map((key) => answers.get(key)!);
+    },
+    { cacheKeyFn: (key) => `${key.within}@${key.asOf ?? ''}` },
+  );
+}
+
+/** A read the engine stopped at its time limit is the caller's problem to narrow: 503. */
+async function answeredInTime<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof AnalyticsQueryTimeout) throw ReadRefusedException.tooSlow(error.limitMs);
+    throw error;
+  }
+}
+
+/** How many ClickHouse queries a scorecard of a unit at `level` issues: one per indicator shown. */
+export function scorecardQueries(level: AreaLevel | 'school'): number {
+  return INDICATOR_NAMES.filter((indicator) => scorecardGrain(indicator, level) !== null).length;
+}
+
+/** How many ClickHouse queries an area's breaches of `grain` issue: one per indicator of it. */
+export function breachesQueries(grain: Grain): number {
+  return INDICATOR_NAMES.filter((indicator) => {
+    const grains: readonly Grain[] = INDICATORS[indicator].grains;
+    return grains.includes(grain);
+  }).length;
 }
 
 /** The scorecard's grain for an indicator inside an area of `level` (null: not shown). */
@@ -193,15 +259,18 @@ function scorecardGrain(indicator: IndicatorName, level: AreaLevel | 'school'): 
 @Injectable()
 export class DashboardService {
   private readonly queries: IndicatorQueries;
+  /** Every dashboard read is bounded in engine time (JUNHENG_INDICATOR_QUERY_TIMEOUT_MS). */
+  private readonly analytics: AnalyticsClient;
   private readonly sessions = new WeakMap<object, DashboardSession>();
 
   constructor(
-    @Inject(ANALYTICS_CLIENT) private readonly analytics: AnalyticsClient,
+    @Inject(ANALYTICS_CLIENT) analytics: AnalyticsClient,
     private readonly progress: ProjectionProgress,
     readonly scope: DashboardScope,
     @Inject(INDICATOR_SETTINGS) private readonly settings: IndicatorSettings,
   ) {
-    this.queries = new IndicatorQueries(analytics, settings.formulas);
+    this.analytics = analytics.withReadLimits({ maxExecutionTimeMs: settings.queryTimeoutMs });
+    this.queries = new IndicatorQueries(this.analytics, settings.formulas);
   }
 
   /** Every indicator, with what it is computed per and what narrows it. */
@@ -216,7 +285,11 @@ export class DashboardService {
   session(request: object): DashboardSession {
     let session = this.sessions.get(request);
     if (session === undefined) {
-      session = new DashboardSession(figureLoader(this.queries), this.progress, this.analytics);
+      const figures = <Row extends object>(
+        indicator: IndicatorDefinition,
+        request: IndicatorRequest,
+      ): Promise<Row[]> => answeredInTime(this.queries.figures<Row>(indicator, request));
+      session = new DashboardSession(figureLoader({ figures }), this.progress, this.analytics);
       this.sessions.set(request, session);
     }
     return session;
@@ -361,10 +434,12 @@ export class DashboardService {
     const asOf = cursor?.asOf ?? question.asOf ?? new Date().toISOString();
     const first = page.first ?? 100;
     const offset = cursor?.offset ?? 0;
-    const events = await this.queries.events(
-      INDICATORS[indicator],
-      { ...question, ...scoped, asOf },
-      { limit: first + 1, offset },
+    const events = await answeredInTime(
+      this.queries.events(
+        INDICATORS[indicator],
+        { ...question, ...scoped, asOf },
+        { limit: first + 1, offset },
+      ),
     );
     const edges = events.slice(0, first).map((node, index) => ({
       cursor: encodeCursor({ offset: offset + index + 1, asOf }),

@@ -44,7 +44,8 @@ const keyOf = (key: FigureKey): string =>
  */
 const batchable = (key: FigureKey): boolean => key.unit !== undefined || key.grain === 'programme';
 
-function commonPrefix(codes: readonly string[]): string {
+/** The longest code prefix of them all (`440103`, `440104` → `4401`). */
+export function commonPrefix(codes: readonly string[]): string {
   let prefix = codes[0] ?? '';
   for (const code of codes) {
     while (!code.startsWith(prefix)) prefix = prefix.slice(0, -1);
@@ -61,7 +62,7 @@ function commonPrefix(codes: readonly string[]): string {
  * a prefix of every one of them.
  */
 export function figureLoader(
-  queries: IndicatorQueries,
+  queries: Pick<IndicatorQueries, 'figures'>,
 ): DataLoader<FigureKey, FigureRow[], string> {
   return new DataLoader<FigureKey, FigureRow[], string>(
     async (keys) => {

@@ -8,6 +8,7 @@ import { CLOCK, JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
 import type { IndicatorName } from '@junheng/analytics';
 import type { AreaLevel } from './dashboard-scope';
+import { ReadRefusedException } from './dashboard.exceptions';
 import { DashboardService } from './dashboard.service';
 import type { IndicatorResult, Scorecard } from './dashboard.service';
 import type { FigureQuestion } from './figure-question';
@@ -31,8 +32,34 @@ export interface LiveSubscriber {
   end(reason: LiveEndReason): void;
 }
 
+/**
+ * A live stream's places: one of its caller's JUNHENG_LIVE_STREAMS_PER_CALLER, and its question
+ * among the JUNHENG_LIVE_QUESTIONS_PER_PROCESS watched. Held from before the first scorecard is
+ * computed until the stream ends; `release` frees both (once, however often it is called).
+ */
+export interface LiveAdmission {
+  readonly question: string;
+  release(): void;
+}
+
 /** setTimeout's longest delay (about 24.8 days); a later expiry is re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** One watcher per area and question: the same question asked twice is one key. */
+function questionKey(area: string, question: FigureQuestion): string {
+  return JSON.stringify([
+    area,
+    question.schoolYear,
+    question.month ?? null,
+    question.term ?? null,
+    question.level ?? null,
+    question.group ?? null,
+    question.asOf ?? null,
+  ]);
+}
+
+/** Who holds the streams: the subject of a token, an API key (as the rate limits count). */
+const callerOf = (principal: Principal): string => `${principal.via}:${principal.subject}`;
 
 interface Topic {
   readonly area: string;
@@ -52,6 +79,11 @@ interface Topic {
  * the token's `exp` (a timer per stream), an API key's when the key is revoked (checked every
  * tick, JUNHENG_LIVE_INTERVAL_MS, one query per key however many streams it has open). Either
  * way the subscriber is told why (`end`) and released.
+ *
+ * Every watched question is recomputed on each advance, one after another: so that one reader
+ * cannot slow everyone's screens, a caller holds at most JUNHENG_LIVE_STREAMS_PER_CALLER
+ * streams (429 beyond) and the process watches at most JUNHENG_LIVE_QUESTIONS_PER_PROCESS
+ * distinct questions (503 for a new one beyond; a question already watched is always served).
  */
 @Injectable()
 export class LiveScorecards implements OnModuleDestroy {
@@ -62,6 +94,9 @@ export class LiveScorecards implements OnModuleDestroy {
   private readonly closers = new Set<() => void>();
   /** Streams opened with an API key, by key id: ended when the key is revoked. */
   private readonly byApiKey = new Map<string, Set<() => void>>();
+  /** Streams admitted (opening or open), by caller and by question. */
+  private readonly streamsByCaller = new Map<string, number>();
+  private readonly streamsByQuestion = new Map<string, number>();
 
   constructor(
     private readonly dashboard: DashboardService,
@@ -75,11 +110,49 @@ export class LiveScorecards implements OnModuleDestroy {
   }
 
   /**
+   * Admits a stream of `credentials` on the question, before anything is computed for it:
+   * refused with 429 when the caller already holds its streams, with 503 when the question is
+   * not watched yet and the process watches as many as it may.
+   */
+  admit(credentials: Principal, area: string, question: FigureQuestion): LiveAdmission {
+    const caller = callerOf(credentials);
+    const key = questionKey(area, question);
+    const { liveStreamsPerCaller, liveQuestionsPerProcess } = this.config;
+    if ((this.streamsByCaller.get(caller) ?? 0) >= liveStreamsPerCaller) {
+      throw ReadRefusedException.tooManyStreams(liveStreamsPerCaller);
+    }
+    if (
+      !this.streamsByQuestion.has(key) &&
+      this.streamsByQuestion.size >= liveQuestionsPerProcess
+    ) {
+      throw ReadRefusedException.tooManyQuestions(liveQuestionsPerProcess);
+    }
+    const add = (counts: Map<string, number>, name: string, by: number): void => {
+      const count = (counts.get(name) ?? 0) + by;
+      if (count > 0) counts.set(name, count);
+      else counts.delete(name);
+    };
+    add(this.streamsByCaller, caller, 1);
+    add(this.streamsByQuestion, key, 1);
+    let released = false;
+    return {
+      question: key,
+      release: () => {
+        if (released) return;
+        released = true;
+        add(this.streamsByCaller, caller, -1);
+        add(this.streamsByQuestion, key, -1);
+      },
+    };
+  }
+
+  /**
    * Pushes `subscriber` the indicators that change from `initial` on (the scorecard it was
-   * first sent) for as long as `credentials` stay valid; the answer stops it. `close` ends its
-   * stream at shutdown.
+   * first sent) for as long as `credentials` stay valid; the answer stops it and releases the
+   * admission. `close` ends its stream at shutdown.
    */
   watch(
+    admission: LiveAdmission,
     area: { readonly code: string; readonly level: AreaLevel },
     question: FigureQuestion,
     initial: Scorecard,
@@ -87,7 +160,7 @@ export class LiveScorecards implements OnModuleDestroy {
     close: () => void,
     credentials: Principal,
   ): () => void {
-    const key = JSON.stringify([area.code, question]);
+    const key = admission.question;
     let topic = this.topics.get(key);
     if (topic === undefined) {
       topic = {
@@ -119,6 +192,7 @@ export class LiveScorecards implements OnModuleDestroy {
       if (watched.subscribers.size === 0 && this.topics.get(key) === watched)
         this.topics.delete(key);
       if (this.topics.size === 0) this.stopTimer();
+      admission.release();
     };
     const end = (reason: LiveEndReason): void => {
       if (ended) return;
@@ -152,7 +226,16 @@ export class LiveScorecards implements OnModuleDestroy {
       const state = await this.progress.state();
       if (state.version === this.version) return;
       this.version = state.version;
-      for (const topic of [...this.topics.values()]) await this.refresh(topic);
+      for (const [key, topic] of [...this.topics]) {
+        // A screen closed meanwhile is not computed for; one question failing (stopped at
+        // its time limit) does not hold back the others.
+        if (this.topics.get(key) !== topic) continue;
+        try {
+          await this.refresh(topic);
+        } catch (error) {
+          this.logger.warn({ err: error }, 'live scorecard refresh failed');
+        }
+      }
     } catch (error) {
       // The next tick tries again; a screen keeps its last figures meanwhile.
       this.logger.warn({ err: error }, 'live scorecard refresh failed');

@@ -1,8 +1,21 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, coerceInputValue, isInputType, typeFromAST } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  coerceInputValue,
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isInputType,
+  isListType,
+  isObjectType,
+  typeFromAST,
+} from 'graphql';
 import type {
   DocumentNode,
   FragmentDefinitionNode,
+  GraphQLObjectType,
   GraphQLSchema,
   OperationDefinitionNode,
   SelectionSetNode,
@@ -14,11 +27,31 @@ import type { FieldError } from '../problem-details/problem-types';
 export interface QueryLimits {
   /** Deepest selection allowed (`area { districts { scorecard { … } } }` is 3 deep so far). */
   readonly maxDepth: number;
-  /** Most cost allowed: a field costs 1 unless it declares `complexity` (the ClickHouse reads). */
+  /**
+   * Most cost allowed: a field costs 1 unless it declares `complexity`; a field that issues
+   * ClickHouse queries declares ENGINE_QUERY_COST for each (the cost model of docs/api.md).
+   */
   readonly maxComplexity: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxComplexity: 1_000 };
+
+/**
+ * What one ClickHouse query costs: a field answered by n queries for its question declares
+ * n × 20 (a scorecard 13 × 20), so the cost limit bounds the queries of a request (1,000 /
+ * 20 = 50). Every element of a list shares its field's queries (the DataLoader batches them):
+ * a field counts once however long the list above it.
+ */
+export const ENGINE_QUERY_COST = 20;
+
+/**
+ * A field extension (`@Extensions({ [PER_PARENT_QUERIES]: … })`): the field issues its
+ * ClickHouse queries for each parent — they are not batched across the elements of a list — so
+ * it is refused under a list, whose length no estimate knows (a province's schools' events
+ * would be one query per school). A function decides from the field's arguments.
+ */
+export const PER_PARENT_QUERIES = 'perParentQueries';
+export type PerParentQueries = boolean | ((args: Record<string, unknown>) => boolean);
 
 export const QUERY_TOO_DEEP = `${PROBLEM_TYPE_PREFIX}query-too-deep`;
 export const QUERY_TOO_COMPLEX = `${PROBLEM_TYPE_PREFIX}query-too-complex`;
@@ -109,6 +142,79 @@ export function variableFaults(
   return faults;
 }
 
+/**
+ * The first field (its path, by response name) that issues ClickHouse queries for each parent
+ * and sits under a list; undefined when there is none. Fragments are followed where they are
+ * spread; @skip and @include are not read (a field that might run counts).
+ */
+export function perParentFieldUnderList(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const { operation, fragments } = operationOf(document, operationName);
+  const root = operation === undefined ? undefined : schema.getRootType(operation.operation);
+  if (operation === undefined || root === undefined || root === null) return undefined;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  const values = coerced.coerced ?? {};
+  const find = (
+    selections: SelectionSetNode,
+    type: GraphQLObjectType,
+    path: readonly string[],
+    underList: boolean,
+    visiting: ReadonlySet<string>,
+  ): string | undefined => {
+    for (const selection of selections.selections) {
+      let found: string | undefined;
+      if (selection.kind === Kind.FIELD) {
+        const field = type.getFields()[selection.name.value];
+        if (field === undefined) continue; // __typename and introspection
+        const here = [...path, selection.alias?.value ?? selection.name.value];
+        const perParent = field.extensions?.[PER_PARENT_QUERIES] as PerParentQueries | undefined;
+        if (underList && perParent !== undefined) {
+          let args: Record<string, unknown> = {};
+          try {
+            args = getArgumentValues(field, selection, values);
+          } catch {
+            // GraphQL's own validation refuses arguments it cannot read.
+          }
+          if (typeof perParent === 'function' ? perParent(args) : perParent) {
+            return here.join('.');
+          }
+        }
+        const named = getNamedType(field.type);
+        if (selection.selectionSet !== undefined && isObjectType(named)) {
+          found = find(
+            selection.selectionSet,
+            named,
+            here,
+            underList || isListType(getNullableType(field.type)),
+            visiting,
+          );
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition?.name.value;
+        const inner = condition === undefined ? type : schema.getType(condition);
+        if (isObjectType(inner)) {
+          found = find(selection.selectionSet, inner, path, underList, visiting);
+        }
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (fragment === undefined || visiting.has(name)) continue;
+        const inner = schema.getType(fragment.typeCondition.name.value);
+        if (isObjectType(inner)) {
+          found = find(fragment.selectionSet, inner, path, underList, new Set([...visiting, name]));
+        }
+      }
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return find(operation.selectionSet, root, [], false, new Set());
+}
+
 function refusal(type: string, title: string, detail: string): GraphQLError {
   return new GraphQLError(title, {
     extensions: {
@@ -158,6 +264,21 @@ export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS): A
                 QUERY_TOO_DEEP,
                 'The query is too deep',
                 `depth ${depth} exceeds ${limits.maxDepth}`,
+              ),
+            );
+          }
+          const perParent = perParentFieldUnderList(
+            schema,
+            document,
+            request.operationName,
+            request.variables ?? {},
+          );
+          if (perParent !== undefined) {
+            return Promise.reject(
+              refusal(
+                QUERY_TOO_COMPLEX,
+                'The query is too complex',
+                `${perParent} would query the analytics engine once for every element of a list above it; ask for it on one area or school at a time`,
               ),
             );
           }

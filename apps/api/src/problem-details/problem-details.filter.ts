@@ -12,7 +12,7 @@ import { EventStoreErrorCode, EventStoreException } from '@junheng/event-store';
 import { ScopeViolation } from '@junheng/identity';
 import { CORRELATION_ID_HEADER, correlationIdOf, safePathOf } from '@junheng/platform';
 import { AuditTrail, graphqlOperation } from '../audit/audit-trail';
-import { ProjectionBehindException } from '../dashboard/dashboard.exceptions';
+import { ProjectionBehindException, ReadRefusedException } from '../dashboard/dashboard.exceptions';
 import { CallerAuthenticator } from '../security/caller-authenticator';
 import { CallerContext, currentPrincipal } from '../security/caller-context';
 import { ImportTooLargeException } from '../imports/import.exceptions';
@@ -60,14 +60,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       correlationId,
     };
     this.logFailure(exception, problem, correlationId, 'request failed');
+    const answered = response.headersSent;
     if (
-      problem.status === 503 ||
-      problem.status === 429 ||
-      problem.type === ProblemType.idempotencyKeyInFlight
+      !answered &&
+      (problem.status === 503 ||
+        problem.status === 429 ||
+        problem.type === ProblemType.idempotencyKeyInFlight)
     ) {
       response.setHeader('Retry-After', String(retryAfterSeconds(exception, problem)));
     }
-    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="junheng"');
+    if (!answered && problem.status === 401) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="junheng"');
+    }
     // An address refused unread for failing authentication too often writes no more rows: the
     // metric junheng_authentication_throttled_total counts those attempts instead.
     if (AuditTrail.audited(request) && !(exception instanceof AuthenticationThrottledException)) {
@@ -83,6 +87,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         this.logger.error({ err: error, correlationId }, 'audit entry could not be written');
       }
     }
+    // Already answered (a body that did not arrive in time): the refusal is logged and audited,
+    // never written twice.
+    if (answered) return;
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
@@ -235,6 +242,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         freshness: exception.freshness,
       };
     }
+    if (exception instanceof ReadRefusedException) {
+      return {
+        type: exception.type,
+        title: exception.title,
+        status: exception.status,
+        detail: exception.message,
+      };
+    }
     if (exception instanceof EventStoreException) {
       if (exception.code === EventStoreErrorCode.Unavailable) {
         return {
@@ -307,6 +322,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 /** A lagging projection catches up in about a second; a database outage takes longer. */
 function retryAfterSeconds(exception: unknown, problem: ProblemDetails): number {
   if (exception instanceof AuthenticationThrottledException) return exception.retryAfterSeconds;
+  if (exception instanceof ReadRefusedException) return exception.retryAfterSeconds;
   if (problem.status === 429) return 60;
   if (problem.type === ProblemType.idempotencyKeyInFlight) return 1;
   return problem.type === ProblemType.projectionBehind ? 1 : RETRY_AFTER_SECONDS;

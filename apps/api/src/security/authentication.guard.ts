@@ -5,7 +5,7 @@ import { roleGrants } from '@junheng/identity';
 import type { Permission } from '@junheng/identity';
 import { ANONYMOUS, ROUTE_ACCESS_KEY } from '@junheng/platform';
 import { CallerAuthenticator } from './caller-authenticator';
-import { CallerContext } from './caller-context';
+import { CallerContext, currentPrincipal } from './caller-context';
 import { httpOf } from './http-context';
 import { AccessDeniedException } from './security.exceptions';
 
@@ -28,7 +28,9 @@ export class AuthenticationGuard implements CanActivate {
       [context.getHandler(), context.getClass()],
     );
     if (permission === ANONYMOUS) return true;
-    const principal = await this.authenticator.authenticate(httpOf(context).request);
+    // Requests with a body were authenticated before it was read (credentialsFirst).
+    const principal =
+      currentPrincipal() ?? (await this.authenticator.authenticate(httpOf(context).request));
     this.caller.authenticate(principal);
     if (permission === undefined) {
       throw new AccessDeniedException('undeclared-permission', 'This route declares no permission');

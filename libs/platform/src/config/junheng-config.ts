@@ -54,6 +54,8 @@ export interface JunhengConfig {
    * import streams a whole 学籍 export in one request; headers alone must arrive within 60 s.
    */
   readonly requestTimeoutMs: number;
+  /** How long a JSON body (at most 1 MB) may take to arrive once its headers have (408 after). */
+  readonly bodyTimeoutMs: number;
   /** Failed authentications per client address per minute before that address gets 429. */
   readonly authFailuresPerMinute: number;
   /**
@@ -79,6 +81,18 @@ export interface JunhengConfig {
   readonly readYourWritesTimeoutMs: number;
   /** How often live dashboards look for an advanced projection. */
   readonly liveIntervalMs: number;
+  /** Live streams one caller may hold open at once; the next is refused with 429. */
+  readonly liveStreamsPerCaller: number;
+  /**
+   * Distinct questions (area and figure question) live dashboards may watch in one process:
+   * each is recomputed on every advance, so a new one beyond this is refused with 503.
+   */
+  readonly liveQuestionsPerProcess: number;
+  /**
+   * The most engine time one dashboard read (an indicator's figures, a page of events, the
+   * directory) may take: ClickHouse's `max_execution_time`; beyond it the read answers 503.
+   */
+  readonly indicatorQueryTimeoutMs: number;
   /**
    * Skip what a table already holds and deduplicate retried inserts. Off only for the crash
    * tests' negative control (JUNHENG_PROJECTOR_EXACTLY_ONCE=false).
@@ -253,6 +267,7 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     pseudonymKeyId,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', 20, 1, 1_000_000),
+    bodyTimeoutMs: integer('JUNHENG_BODY_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
     requestTimeoutMs: integer('JUNHENG_REQUEST_TIMEOUT_MS', 4 * 3_600_000, 60_000, 24 * 3_600_000),
     importMaxBytes: integer('JUNHENG_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1_024, 64 * 1024 ** 3),
     importMaxLineBytes: integer('JUNHENG_IMPORT_MAX_LINE_BYTES', 64 * 1024, 256, 16 * 1024 ** 2),
@@ -269,6 +284,10 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     },
     readYourWritesTimeoutMs: integer('JUNHENG_READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
     liveIntervalMs: integer('JUNHENG_LIVE_INTERVAL_MS', 1_000, 10, 60_000),
+    liveStreamsPerCaller: integer('JUNHENG_LIVE_STREAMS_PER_CALLER', 5, 1, 1_000),
+    liveQuestionsPerProcess: integer('JUNHENG_LIVE_QUESTIONS_PER_PROCESS', 200, 1, 100_000),
+    // Below the ClickHouse client's 60 s HTTP timeout, so the engine's limit is the one met.
+    indicatorQueryTimeoutMs: integer('JUNHENG_INDICATOR_QUERY_TIMEOUT_MS', 30_000, 1, 50_000),
     projectorExactlyOnce: flag('JUNHENG_PROJECTOR_EXACTLY_ONCE', true),
     analyticsFreezeMerges: flag('JUNHENG_ANALYTICS_FREEZE_MERGES', false),
     faultKillAt:
