@@ -159,10 +159,8 @@ describe('bulk import (embedded)', () => {
 
   it('refuses an unknown kind or format', async () => {
     await upload('teachers', 'application/x-ndjson', enrolment(9)).expect(400);
-    const wrongType = await upload('student-records', 'application/json', enrolment(9)).expect(400);
-    expect(wrongType.body.errors).toEqual([
-      { field: 'header.Content-Type', reason: 'send application/x-ndjson or text/csv' },
-    ]);
+    const wrongType = await upload('student-records', 'application/json', enrolment(9)).expect(415);
+    expect(wrongType.body.type).toBe('urn:junheng:problem:unsupported-media-type');
   });
 });
 

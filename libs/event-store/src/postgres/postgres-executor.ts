@@ -68,7 +68,10 @@ export class PostgresExecutor implements SqlExecutor {
     }
   }
 
-  async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (tx: SqlQueryable) => Promise<T>,
+    options: { readonly lockTimeoutMs?: number } = {},
+  ): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -92,7 +95,12 @@ export class PostgresExecutor implements SqlExecutor {
     };
     let broken = false;
     try {
-      await run('BEGIN');
+      // One round trip: a simple-protocol query may hold both statements.
+      await run(
+        options.lockTimeoutMs === undefined
+          ? 'BEGIN'
+          : `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`,
+      );
       const result = await work({
         query: async <Row>(sql: string, parameters: readonly SqlParameter[] = []) =>
           (await run(sql, parameters)) as Row[],

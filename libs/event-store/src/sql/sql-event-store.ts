@@ -100,7 +100,11 @@ export class SqlEventStore implements EventStore {
 
   async append(request: AppendRequest): Promise<AppendResult> {
     return this.guard(async () => {
-      const outcome = await this.sql.transaction((tx) => this.appendInTransaction(tx, request));
+      // A duplicate of a request still in flight waits on the key's unique index for the first
+      // one to end, but not for ever: past the bound it is told to come back (409).
+      const outcome = await this.sql.transaction((tx) => this.appendInTransaction(tx, request), {
+        lockTimeoutMs: this.options.inFlightWaitMs,
+      });
       if (outcome !== 'key-used') return outcome;
       // The key's first append has committed (the unique index made us wait for it) and was
       // for the same request: answer with its events.
@@ -145,11 +149,6 @@ export class SqlEventStore implements EventStore {
     const { streamId, expectedVersion, idempotencyKey } = request;
     if (idempotencyKey !== undefined) {
       const fingerprint = request.requestFingerprint ?? null;
-      if (!this.sql.singleProcess) {
-        // A duplicate of a request still in flight waits on the key's unique index for the
-        // first one to end, but not for ever: past the bound it is told to come back (409).
-        await tx.query(`SET LOCAL lock_timeout = ${Math.round(this.options.inFlightWaitMs)}`);
-      }
       let claimed: unknown[];
       try {
         claimed = await tx.query(

@@ -9,8 +9,14 @@ export interface SqlQueryable {
  * adapters implement it; all SQL lives once, in SqlEventStore.
  */
 export interface SqlExecutor extends SqlQueryable {
-  /** Runs `work` in one READ COMMITTED transaction, committing if it resolves. */
-  transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one READ COMMITTED transaction, committing if it resolves. `lockTimeoutMs`
+   * bounds every lock wait inside it (SQLSTATE 55P03 past it), set with BEGIN in one round trip.
+   */
+  transaction<T>(
+    work: (tx: SqlQueryable) => Promise<T>,
+    options?: { readonly lockTimeoutMs?: number },
+  ): Promise<T>;
   close(): Promise<void>;
   /** Whether a PostgreSQL error means "try again later" (connection lost, server down). */
   isUnavailable(error: unknown): boolean;
