@@ -20,6 +20,50 @@ const READ_SETTINGS: ClickHouseSettings = {
   date_time_output_format: 'iso',
 };
 
+/**
+ * chDB sends a query's settings as `SET …` on its one session, where they stay for every later
+ * statement: a time limit set for one dashboard read would bound the projector's inserts and a
+ * rebuild's copy too. Every statement on chDB therefore states its own time limit (0: none)
+ * unless it brings one. A server takes settings per request and keeps the user's profile.
+ */
+const CHDB_SESSION_DEFAULTS: ClickHouseSettings = { max_execution_time: 0 };
+
+/** The most time one read may take in the engine; beyond it the engine stops it. */
+export interface ReadLimits {
+  readonly maxExecutionTimeMs: number;
+}
+
+/**
+ * The engine stopped a read at its time limit (ClickHouse TIMEOUT_EXCEEDED or TOO_SLOW): the
+ * question is too costly for now, not an internal fault.
+ */
+export class AnalyticsQueryTimeout extends Error {
+  constructor(
+    readonly limitMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`The analytics engine stopped a read at its time limit of ${limitMs} ms`, options);
+    this.name = 'AnalyticsQueryTimeout';
+  }
+}
+
+function isTimeLimitError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, type } = error as { code?: unknown; type?: unknown };
+  return code === '159' || code === '160' || type === 'TIMEOUT_EXCEEDED' || type === 'TOO_SLOW';
+}
+
+/** Runs one task at a time, in the order they came. */
+class Exclusive {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -34,6 +78,13 @@ export class AnalyticsClient {
     private readonly client: ClickHouseClient,
     readonly database: string,
     readonly engine: 'clickhouse-server' | 'chdb',
+    /** chDB runs one statement at a time on its session anyway; see `exclusive`. */
+    private readonly session: Exclusive | null,
+    /** Settings every read of this client sends (`withReadLimits`). */
+    private readonly readSettings: ClickHouseSettings = READ_SETTINGS,
+    private readonly limits: ReadLimits | undefined = undefined,
+    /** A view made by `withReadLimits` shares the connection and does not close it. */
+    private readonly ownsConnection = true,
   ) {}
 
   static async open(options: AnalyticsOptions): Promise<AnalyticsClient> {
@@ -48,7 +99,7 @@ export class AnalyticsClient {
         request_timeout: 60_000,
         clickhouse_settings: READ_SETTINGS,
       });
-      return new AnalyticsClient(client, options.database, 'clickhouse-server');
+      return new AnalyticsClient(client, options.database, 'clickhouse-server', null);
     }
     // Loaded lazily: the native engine is only needed, and only installed, for embedded use.
     const { createChdbConnection } = await import('chdb/connection');
@@ -59,9 +110,32 @@ export class AnalyticsClient {
     }) as unknown as ClientConnection;
     const client = createClient({
       connection,
-      clickhouse_settings: READ_SETTINGS,
+      clickhouse_settings: { ...READ_SETTINGS, ...CHDB_SESSION_DEFAULTS },
     });
-    return new AnalyticsClient(client, options.database, 'chdb');
+    return new AnalyticsClient(client, options.database, 'chdb', new Exclusive());
+  }
+
+  /**
+   * The same engine, with every read bounded in engine time: ClickHouse's own
+   * `max_execution_time` (`timeout_overflow_mode = 'throw'`), so a read over the limit is
+   * stopped by the engine and fails with AnalyticsQueryTimeout. Commands and inserts are not
+   * bounded. The view shares this client's connection; closing it closes nothing.
+   */
+  withReadLimits(limits: ReadLimits): AnalyticsClient {
+    return new AnalyticsClient(
+      this.client,
+      this.database,
+      this.engine,
+      this.session,
+      {
+        ...READ_SETTINGS,
+        // Seconds, to the millisecond (the engine's setting is fractional).
+        max_execution_time: limits.maxExecutionTimeMs / 1000,
+        timeout_overflow_mode: 'throw',
+      },
+      limits,
+      false,
+    );
   }
 
   async command(
@@ -69,21 +143,32 @@ export class AnalyticsClient {
     parameters: QueryParameters = {},
     settings: ClickHouseSettings = {},
   ): Promise<void> {
-    await this.client.command({
-      query,
-      query_params: this.bind(parameters),
-      clickhouse_settings: settings,
-    });
+    await this.exclusive(() =>
+      this.client.command({
+        query,
+        query_params: this.bind(parameters),
+        clickhouse_settings: settings,
+      }),
+    );
   }
 
   async query<Row>(query: string, parameters: QueryParameters = {}): Promise<Row[]> {
-    const result = await this.client.query({
-      query,
-      query_params: this.bind(parameters),
-      format: 'JSONEachRow',
-      clickhouse_settings: READ_SETTINGS,
-    });
-    return result.json<Row>();
+    try {
+      return await this.exclusive(async () => {
+        const result = await this.client.query({
+          query,
+          query_params: this.bind(parameters),
+          format: 'JSONEachRow',
+          clickhouse_settings: this.readSettings,
+        });
+        return result.json<Row>();
+      });
+    } catch (error) {
+      if (this.limits !== undefined && isTimeLimitError(error)) {
+        throw new AnalyticsQueryTimeout(this.limits.maxExecutionTimeMs, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /**
@@ -100,26 +185,51 @@ export class AnalyticsClient {
   ): Promise<void> {
     if (rows.length === 0) return;
     if (!IDENTIFIER.test(table)) throw new Error(`Table "${table}" is not an identifier`);
-    await this.client.insert({
-      table: `${this.database}.${table}`,
-      values: rows,
-      format: 'JSONEachRow',
-      clickhouse_settings: {
-        date_time_input_format: 'best_effort',
-        ...(options.deduplicationToken === undefined
-          ? { insert_deduplication_token: '', insert_deduplicate: 0 }
-          : { insert_deduplication_token: options.deduplicationToken, insert_deduplicate: 1 }),
-      },
-    });
+    await this.exclusive(() =>
+      this.client.insert({
+        table: `${this.database}.${table}`,
+        values: rows,
+        format: 'JSONEachRow',
+        clickhouse_settings: {
+          date_time_input_format: 'best_effort',
+          ...(options.deduplicationToken === undefined
+            ? { insert_deduplication_token: '', insert_deduplicate: 0 }
+            : { insert_deduplication_token: options.deduplicationToken, insert_deduplicate: 1 }),
+        },
+      }),
+    );
   }
 
   async ping(): Promise<void> {
-    const result = await this.client.ping();
+    const result = await this.exclusive(() => this.client.ping());
     if (!result.success) throw result.error;
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    if (this.ownsConnection) await this.client.close();
+  }
+
+  /**
+   * On chDB, one statement at a time, and after one that failed a throw-away `SELECT 1` before
+   * the next: chDB 3.4 hands what a failed read had already written (the rows before a time
+   * limit stopped it) to the next statement on the session, as if they were its own rows
+   * (analytics-client.int-spec.ts). chDB runs one statement at a time on its session anyway, so
+   * queueing here costs nothing and keeps the flush next to the failure. A server needs neither.
+   */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const session = this.session;
+    if (session === null) return task();
+    return session.run(async () => {
+      try {
+        return await task();
+      } catch (error) {
+        await this.client
+          .query({ query: 'SELECT 1', format: 'JSONEachRow' })
+          .then((result) => result.text())
+          .catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   private bind(parameters: QueryParameters): Record<string, unknown> {

@@ -1,0 +1,64 @@
+import { openTestAnalytics } from '@junheng/testing';
+import { AnalyticsQueryTimeout } from './analytics-client';
+import type { AnalyticsClient } from './analytics-client';
+
+/** Twenty rows, each written as it is made, 0.3 s apart: several rows out before 1 s is up. */
+const SLOW_ROWS =
+  'SELECT number, sleepEachRow(0.3) AS slept FROM numbers(20) SETTINGS max_block_size = 1';
+/** Far more work than any test waits for: only the engine's time limit can end it. */
+const ENDLESS_SCAN =
+  'SELECT count() AS n FROM numbers(1000000000000) WHERE sipHash64(number) % 7 = 3';
+
+describe('analytics reads bounded in engine time', () => {
+  let analytics: AnalyticsClient;
+  let bounded: AnalyticsClient;
+
+  beforeAll(async () => {
+    analytics = await openTestAnalytics();
+    bounded = analytics.withReadLimits({ maxExecutionTimeMs: 1_000 });
+  });
+  afterAll(async () => {
+    await bounded.close();
+    await analytics.close();
+  });
+
+  it('stops a read over its limit in the engine (max_execution_time), as AnalyticsQueryTimeout', async () => {
+    await expect(bounded.query(SLOW_ROWS)).rejects.toBeInstanceOf(AnalyticsQueryTimeout);
+    const scan = bounded.query(ENDLESS_SCAN);
+    await expect(scan).rejects.toBeInstanceOf(AnalyticsQueryTimeout);
+    await expect(scan).rejects.toMatchObject({
+      limitMs: 1_000,
+      cause: expect.objectContaining({ type: 'TIMEOUT_EXCEEDED' }) as unknown,
+    });
+  });
+
+  it('answers reads within the limit, and sends the limit with each of them', async () => {
+    expect(
+      await bounded.query<{ limit: number; mode: string }>(
+        "SELECT getSetting('max_execution_time') AS limit, getSetting('timeout_overflow_mode') AS mode",
+      ),
+    ).toEqual([{ limit: 1, mode: 'throw' }]);
+  });
+
+  it('keeps the limit to the bounded reads: other statements of the engine are not bounded', async () => {
+    await expect(bounded.query(SLOW_ROWS)).rejects.toBeInstanceOf(AnalyticsQueryTimeout);
+    // chDB keeps a statement's settings on its session: without each statement stating its own
+    // limit, the projector's inserts would inherit the dashboard's.
+    expect(
+      await analytics.query<{ limit: number }>("SELECT getSetting('max_execution_time') AS limit"),
+    ).toEqual([{ limit: 0 }]);
+    // A failure of the unbounded client stays what it was.
+    await expect(analytics.query('SELECT throwIf(1) AS x')).rejects.not.toBeInstanceOf(
+      AnalyticsQueryTimeout,
+    );
+  });
+
+  it('never hands the rows of a stopped read to the next one, even one already waiting', async () => {
+    const stopped = bounded.query(SLOW_ROWS);
+    const waiting = analytics.query<{ answer: number }>('SELECT 42 AS answer');
+    const later = analytics.query<{ answer: number }>('SELECT 43 AS answer');
+    await expect(stopped).rejects.toBeInstanceOf(AnalyticsQueryTimeout);
+    expect(await waiting).toEqual([{ answer: 42 }]);
+    expect(await later).toEqual([{ answer: 43 }]);
+  });
+});
