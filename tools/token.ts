@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { isRole, mintToken, parseOrgScope, resolveIdentitySecrets, ROLES } from '@junheng/identity';
+import {
+  isRole,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  mintToken,
+  parseOrgScope,
+  resolveIdentitySecrets,
+  ROLES,
+} from '@junheng/identity';
 import { loadConfig } from '@junheng/platform';
 
 /**
@@ -27,8 +34,10 @@ function main(): void {
     throw new Error('Tokens are verified with RS256 here: mint them with the identity provider');
   }
   const ttlSeconds = Number(values.ttl);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
-    throw new Error('--ttl must be a positive number of seconds');
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0 || ttlSeconds > MAX_TOKEN_LIFETIME_SECONDS)
+    throw new Error(
+      `--ttl must be a positive number of seconds, at most ${MAX_TOKEN_LIFETIME_SECONDS} (a year)`,
+    );
   process.stdout.write(
     `${mintToken(secrets.signingSecret, {
       subject: values.subject,

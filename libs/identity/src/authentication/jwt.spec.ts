@@ -110,6 +110,15 @@ describe('JWT', () => {
     expect(verdict({ nbf: epoch - 10.5, iat: epoch - 10.5 })).toBe('valid');
   });
 
+  it('refuses a token that would stay valid for more than a year (an exp of 1e300 included)', () => {
+    const verifier = { algorithm: 'HS256' as const, secret };
+    const verdict = (exp: number) =>
+      reason(() => verifyJwt(signHs256({ ...claims, exp }, secret), verifier, { now }));
+    expect(verdict(1e300)).toBe('the token lives longer than a year');
+    expect(verdict(epoch + 367 * 24 * 3600)).toBe('the token lives longer than a year');
+    expect(verdict(epoch + 365 * 24 * 3600)).toBe('valid');
+  });
+
   it('refuses tampering, another key, expiry, missing expiry, alg none and audience or issuer mismatches', () => {
     const token = signHs256(claims, secret);
     const [header, , signature] = token.split('.');

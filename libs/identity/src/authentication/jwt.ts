@@ -114,6 +114,11 @@ export function verifyJwt(
   numericDate(claims, 'iat');
   if (exp === undefined) throw new InvalidTokenError('the token has no expiry');
   if (exp + CLOCK_SKEW_SECONDS < now) throw new InvalidTokenError('the token has expired');
+  // A token valid for ever is a leaked credential nobody can retire (and an `exp` of 1e300 is
+  // no date at all: timers armed on it spun).
+  if (exp - now > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new InvalidTokenError('the token lives longer than a year');
+  }
   if (nbf !== undefined && nbf - CLOCK_SKEW_SECONDS > now) {
     throw new InvalidTokenError('the token is not valid yet');
   }
@@ -132,6 +137,9 @@ export function verifyJwt(
  * RFC 7519 §2: `exp`, `nbf` and `iat` are NumericDates — JSON numbers of seconds. Anything else
  * (a string `"nbf": "9999999999"`, `null`, an object) refuses the token instead of being ignored.
  */
+/** The longest a token may still be valid for: a year (identity providers issue hours). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 366 * 24 * 3600;
+
 function numericDate(claims: JwtClaims, name: 'exp' | 'nbf' | 'iat'): number | undefined {
   const value = claims[name];
   if (value === undefined) return undefined;
