@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -301,6 +302,26 @@ describe('hostile and careless input (embedded)', () => {
     },
   );
 
+  it('names an unknown field only when its name could be a field name (never a 学籍号 sent as a key)', async () => {
+    const secret = 'G44031120100101123X';
+    const response = await refused(
+      () => post('/v1/lesson-exchanges', { ...exchange, [secret]: 1, notes: 'x' }),
+      400,
+    );
+    expect(JSON.stringify(response.body)).not.toContain(secret.slice(1, 17));
+    expect(response.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: '(an unknown field)', reason: 'is not a field of this request' },
+        { field: 'notes', reason: 'is not a field of this request' },
+      ]),
+    );
+    const nested = await refused(
+      () => post('/v1/lesson-exchanges', { ...exchange, [secret]: { subject: 'a\u0000b' } }),
+      400,
+    );
+    expect(JSON.stringify(nested.body)).not.toContain(secret.slice(1, 17));
+  });
+
   it('answers 415 to a command body that is not JSON', async () => {
     const response = await refused(
       () =>
@@ -489,6 +510,20 @@ describe('hostile and careless input (embedded)', () => {
       expect(response.body.errors[0]).toMatchObject({ row: 1, field: 'event' });
     },
   );
+
+  it('answers a compressed import with 415 instead of reading it as broken rows', async () => {
+    const response = await refused(
+      () =>
+        request(app.getHttpServer())
+          .post('/v1/imports/student-records')
+          .set('Authorization', clerk)
+          .set('Content-Type', 'application/x-ndjson')
+          .set('Content-Encoding', 'gzip')
+          .send(gzipSync(Buffer.from('{"event":"enrolment"}\n')).toString('binary')),
+      415,
+    );
+    expect(response.body.type).toBe('urn:junheng:problem:unsupported-media-type');
+  });
 
   it.each(['text/plain', 'application/json'])(
     'answers an import sent as %s with 415, reading nothing',

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       `  token:      export TOKEN=${token}`,
       `              (province-admin of 44 for 12 h; others: npm run token -- --role district-clerk --scope 44/4403/440311)`,
       `  indicator:  curl -H "Authorization: Bearer $TOKEN" '${base}/v1/indicators/lesson-exchanges?district=440311&month=2024-10'`,
-      `  record one: curl -X POST ${base}/v1/lesson-exchanges -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+      `  record one: curl -X POST ${base}/v1/lesson-exchanges -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -H 'Idempotency-Key: my-first-exchange' \\`,
       `                -d '{"districtCode":"440311","hostSchoolCode":"3144031101","visitingSchoolCode":"3144030501","kind":"demonstration","subject":"mathematics","date":"2024-10-15","attendees":40}'`,
       `  audit:      curl -H "Authorization: Bearer $TOKEN" '${base}/v1/audit?limit=10'`,
     );

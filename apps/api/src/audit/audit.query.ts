@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IntegerFromText } from '../security/integer-from-text';
 import { IsBoundedInstant } from '../security/instant';
 import type { AuditKind, AuditOutcome } from './audit.repository';
 
@@ -35,7 +35,7 @@ export class AuditQuery {
 
   @Field(() => Int, { nullable: true, description: 'the `next` of the previous page' })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerFromText()
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -43,7 +43,7 @@ export class AuditQuery {
 
   @Field(() => Int, { nullable: true, description: '1 to 1000, default 100' })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerFromText()
   @IsInt()
   @Min(1)
   @Max(1000)

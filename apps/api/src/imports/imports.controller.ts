@@ -61,6 +61,15 @@ export class ImportsController {
         ProblemType.unsupportedMediaType,
       );
     }
+    // Rows are read as sent: a compressed body would be read as broken lines, not as rows.
+    const encoding = (request.header('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity') {
+      throw new ClientRequestError(
+        415,
+        'Send the rows uncompressed (no Content-Encoding)',
+        ProblemType.unsupportedMediaType,
+      );
+    }
     // Refused before a byte is read when the size is announced; counted as it streams if not.
     const length = Number(request.header('content-length') ?? '0');
     if (length > this.config.importMaxBytes) {

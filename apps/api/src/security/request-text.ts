@@ -1,4 +1,5 @@
 import type { FieldError } from '../problem-details/problem-types';
+import { echoable } from '../problem-details/request-validation.exception';
 
 /**
  * Names no request may use for a field: `__proto__` and every name `Object.prototype` has.
@@ -54,9 +55,11 @@ export function requestTextFaults(value: unknown, prefix = ''): FieldError[] {
     }
     if (typeof current !== 'object' || current === null) continue;
     for (const key of Object.keys(current)) {
-      const field = path === '' ? key : `${path}.${key}`;
+      // The reserved names are this API's to name; any other key is echoed only if harmless.
+      const named = RESERVED_KEYS.has(key) ? key : echoable(key);
+      const field = path === '' ? named : `${path}.${named}`;
       if (RESERVED_KEYS.has(key)) {
-        faults.push({ field, reason: `property ${key} should not exist` });
+        faults.push({ field, reason: 'is not a field of this request' });
         continue;
       }
       const keyFault = textFault(key);
