@@ -238,6 +238,17 @@ describe('hostile and careless input (embedded)', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it('answers the schema to a caller, but not a hundred aliased copies of it', async () => {
+    const ask = (query: string) =>
+      request(app.getHttpServer()).post('/graphql').set('Authorization', clerk).send({ query });
+    await ask('{ __schema { queryType { name } } }').expect(200);
+    const copies = Array.from({ length: 100 }, (_, n) => `s${n}: __schema { types { name } }`);
+    const refusedCopies = await ask(`{ ${copies.join(' ')} }`).expect(400);
+    expect(refusedCopies.body.errors[0].extensions.problem.type).toBe(
+      'urn:junheng:problem:query-too-complex',
+    );
+  });
+
   it('refuses JSON nested 100,000 deep, and still audits the attempt (anonymous ones unread)', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     for (const auth of [clerk, null]) {
