@@ -211,7 +211,9 @@ describeWith(['PostgreSQL'], 'bulk import of 100,000 rows', () => {
     const sampler = setInterval(() => {
       peakRetained = Math.max(peakRetained, retained());
     }, 2_000);
-    const report = await new Promise<ImportReport>((resolve, reject) => {
+    // Cleared however the upload ends: a failed import must not leave the sampler collecting
+    // garbage every two seconds for ever (the test process would never exit).
+    const uploaded = new Promise<ImportReport>((resolve, reject) => {
       const upload = httpRequest(
         {
           host: '127.0.0.1',
@@ -246,7 +248,12 @@ describeWith(['PostgreSQL'], 'bulk import of 100,000 rows', () => {
       };
       writeMore();
     });
-    clearInterval(sampler);
+    let report: ImportReport;
+    try {
+      report = await uploaded;
+    } finally {
+      clearInterval(sampler);
+    }
 
     expect(report).toMatchObject({
       rows: ROWS,
