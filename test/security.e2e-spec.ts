@@ -112,9 +112,12 @@ interface Endpoint {
   ) => request.Test;
 }
 
-/** REST answers with its status; GraphQL with 200 and, on refusal, the problem's status. */
+/**
+ * REST answers with its status; GraphQL with 200 and, on refusal, the problem's status — but a
+ * GraphQL request without credentials is refused before it is read, with a plain 401 problem.
+ */
 function effectiveStatus(endpoint: Endpoint, response: request.Response): number {
-  if (!endpoint.name.startsWith('graphql')) return response.status;
+  if (!endpoint.name.startsWith('graphql') || response.status === 401) return response.status;
   const body = response.body as {
     errors?: Array<{ extensions?: { problem?: { status?: number } } }>;
   };
@@ -128,7 +131,8 @@ function problemOf(
   endpoint: Endpoint,
   response: request.Response,
 ): { type?: string; status?: number } {
-  if (!endpoint.name.startsWith('graphql')) return response.body as { type?: string };
+  if (!endpoint.name.startsWith('graphql') || response.status === 401)
+    return response.body as { type?: string };
   const body = response.body as {
     errors?: Array<{ extensions?: { problem?: { type?: string } } }>;
   };
@@ -1087,9 +1091,7 @@ describe('security of the api', () => {
           type: 'urn:junheng:problem:unauthenticated',
           status: 401,
         });
-        if (!endpoint.name.startsWith('graphql')) {
-          expect(response.headers['www-authenticate']).toBe('Bearer realm="junheng"');
-        }
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="junheng"');
       },
     );
 

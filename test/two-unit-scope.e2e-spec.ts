@@ -143,8 +143,9 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
           means: 'persuasion',
         });
       // Another county (or a school clerk anywhere) cannot close Nanshan's dropout.
-      const refused = await back(guangmingClerk).expect(409);
-      expect(refused.body.rule).toBe('record.held-elsewhere');
+      const refused = await back(guangmingClerk).expect(403);
+      expect(refused.body.type).toBe('urn:junheng:problem:out-of-scope');
+      revealsNone(refused.body, [NANSHAN[2], '440305']);
       const stream = () =>
         app.get<EventStore>(EVENT_STORE).readStream(studentStreamId(pseudonymOf(student)));
       expect((await stream()).map((event) => event.type)).toEqual([
@@ -302,8 +303,9 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
       const ending = await post('/v1/teacher-rotations/end', guangmingClerk, {
         teacher,
         endDate: '2024-12-01',
-      }).expect(409);
-      expect(ending.body.rule).toBe('record.held-elsewhere');
+      }).expect(403);
+      expect(ending.body.type).toBe('urn:junheng:problem:out-of-scope');
+      expect(ending.body.facts).toEqual({ scope: '44/4403/440311' });
       revealsNone(ending.body, [NANSHAN[0], '440305']);
       const starting = await post('/v1/teacher-rotations', guangmingClerk, {
         teacher,
@@ -426,10 +428,14 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         if (answer.status < 400) continue;
         refusals += 1;
         revealsNone(answer.body, [NANSHAN[1], '440305', ...nanshanDates]);
-        // Held elsewhere, or a fault of the request itself (the same against a blank record).
-        expect(['record.held-elsewhere', 'student.unknown', 'student.new-entrant-grade']).toContain(
-          answer.body.rule,
-        );
+        // Held elsewhere, not the caller's to change, or a fault of the request itself (the
+        // same against a blank record).
+        expect([
+          'urn:junheng:problem:rule:record.held-elsewhere',
+          'urn:junheng:problem:out-of-scope',
+          'urn:junheng:problem:rule:student.unknown',
+          'urn:junheng:problem:rule:student.new-entrant-grade',
+        ]).toContain(answer.body.type);
       }
       expect(refusals).toBeGreaterThan(0);
     });

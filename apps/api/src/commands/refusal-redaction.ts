@@ -43,7 +43,8 @@ export const HELD_ELSEWHERE = 'record.held-elsewhere';
  * refused by the same rule, the refusal is about the request (a real date, a valid grade) and
  * is said with only the facts the caller sent; otherwise it comes from the record, and the
  * caller hears `record.held-elsewhere` and nothing more (not which rule, which would tell a
- * dropout from a death, nor a date, which bisection would find).
+ * dropout from a death, nor a date, which bisection would find). A scope refusal (403) stays
+ * one, with only what the caller sent.
  */
 export function refusalToStranger(
   refusal: DomainRuleViolation | ScopeViolation,
@@ -51,13 +52,14 @@ export function refusalToStranger(
   caller: Principal,
   againstBlank: () => unknown,
 ): DomainRuleViolation | ScopeViolation {
-  if (refusal instanceof DomainRuleViolation) {
-    try {
-      againstBlank();
-    } catch (blank) {
-      if (blank instanceof DomainRuleViolation && blank.rule === refusal.rule) {
-        return redactRefusal(refusal, request, caller);
-      }
+  // "Not yours to change" (403) says nothing of the record beyond that another unit holds it,
+  // which held-elsewhere would say as well: it stays, with only what the caller sent.
+  if (refusal instanceof ScopeViolation) return redactRefusal(refusal, request, caller);
+  try {
+    againstBlank();
+  } catch (blank) {
+    if (blank instanceof DomainRuleViolation && blank.rule === refusal.rule) {
+      return redactRefusal(refusal, request, caller);
     }
   }
   return new DomainRuleViolation(

@@ -94,7 +94,11 @@ export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessag
       streamId: schoolStreamId(command.schoolCode),
       streamType: SCHOOL_STREAM_TYPE,
       command,
-      heldBy: (state) => districtsHolding(state).map((districtCode) => ({ districtCode })),
+      heldBy: (state) =>
+        districtsHolding(state).map((districtCode) => ({
+          districtCode,
+          schoolCode: command.schoolCode,
+        })),
       authorize: (state) => {
         authorize(command, context, state);
         if (
