@@ -15,6 +15,7 @@ import type {
   TeacherRotationEvent,
   UrbanRuralCode,
 } from '@junheng/domain';
+import { SchoolStages, cohortOf } from '@junheng/domain';
 import type { RecordedEvent } from '@junheng/event-store';
 
 /**
@@ -464,6 +465,7 @@ class Generator {
           means: this.random.weighted(RETURN_MEANS),
           droppedOutOn,
           daysOut: back - day,
+          fromCohort: cohortOf(grade, droppedOutOn, SchoolStages.SIX_THREE),
         });
         onRegister = true;
         day = back + 7;
@@ -481,9 +483,7 @@ class Generator {
       onRegister = false;
     }
     if (onRegister && (grade === 6 || grade === 9))
-      this.studentEvent('StudentGraduated', student, school, grade, `${this.year + 1}-07-01`, {
-        level: grade === 6 ? 'primary' : 'junior',
-      });
+      this.studentEvent('StudentGraduated', student, school, grade, `${this.year + 1}-07-01`, {});
   }
 
   /** Mostly within the district, otherwise within the city; a school teaching the grade. */
@@ -508,10 +508,25 @@ class Generator {
     extra: Omit<Extract<StudentEvent, { type: Type }>['data'], keyof AtSchoolData>,
   ): void {
     const districtCode = this.districtOn(school, date);
+    // What the student decider stamps (六三制): the grade on the day, its level and class.
+    const stages = SchoolStages.SIX_THREE;
+    const level = stages.levelOfGrade(grade);
+    const cohort = cohortOf(grade, date, stages);
     const event = {
       type,
-      schemaVersion: 1,
-      data: { student, schoolCode: school.code, districtCode, grade, date, ...extra },
+      schemaVersion: 2,
+      data: {
+        student,
+        schoolCode: school.code,
+        districtCode,
+        grade,
+        date,
+        level,
+        finalGrade: stages.finalGrade(level),
+        cohort,
+        entryCohort: cohort,
+        ...extra,
+      },
     } as Extract<StudentEvent, { type: Type }>;
     this.add(event, `student-${student}`, districtCode, date);
   }
@@ -1072,6 +1087,10 @@ interface AtSchoolData {
   readonly districtCode: string;
   readonly grade: number;
   readonly date: string;
+  readonly level: string;
+  readonly finalGrade: number;
+  readonly cohort: number;
+  readonly entryCohort: number;
 }
 
 /** A student's keyed pseudonym, as the api would store it: hex, never the 学籍号. */

@@ -35,6 +35,8 @@ const COMMANDS = {
   returnStudent: ['/v1/students/returns', 'ReturnStudentInput'],
   suspendStudent: ['/v1/students/suspensions', 'SuspendStudentInput'],
   resumeStudent: ['/v1/students/resumptions', 'ResumeStudentInput'],
+  repeatGrade: ['/v1/students/repeats', 'RepeatGradeInput'],
+  skipGrade: ['/v1/students/skips', 'SkipGradeInput'],
   graduateStudent: ['/v1/students/graduations', 'GraduateStudentInput'],
   recordStudentDeath: ['/v1/students/deaths', 'RecordStudentDeathInput'],
   flagStudentAtRisk: ['/v1/students/risk-flags', 'FlagStudentAtRiskInput'],
@@ -352,6 +354,20 @@ const SCENARIOS: Record<CommandName, Scenario> = {
     happy: (ids) => ({ ...at(ids), date: '2025-03-01' }),
     rejected: (ids) => ({ ...at(ids, 1), date: '2025-03-01' }),
     rule: 'student.not-suspended',
+  },
+  repeatGrade: {
+    // Grade 8 in 2024; in 2025 kept in grade 8 instead of moving up. The other student was
+    // placed in grade 8 this school year: nothing to repeat.
+    setup: (ids) => [enrol(ids), enrol(ids, 1)],
+    happy: (ids) => ({ ...at(ids), date: '2025-09-01', grade: 8 }),
+    rejected: (ids) => ({ ...at(ids, 1), date: '2024-10-01', grade: 8 }),
+    rule: 'student.nothing-to-repeat',
+  },
+  skipGrade: {
+    setup: (ids) => [enrol(ids), enrol(ids, 1)],
+    happy: (ids) => ({ ...at(ids), date: '2025-03-01', grade: 9 }),
+    rejected: (ids) => ({ ...at(ids, 1), date: '2025-03-01', grade: 8 }),
+    rule: 'student.skip-next-grade-only',
   },
   graduateStudent: {
     setup: (ids) => [enrol(ids, 0, 9), enrol(ids, 1, 5)],

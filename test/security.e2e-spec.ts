@@ -187,6 +187,8 @@ const STUDENT_OPERATIONS: ReadonlyArray<
   ['returns', 'returnStudent', 'ReturnStudentInput', { grade: 2, means: 'persuasion' }],
   ['suspensions', 'suspendStudent', 'SuspendStudentInput', {}],
   ['resumptions', 'resumeStudent', 'ResumeStudentInput', {}],
+  ['repeats', 'repeatGrade', 'RepeatGradeInput', { grade: 1 }],
+  ['skips', 'skipGrade', 'SkipGradeInput', { grade: 2 }],
   ['graduations', 'graduateStudent', 'GraduateStudentInput', {}],
   ['deaths', 'recordStudentDeath', 'RecordStudentDeathInput', {}],
   ['risk-flags', 'flagStudentAtRisk', 'FlagStudentAtRiskInput', { reason: 'wavering' }],

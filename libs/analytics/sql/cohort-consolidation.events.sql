@@ -68,32 +68,51 @@ movements AS (
   SELECT *
   FROM (
     SELECT *,
-           if(grade <= 6, 'primary', 'junior') AS level,
            if(toMonth(event_date) >= 9, toYear(event_date), toYear(event_date) - 1) AS year,
-           year - (grade - if(level = 'primary', 1, 7)) AS cohort
+           -- The years of the level less one: a class graduates in (its cohort + this).
+           toInt32(year) + final_grade - grade - cohort AS span,
+           cohort + span AS graduates_in,
+           from_cohort + span AS left_class_graduating_in,
+           entry_cohort + span AS entry_class_graduates_in,
+           type IN ('StudentRepeatedGrade', 'StudentSkippedGrade', 'StudentReturned')
+             AND from_cohort != cohort AS changes_class
     FROM student_facts
   )
-  WHERE cohort = {schoolYear:UInt16} - if(level = 'primary', 5, 2)
-    AND year <= {schoolYear:UInt16}
+  WHERE year <= {schoolYear:UInt16}
+    AND if({repeatersCountIn:UInt8} = 1,
+           graduates_in = {schoolYear:UInt16} OR left_class_graduating_in = {schoolYear:UInt16},
+           entry_class_graduates_in = {schoolYear:UInt16})
+),
+class_movements AS (
+  -- Each movement as it counts for the class graduating in Y: 'in' the class, or, for a change
+  -- of class, 'joined' or 'left' it (by class: only when repeaters count in their class).
+  SELECT *,
+         multiIf({repeatersCountIn:UInt8} = 0 OR NOT changes_class, 'in',
+                 graduates_in = {schoolYear:UInt16}, 'joined', 'left') AS part
+  FROM movements
 ),
 cohort_parts AS (
   SELECT school_code AS at_school, level, 'entrants' AS measure, event_id
-  FROM movements WHERE type = 'StudentEnrolled' AND entry = 'new-entrant'
+  FROM class_movements
+  WHERE part = 'in' AND type = 'StudentEnrolled' AND entry = 'new-entrant'
   UNION ALL
   SELECT school_code, level, 'transfers_in', event_id
-  FROM movements WHERE type = 'StudentEnrolled' AND entry = 'transfer-in'
+  FROM class_movements
+  WHERE (part = 'in' AND type = 'StudentEnrolled' AND entry = 'transfer-in') OR part = 'joined'
   UNION ALL
   SELECT to_school_code, level, 'transfers_in', event_id
-  FROM movements WHERE type = 'StudentTransferred'
+  FROM class_movements WHERE part = 'in' AND type = 'StudentTransferred'
   UNION ALL
   SELECT school_code, level, 'transfers_out', event_id
-  FROM movements WHERE type = 'StudentTransferred'
+  FROM class_movements WHERE (part = 'in' AND type = 'StudentTransferred') OR part = 'left'
   UNION ALL
   SELECT school_code, level, 'deaths', event_id
-  FROM movements WHERE type = 'StudentDeceased'
+  FROM class_movements WHERE part = 'in' AND type = 'StudentDeceased'
   UNION ALL
   SELECT school_code, level, 'graduates', event_id
-  FROM movements WHERE type = 'StudentGraduated' AND year = {schoolYear:UInt16}
+  FROM class_movements
+  WHERE part = 'in' AND type = 'StudentGraduated'
+    AND (year = {schoolYear:UInt16} OR {repeatersCountIn:UInt8} = 0)
 ),
 contributions AS (
   SELECT holder.holder_code AS school_code,

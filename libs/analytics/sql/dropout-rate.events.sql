@@ -68,18 +68,21 @@ register_yearStart AS (
   SELECT student,
          last.1 AS type,
          if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         last.4 AS grade,
-         last.5 AS event_id
+         toUInt8(least(last.7, last.4 + greatest(0, if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1) - if(toMonth(last.8) >= 9, toYear(last.8), toYear(last.8) - 1)))) AS grade,
+         last.5 AS event_id,
+         last.6 AS level
   FROM (
     SELECT student,
-           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id)),
+           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id), level,
+                        final_grade, event_date),
                   tuple(event_date, global_position)) AS last
     FROM student_facts
     WHERE event_date <= {yearStart:Date}
     GROUP BY student
   )
   WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed')
+                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
+                 'StudentSkippedGrade')
 ),
 attributed_dropouts AS (
   SELECT fact.*,
@@ -94,7 +97,7 @@ contributions AS (
   SELECT holder.holder_code AS school_code,
          holder.district_code AS district_code,
          holder.urban_rural_group AS urban_rural_group,
-         if(register.grade <= 6, 'primary', 'junior') AS level,
+         register.level AS level,
          'enrolled_start' AS measure,
          [register.event_id] AS event_ids
   FROM register_yearStart AS register
@@ -103,7 +106,7 @@ contributions AS (
   SELECT school_code,
          attributed_district,
          attributed_group,
-         if(grade <= 6, 'primary', 'junior'),
+         level,
          'dropouts',
          [toString(event_id)]
   FROM attributed_dropouts

@@ -68,18 +68,21 @@ register_yearStart AS (
   SELECT student,
          last.1 AS type,
          if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         last.4 AS grade,
-         last.5 AS event_id
+         toUInt8(least(last.7, last.4 + greatest(0, if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1) - if(toMonth(last.8) >= 9, toYear(last.8), toYear(last.8) - 1)))) AS grade,
+         last.5 AS event_id,
+         last.6 AS level
   FROM (
     SELECT student,
-           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id)),
+           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id), level,
+                        final_grade, event_date),
                   tuple(event_date, global_position)) AS last
     FROM student_facts
     WHERE event_date <= {yearStart:Date}
     GROUP BY student
   )
   WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed')
+                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
+                 'StudentSkippedGrade')
 ),
 year_end_fates AS (
   -- Where each student stands at the end of the year: their last movement up to 31 August,
@@ -88,11 +91,11 @@ year_end_fates AS (
   SELECT student,
          last.1 AS type,
          if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         last.4 AS grade,
+         last.4 AS level,
          last.5 AS event_id
   FROM (
     SELECT student,
-           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id)),
+           argMax(tuple(type, school_code, to_school_code, level, toString(event_id)),
                   tuple(event_date, global_position)) AS last
     FROM student_facts
     WHERE event_date <= {yearEnd:Date}
@@ -101,7 +104,7 @@ year_end_fates AS (
 ),
 opening AS (
   SELECT register.school_code AS at_school,
-         if(register.grade <= 6, 'primary', 'junior') AS level,
+         register.level AS level,
          register.event_id AS event_id,
          fate.type AS fate,
          fate.school_code AS fate_school,
@@ -122,17 +125,19 @@ year_parts AS (
   ARRAY JOIN arrayFilter(candidate -> candidate.1 != '', [
     ('enrolled_start', opening.event_id, ''),
     (if(opening.fate IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed', 'StudentGraduated'), 'stayed', ''),
+                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
+                 'StudentSkippedGrade', 'StudentGraduated'), 'stayed', ''),
      opening.fate_event_id, opening.fate_school),
     (if(opening.fate = 'StudentDeceased', 'deaths', ''), opening.fate_event_id, '')
   ]) AS counted
   UNION ALL
-  SELECT school_code, if(grade <= 6, 'primary', 'junior'), 'enrolled_end', event_id, ''
+  SELECT school_code, level, 'enrolled_end', event_id, ''
   FROM year_end_fates
   WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed')
+                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
+                 'StudentSkippedGrade')
   UNION ALL
-  SELECT school_code, if(grade <= 6, 'primary', 'junior'), 'graduates', toString(event_id), ''
+  SELECT school_code, level, 'graduates', toString(event_id), ''
   FROM student_facts
   WHERE type = 'StudentGraduated'
     AND event_date > {yearStart:Date} AND event_date <= {yearEnd:Date}

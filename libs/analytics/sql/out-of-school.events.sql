@@ -33,10 +33,10 @@ student_facts AS (
 ),
 last_movements AS (
   SELECT student, last.1 AS type, last.2 AS school_code, last.3 AS district_code,
-         last.4 AS grade, last.5 AS event_date, last.6 AS reason, last.7 AS event_id
+         last.4 AS level, last.5 AS event_date, last.6 AS reason, last.7 AS event_id
   FROM (
     SELECT student,
-           argMax(tuple(type, school_code, district_code, grade, event_date, reason,
+           argMax(tuple(type, school_code, district_code, level, event_date, reason,
                         toString(event_id)),
                   tuple(event_date, global_position)) AS last
     FROM student_facts
@@ -58,7 +58,7 @@ contributions AS (
   SELECT school_code,
          attributed_district AS district_code,
          attributed_group AS urban_rural_group,
-         if(grade <= 6, 'primary', 'junior') AS level,
+         level,
          reason AS measure,
          [event_id] AS event_ids
   FROM attributed_out

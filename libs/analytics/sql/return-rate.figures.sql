@@ -53,7 +53,7 @@ contributions AS (
   SELECT school_code,
          attributed_district AS district_code,
          attributed_group AS urban_rural_group,
-         if(grade <= 6, 'primary', 'junior') AS level,
+         level,
          'dropouts' AS measure,
          toInt32(-1) AS days_out,
          [toString(event_id)] AS event_ids
@@ -62,7 +62,7 @@ contributions AS (
   SELECT dropout.school_code,
          dropout.attributed_district,
          dropout.attributed_group,
-         if(dropout.grade <= 6, 'primary', 'junior'),
+         dropout.level,
          'returned',
          back.days_out,
          [toString(back.return_id)]

@@ -12,3 +12,4 @@ export * from './student';
 export * from './pairing';
 export * from './shared/reportable-date';
 export * from './shared/report-limits';
+export * from './events/event-schemas';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainRuleViolation } from '@junheng/domain';
+import { DomainRuleViolation, foldStream } from '@junheng/domain';
 import type { Clock, Decider } from '@junheng/domain';
 import { ScopeViolation, formatOrgScope } from '@junheng/identity';
 import type { Principal } from '@junheng/identity';
@@ -167,10 +167,7 @@ export class AggregateCommandExecutor {
       );
     }
 
-    const state = history.reduce(
-      (current, event) => decider.evolve(current, toDomainEvent<Event>(event)),
-      decider.initialState,
-    );
+    const state = foldStream(decider.evolve, decider.initialState, history);
     const decided = this.decide(request, state);
     const result = await this.store.append({
       streamId,
@@ -234,14 +231,6 @@ function actorOf(context: CommandContext): {
   return caller === null
     ? { actor: `system:${context.systemActor ?? 'junheng'}`, actorRole: 'system', actorScope: null }
     : { actor: caller.subject, actorRole: caller.role, actorScope: formatOrgScope(caller.scope) };
-}
-
-function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): Event {
-  return {
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-  } as unknown as Event;
 }
 
 /** The answer to a command: its own events (a replay answers exactly as the first time). */

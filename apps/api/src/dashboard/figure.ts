@@ -35,6 +35,7 @@ interface Headline {
 const HEADLINES: Readonly<Record<IndicatorName, Headline>> = {
   'cohort-consolidation': { value: 'rate', valueUnit: 'percent' },
   'in-year-consolidation': { value: 'rate', valueUnit: 'percent' },
+  register: { value: 'students', valueUnit: 'count' },
   'dropout-rate': { value: 'rate', valueUnit: 'percent' },
   'out-of-school': { value: 'out_of_school', valueUnit: 'count' },
   'return-rate': { value: 'rate', valueUnit: 'percent' },

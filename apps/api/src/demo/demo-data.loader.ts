@@ -16,6 +16,7 @@ import { IDENTITY_SECRETS } from '../security/security.tokens';
 import { StudentCommandMessage } from '../students/student.command';
 import {
   DEMO_ALLOCATIONS,
+  DEMO_COHORTS,
   DEMO_LESSON_EXCHANGES,
   DEMO_PROGRAMME,
   DEMO_SCHOOLS,
@@ -117,6 +118,18 @@ export class DemoDataLoader implements OnApplicationBootstrap {
         as('return'),
       ),
     );
+    // The classes of 2019 and 2022, from entry to graduation six and three years on.
+    for (const { key, studentNumber, command } of DEMO_COHORTS) {
+      await this.commandBus.execute(
+        new StudentCommandMessage(
+          {
+            ...command,
+            student: pseudonymizer.pseudonymize('student', studentNumber),
+          },
+          as(key),
+        ),
+      );
+    }
     this.logger.info(
       {
         schools: DEMO_SCHOOLS.length,

@@ -1,4 +1,4 @@
-import type { LessonExchangeKind } from '@junheng/domain';
+import type { LessonExchangeKind, StudentCommand } from '@junheng/domain';
 
 export interface DemoLessonExchange {
   readonly key: string;
@@ -113,3 +113,103 @@ export const DEMO_STUDENT_NUMBERS = [
   'G440311201105220034',
   'G44031120100901004X',
 ];
+
+/** A student command without its student: each kind keeps its own fields. */
+type WithoutStudent<Command> = Command extends unknown ? Omit<Command, 'student'> : never;
+
+/** One student fact of the demo's cohorts, before its 学籍号 is pseudonymised. */
+export interface DemoStudentFact {
+  readonly key: string;
+  readonly studentNumber: string;
+  readonly command: WithoutStudent<StudentCommand>;
+}
+
+/**
+ * Six school years of two classes per district (issue 14), so that cohort consolidation has a
+ * value for every district: the primary class that entered grade 1 in September 2019 and the
+ * junior class that entered grade 7 in September 2022, both graduating in July 2025. Nobody
+ * records a promotion: each September moves them up by itself. Along the way, as in any
+ * county: a transfer between the districts, a repeater (留级), a dropout persuaded back, and in
+ * Nanshan one who is not.
+ */
+export const DEMO_COHORTS: readonly DemoStudentFact[] = (
+  [
+    { district: '440311', primary: GUANGMING_SCHOOLS[0]!, junior: GUANGMING_SCHOOLS[1]! },
+    { district: '440305', primary: NANSHAN_SCHOOLS[3]!, junior: NANSHAN_SCHOOLS[1]! },
+  ] as const
+).flatMap(({ district, primary, junior }, d) => {
+  const other = d === 0 ? NANSHAN_SCHOOLS[3]! : GUANGMING_SCHOOLS[0]!;
+  const otherDistrict = d === 0 ? '440305' : '440311';
+  const number = (serial: number) =>
+    `G${district}2013${String(d * 100 + serial).padStart(7, '0')}${serial % 10}`;
+  const facts: DemoStudentFact[] = [];
+  const fact = (serial: number, step: string, command: DemoStudentFact['command']) =>
+    facts.push({
+      key: `cohort:${district}:${serial}:${step}`,
+      studentNumber: number(serial),
+      command,
+    });
+  const at = (schoolCode: string, date: string) => ({ schoolCode, districtCode: district, date });
+
+  // The primary class of 2019: twelve entrants.
+  for (let serial = 1; serial <= 12; serial += 1) {
+    fact(serial, 'enrol', {
+      type: 'EnrolStudent',
+      ...at(primary, '2019-09-01'),
+      grade: 1,
+      entry: 'new-entrant',
+    });
+  }
+  // Year 3: one moves to the other district (and graduates there).
+  fact(2, 'transfer', {
+    type: 'TransferStudent',
+    ...at(primary, '2021-11-15'),
+    toSchoolCode: other,
+    toDistrictCode: otherDistrict,
+  });
+  // Year 4: one repeats grade 3 and graduates a year later, with the class of 2020.
+  fact(4, 'repeat', { type: 'RepeatGrade', ...at(primary, '2022-09-01'), grade: 3 });
+  // Year 4: one drops out in March; Guangming brings the child back in May, Nanshan does not.
+  fact(5, 'dropout', { type: 'DropOutStudent', ...at(primary, '2023-03-20'), reason: 'poverty' });
+  if (d === 0) {
+    fact(5, 'return', {
+      type: 'ReturnStudent',
+      ...at(primary, '2023-05-08'),
+      grade: 4,
+      means: 'persuasion',
+    });
+  }
+  for (let serial = 1; serial <= 12; serial += 1) {
+    if (serial === 2 || serial === 4 || (serial === 5 && d === 1)) continue;
+    fact(serial, 'graduate', { type: 'GraduateStudent', ...at(primary, '2025-07-04') });
+  }
+  fact(2, 'graduate', {
+    type: 'GraduateStudent',
+    schoolCode: other,
+    districtCode: otherDistrict,
+    date: '2025-07-04',
+  });
+  fact(4, 'graduate', { type: 'GraduateStudent', ...at(primary, '2026-07-03') });
+
+  // The junior class of 2022: eight entrants, one more in year 2; one drops out in year 2.
+  for (let serial = 21; serial <= 28; serial += 1) {
+    fact(serial, 'enrol', {
+      type: 'EnrolStudent',
+      ...at(junior, '2022-09-01'),
+      grade: 7,
+      entry: 'new-entrant',
+    });
+  }
+  fact(29, 'enrol', {
+    type: 'EnrolStudent',
+    ...at(junior, '2023-09-04'),
+    grade: 8,
+    entry: 'transfer-in',
+  });
+  fact(23, 'dropout', { type: 'DropOutStudent', ...at(junior, '2024-04-01'), reason: 'work' });
+  for (let serial = 21; serial <= 29; serial += 1) {
+    if (serial === 23) continue;
+    fact(serial, 'graduate', { type: 'GraduateStudent', ...at(junior, '2025-07-04') });
+  }
+  return facts;
+});

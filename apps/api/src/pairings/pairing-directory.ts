@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { evolvePairing, initialPairingState, pairingStreamId } from '@junheng/domain';
-import type { PairingEvent, PairingState } from '@junheng/domain';
+import { evolvePairing, foldStream, initialPairingState, pairingStreamId } from '@junheng/domain';
+import type { PairingState } from '@junheng/domain';
 import { EVENT_STORE } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
 
@@ -11,14 +11,6 @@ export class PairingDirectory {
 
   async state(pairingId: string): Promise<PairingState> {
     const events = await this.store.readStream(pairingStreamId(pairingId));
-    return events.reduce(
-      (state, event) =>
-        evolvePairing(state, {
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data,
-        } as unknown as PairingEvent),
-      initialPairingState,
-    );
+    return foldStream(evolvePairing, initialPairingState, events);
   }
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { attributeFact, evolveSchool, initialSchoolState, schoolStreamId } from '@junheng/domain';
-import type { SchoolEvent, SchoolState } from '@junheng/domain';
+import {
+  attributeFact,
+  evolveSchool,
+  foldStream,
+  initialSchoolState,
+  schoolStreamId,
+} from '@junheng/domain';
+import type { SchoolState } from '@junheng/domain';
 import { EVENT_STORE } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
 import { assertSchoolInScope } from '@junheng/identity';
@@ -23,15 +29,7 @@ export class SchoolDirectory {
 
   async state(schoolCode: string): Promise<SchoolState> {
     const events = await this.store.readStream(schoolStreamId(schoolCode));
-    return events.reduce(
-      (state, event) =>
-        evolveSchool(state, {
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data,
-        } as unknown as SchoolEvent),
-      initialSchoolState,
-    );
+    return foldStream(evolveSchool, initialSchoolState, events);
   }
 
   /** The district a fact about the school on `date` belongs to (see attributeFact). */

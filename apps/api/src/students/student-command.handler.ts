@@ -1,6 +1,11 @@
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
-import { STUDENT_STREAM_TYPE, studentDecider, studentStreamId } from '@junheng/domain';
+import {
+  STUDENT_STREAM_TYPE,
+  SchoolSystem,
+  studentDeciderFor,
+  studentStreamId,
+} from '@junheng/domain';
 import { assertSchoolInScope } from '@junheng/identity';
 import type { StudentEvent } from '@junheng/domain';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
@@ -18,10 +23,16 @@ import { StudentCommandMessage } from './student.command';
  */
 @CommandHandler(StudentCommandMessage)
 export class StudentCommandHandler implements ICommandHandler<StudentCommandMessage> {
+  private readonly decider: ReturnType<typeof studentDeciderFor>;
+
   constructor(
     private readonly executor: AggregateCommandExecutor,
     private readonly schools: SchoolDirectory,
-  ) {}
+    system: SchoolSystem,
+  ) {
+    // The province's 学制 decides the level of a grade, its final grade, junior school's first.
+    this.decider = studentDeciderFor(system);
+  }
 
   async execute({ command, context }: StudentCommandMessage): Promise<CommandOutcome> {
     const districtCode = await this.schools.attributeInScope(
@@ -45,7 +56,7 @@ export class StudentCommandHandler implements ICommandHandler<StudentCommandMess
           }
         : { ...command, districtCode };
     return this.executor.execute({
-      decider: studentDecider,
+      decider: this.decider,
       streamId: studentStreamId(command.student),
       streamType: STUDENT_STREAM_TYPE,
       command: attributed,

@@ -73,6 +73,24 @@ export class ReturnStudentDto extends StudentFactDto {
   means!: ReturnMeans;
 }
 
+@InputType('RepeatGradeInput')
+export class RepeatGradeDto extends StudentFactDto {
+  @Field(() => Int, { description: 'the grade kept: the one the student was in last year' })
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  grade!: number;
+}
+
+@InputType('SkipGradeInput')
+export class SkipGradeDto extends StudentFactDto {
+  @Field(() => Int, { description: 'the grade skipped into: the next one' })
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  grade!: number;
+}
+
 @InputType('FlagStudentAtRiskInput')
 export class FlagStudentAtRiskDto extends StudentFactDto {
   @Field(() => String, { description: RISK_REASONS.join(' | ') })

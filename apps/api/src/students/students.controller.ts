@@ -11,8 +11,10 @@ import {
   FlagStudentAtRiskDto,
   GraduateStudentDto,
   RecordStudentDeathDto,
+  RepeatGradeDto,
   ResumeStudentDto,
   ReturnStudentDto,
+  SkipGradeDto,
   SuspendStudentDto,
   TransferStudentDto,
 } from './student.dto';
@@ -107,6 +109,34 @@ export class StudentsController {
   ): Promise<CommandOutcome> {
     return this.commandBus.execute(
       new StudentCommandMessage({ type: 'ResumeStudent', ...body }, context),
+    );
+  }
+
+  /** Record that a student repeats last year's grade this school year (留级). */
+  @ApiCommandAnswers()
+  @Post('repeats')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  repeatGrade(
+    @Body() body: RepeatGradeDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'RepeatGrade', ...body }, context),
+    );
+  }
+
+  /** Record that a student skips into the next grade (跳级). */
+  @ApiCommandAnswers()
+  @Post('skips')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  skipGrade(
+    @Body() body: SkipGradeDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'SkipGrade', ...body }, context),
     );
   }
 

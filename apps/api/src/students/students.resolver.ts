@@ -12,8 +12,10 @@ import {
   FlagStudentAtRiskDto,
   GraduateStudentDto,
   RecordStudentDeathDto,
+  RepeatGradeDto,
   ResumeStudentDto,
   ReturnStudentDto,
+  SkipGradeDto,
   SuspendStudentDto,
   TransferStudentDto,
 } from './student.dto';
@@ -119,6 +121,34 @@ export class StudentsResolver {
   ): Promise<CommandOutcome> {
     return this.commandBus.execute(
       new StudentCommandMessage({ type: 'RecordStudentDeath', ...input }, context),
+    );
+  }
+
+  @Mutation(() => CommandOutcomeType, {
+    description: "Record that a student repeats last year's grade this school year (留级)",
+  })
+  @RequirePermission('facts:record')
+  repeatGrade(
+    @Args('input') input: RepeatGradeDto,
+    @GraphqlCommandContextOf() context: CommandContext,
+    @Args('idempotencyKey', key) _idempotencyKey?: string,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'RepeatGrade', ...input }, context),
+    );
+  }
+
+  @Mutation(() => CommandOutcomeType, {
+    description: 'Record that a student skips into the next grade (跳级)',
+  })
+  @RequirePermission('facts:record')
+  skipGrade(
+    @Args('input') input: SkipGradeDto,
+    @GraphqlCommandContextOf() context: CommandContext,
+    @Args('idempotencyKey', key) _idempotencyKey?: string,
+  ): Promise<CommandOutcome> {
+    return this.commandBus.execute(
+      new StudentCommandMessage({ type: 'SkipGrade', ...input }, context),
     );
   }
 

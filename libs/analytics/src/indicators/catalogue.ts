@@ -3,6 +3,7 @@ import { highQualityBalanceIndicator } from './balance/high-quality-balance.indi
 import { schoolMinimumsIndicator } from './balance/school-minimums.indicator';
 import { cohortConsolidationIndicator } from './consolidation/cohort-consolidation.indicator';
 import { inYearConsolidationIndicator } from './consolidation/in-year-consolidation.indicator';
+import { registerIndicator } from './consolidation/register.indicator';
 import { dropoutRateIndicator } from './dropout/dropout-rate.indicator';
 import { outOfSchoolIndicator } from './dropout/out-of-school.indicator';
 import { returnRateIndicator } from './dropout/return-rate.indicator';
@@ -17,6 +18,7 @@ import { urbanRuralGapIndicator } from './urban-rural-gap/urban-rural-gap.indica
 export const INDICATORS = {
   'cohort-consolidation': cohortConsolidationIndicator,
   'in-year-consolidation': inYearConsolidationIndicator,
+  register: registerIndicator,
   'dropout-rate': dropoutRateIndicator,
   'out-of-school': outOfSchoolIndicator,
   'return-rate': returnRateIndicator,

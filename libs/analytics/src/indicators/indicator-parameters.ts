@@ -27,11 +27,14 @@ export interface FormulaSettings {
   readonly deathsLeaveDenominator: boolean;
   /** A nine-year school's junior student weighs this much against a primary one (1 : 1.1). */
   readonly nineYearJuniorWeight: number;
+  /** Which class a repeater counts in for cohort consolidation: the one they are in, or entered. */
+  readonly repeatersCountIn: 'class' | 'entry';
 }
 
 export const DEFAULT_FORMULA_SETTINGS: FormulaSettings = {
   deathsLeaveDenominator: true,
   nineYearJuniorWeight: 1.1,
+  repeatersCountIn: 'class',
 };
 
 /** Far enough ahead to mean "everything recorded so far". */
@@ -49,6 +52,7 @@ export function indicatorParameters(
   const [from, to] = periodOf(request);
   const asOf = asOfParameter(request.asOf);
   const asOfDay = asOf.slice(0, 10);
+  const on = asOfDay < yearEnd ? (asOfDay < yearStart ? yearStart : asOfDay) : yearEnd;
   return {
     grain: request.grain,
     within: request.within ?? '',
@@ -61,9 +65,12 @@ export function indicatorParameters(
     from,
     to,
     // Snapshots "now" are taken on the as-of day when it falls inside the year.
-    on: asOfDay < yearEnd ? (asOfDay < yearStart ? yearStart : asOfDay) : yearEnd,
+    on,
+    // The register is read at the end of the requested period, or on the as-of day before it.
+    registerDay: to < on ? to : on,
     asOf,
     deathsLeaveDenominator: settings.deathsLeaveDenominator ? 1 : 0,
+    repeatersCountIn: settings.repeatersCountIn === 'class' ? 1 : 0,
     juniorWeight: settings.nineYearJuniorWeight,
     limit: page.limit,
     offset: page.offset,

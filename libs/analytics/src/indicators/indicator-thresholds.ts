@@ -174,6 +174,7 @@ export function judge(
       break;
     }
     case 'in-year-consolidation':
+    case 'register':
     case 'out-of-school':
     case 'return-rate':
     case 'pairing-activity':

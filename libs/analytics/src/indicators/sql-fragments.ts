@@ -20,8 +20,13 @@ export const schoolYearOf = (date: string): string =>
 export const urbanRuralGroupOf = (code: string): string =>
   `multiIf(${code} IN ('111', '112'), 'urban', ${code} IN ('121', '122', '123'), 'town', ${code} IN ('210', '220'), 'rural', '')`;
 
-/** Grades 1-6 are primary, 7-9 junior secondary: a nine-year school's students split by grade. */
-export const levelOfGrade = (grade: string): string => `if(${grade} <= 6, 'primary', 'junior')`;
+/**
+ * The grade on the day `day` of a student whose last movement (in `grade`, on `date`) left them
+ * on the register: one more for each 1 September since (升级), held at the level's final grade.
+ * Every movement states the grade of its own day and the level's final grade (issue 14).
+ */
+export const gradeOnDay = (grade: string, finalGrade: string, date: string, day: string): string =>
+  `toUInt8(least(${finalGrade}, ${grade} + greatest(0, ${schoolYearOf(day)} - ${schoolYearOf(date)})))`;
 
 /** The unit a row rolls up to at the requested grain; city and province by code prefix. */
 export const unitOf = (school: string, district: string): string =>
@@ -112,23 +117,26 @@ holders_${name} AS (
 
 /** The movements after which a student is on the register (在籍: enrolled or suspended). */
 export const ON_REGISTER = `'StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed'`;
+                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
+                 'StudentSkippedGrade'`;
 
 /**
  * `register_<name>`: every student on the register (在籍: enrolled or suspended) at the end of
  * the day `{<name>:Date}`, at the school of their last movement up to that day, with the
- * event that put them there.
+ * event that put them there, their level and their grade that day (promotion included).
  */
 export const registerOn = (name: string): string => `
 register_${name} AS (
   SELECT student,
          last.1 AS type,
          if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         last.4 AS grade,
-         last.5 AS event_id
+         ${gradeOnDay('last.4', 'last.7', 'last.8', `{${name}:Date}`)} AS grade,
+         last.5 AS event_id,
+         last.6 AS level
   FROM (
     SELECT student,
-           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id)),
+           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id), level,
+                        final_grade, event_date),
                   tuple(event_date, global_position)) AS last
     FROM student_facts
     WHERE event_date <= {${name}:Date}

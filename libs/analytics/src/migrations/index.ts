@@ -5,6 +5,7 @@ import { eventActorScopeMigration } from './0004-event-actor-scope.migration';
 import { projectionSourcesMigration } from './0005-projection-sources.migration';
 import { projectionRebuildsMigration } from './0006-projection-rebuilds.migration';
 import { indicatorFactsMigration } from './0007-indicator-facts.migration';
+import { studentClassesMigration } from './0008-student-classes.migration';
 import type { AnalyticsMigration } from './migration';
 
 export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
@@ -15,6 +16,7 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   projectionSourcesMigration,
   projectionRebuildsMigration,
   indicatorFactsMigration,
+  studentClassesMigration,
 ];
 
 export type { AnalyticsMigration } from './migration';

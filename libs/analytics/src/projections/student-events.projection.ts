@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@junheng/event-store';
+import { upcastPayload } from '@junheng/domain';
 import type { StudentEvent } from '@junheng/domain';
 import { loggedColumns, payloadOf } from './fact-row';
 import type { Projection } from './projection';
@@ -11,6 +12,8 @@ const COUNTED_TYPES = new Set<string>([
   'StudentReturned',
   'StudentSuspended',
   'StudentResumed',
+  'StudentRepeatedGrade',
+  'StudentSkippedGrade',
   'StudentGraduated',
   'StudentDeceased',
 ]);
@@ -25,7 +28,13 @@ export const studentEventsProjection: Projection = {
     events
       .filter((event) => COUNTED_TYPES.has(event.type))
       .map((event) => {
-        const movement = { type: event.type, data: payloadOf(event) } as StudentEvent;
+        // Readers behind Kafka get today's schema already; a rebuild from the store may not.
+        const data0 = upcastPayload(
+          event.type as StudentEvent['type'],
+          event.schemaVersion,
+          payloadOf(event),
+        );
+        const movement = { type: event.type, data: data0 } as unknown as StudentEvent;
         const data = movement.data;
         return {
           ...loggedColumns(event),
@@ -34,6 +43,17 @@ export const studentEventsProjection: Projection = {
           school_code: data.schoolCode,
           district_code: data.districtCode,
           grade: data.grade,
+          level: data.level,
+          final_grade: data.finalGrade,
+          cohort: data.cohort,
+          entry_cohort: data.entryCohort,
+          // The class a repeat, a skip or a return moves the student out of; any other movement stays in it.
+          from_cohort:
+            movement.type === 'StudentRepeatedGrade' ||
+            movement.type === 'StudentSkippedGrade' ||
+            movement.type === 'StudentReturned'
+              ? movement.data.fromCohort
+              : data.cohort,
           event_date: data.date,
           entry: movement.type === 'StudentEnrolled' ? movement.data.entry : '',
           to_school_code: movement.type === 'StudentTransferred' ? movement.data.toSchoolCode : '',

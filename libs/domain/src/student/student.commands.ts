@@ -34,6 +34,16 @@ export interface SuspendStudent extends StudentCommandBase {
 export interface ResumeStudent extends StudentCommandBase {
   readonly type: 'ResumeStudent';
 }
+/** 留级: the student stays this school year in `grade`, the grade of the year before. */
+export interface RepeatGrade extends StudentCommandBase {
+  readonly type: 'RepeatGrade';
+  readonly grade: number;
+}
+/** 跳级: the student moves on to `grade`, the next grade, from `date`. */
+export interface SkipGrade extends StudentCommandBase {
+  readonly type: 'SkipGrade';
+  readonly grade: number;
+}
 export interface GraduateStudent extends StudentCommandBase {
   readonly type: 'GraduateStudent';
 }
@@ -55,6 +65,8 @@ export type StudentCommand =
   | ReturnStudent
   | SuspendStudent
   | ResumeStudent
+  | RepeatGrade
+  | SkipGrade
   | GraduateStudent
   | RecordStudentDeath
   | FlagStudentAtRisk

@@ -7,15 +7,23 @@ const clock = fixedClock('2025-10-01T08:00:00.000Z');
 const student = 'k1.pseudonym-of-a-student';
 const at = { student, schoolCode: '3144031103', districtCode: '440311' };
 
+// Grade 8 in the school year 2024: junior school, the class (届) that entered grade 7 in 2023.
+const grade8 = {
+  grade: 8,
+  level: 'junior',
+  finalGrade: 9,
+  cohort: 2023,
+  entryCohort: 2023,
+} as const;
 const enrolled: StudentEvent = {
   type: 'StudentEnrolled',
-  schemaVersion: 1,
-  data: { ...at, grade: 8, date: '2024-09-01', entry: 'transfer-in' },
+  schemaVersion: 2,
+  data: { ...at, ...grade8, date: '2024-09-01', entry: 'transfer-in' },
 };
 const droppedOut: StudentEvent = {
   type: 'StudentDroppedOut',
-  schemaVersion: 1,
-  data: { ...at, grade: 8, date: '2025-03-10', reason: 'work' },
+  schemaVersion: 2,
+  data: { ...at, ...grade8, date: '2025-03-10', reason: 'work' },
 };
 
 function when(history: StudentEvent[], command: StudentCommand) {
@@ -43,14 +51,17 @@ describe('student', () => {
       events: [
         {
           type: 'StudentReturned',
-          schemaVersion: 1,
+          schemaVersion: 2,
           data: {
             ...at,
-            grade: 8,
+            // Back in grade 8 a year on: in the next class, still of the class it entered with.
+            ...grade8,
+            cohort: 2024,
             date: '2025-09-01',
             means: 'persuasion',
             droppedOutOn: '2025-03-10',
             daysOut: 175,
+            fromCohort: 2023,
           },
         },
       ],
@@ -101,16 +112,26 @@ describe('student', () => {
     });
   });
 
-  it('graduates only from the final grade of the level', () => {
+  it('graduates only from the final grade of the level, reached by promotion', () => {
     expect(when([enrolled], { type: 'GraduateStudent', ...at, date: '2025-07-01' })).toEqual({
       violation: { rule: 'student.not-in-final-grade', facts: { grade: 8 } },
     });
-    const ninth: StudentEvent = {
-      ...enrolled,
-      data: { ...enrolled.data, grade: 9 },
-    };
-    expect(when([ninth], { type: 'GraduateStudent', ...at, date: '2025-07-01' })).toMatchObject({
-      events: [{ type: 'StudentGraduated', data: { level: 'junior', grade: 9 } }],
+    // On 1 September 2025 the grade-8 student moved up to grade 9 without anyone re-entering it.
+    const july2026 = fixedClock('2026-07-02T08:00:00.000Z');
+    expect(
+      given(studentDecider, july2026, [enrolled]).when({
+        type: 'GraduateStudent',
+        ...at,
+        date: '2026-07-01',
+      }),
+    ).toEqual({
+      events: [
+        {
+          type: 'StudentGraduated',
+          schemaVersion: 2,
+          data: { ...at, ...grade8, grade: 9, date: '2026-07-01' },
+        },
+      ],
     });
   });
 

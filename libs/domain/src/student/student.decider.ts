@@ -1,13 +1,15 @@
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
-import { isCalendarDate, startOfDayUtc } from '../shared/calendar';
+import { isCalendarDate, schoolYearOf, startOfDayUtc } from '../shared/calendar';
 import { MILLISECONDS_PER_DAY } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
 import { assertNever } from '../shared/exhaustive';
 import type { StudentCommand } from './student.commands';
 import type { StudentEvent } from './student.events';
-import { FINAL_GRADES, levelOfGrade } from './student.types';
+import { DEFAULT_SCHOOL_SYSTEM, requireCompulsoryGrade } from './school-stages';
+import type { SchoolStages, SchoolSystem } from './school-stages';
 import type { RiskReason } from './student.types';
+import type { Decider } from '../shared/given-when-then';
 
 export type StudentStatus =
   'none' | 'enrolled' | 'suspended' | 'dropped-out' | 'graduated' | 'deceased';
@@ -17,7 +19,17 @@ export interface StudentState {
   readonly status: StudentStatus;
   readonly schoolCode: string | null;
   readonly districtCode: string | null;
-  readonly grade: number | null;
+  /**
+   * The grade the student was placed in by the last fact that set it (enrolment, return, repeat
+   * or skip) and the school year that placed them there. The grade on any later date follows:
+   * one more each 1 September (升级), never past the level's final grade (gradeOn).
+   */
+  readonly placedGrade: number | null;
+  readonly placedIn: number | null;
+  /** The class (届) the student was in on entering their level: repeats and skips keep it. */
+  readonly entryCohort: number | null;
+  /** The school year of the last repeat or skip: at most one a year. */
+  readonly gradeChangedIn: number | null;
   readonly droppedOutOn: string | null;
   readonly atRisk: RiskReason | null;
   /** The date of the latest fact: facts arrive in the order they happened. */
@@ -28,22 +40,56 @@ export const initialStudentState: StudentState = {
   status: 'none',
   schoolCode: null,
   districtCode: null,
-  grade: null,
+  placedGrade: null,
+  placedIn: null,
+  entryCohort: null,
+  gradeChangedIn: null,
   droppedOutOn: null,
   atRisk: null,
   lastDate: null,
 };
 
+/**
+ * The grade on `date` under `stages`: the placed grade, promoted once for each school year since
+ * (1 September), held at the level's final grade — a student who does not graduate from it stays
+ * there. Null before any placement.
+ */
+export function gradeOn(state: StudentState, date: string, stages: SchoolStages): number | null {
+  if (state.placedGrade === null || state.placedIn === null) return null;
+  const level = stages.levelOfGrade(state.placedGrade);
+  const promoted = state.placedGrade + Math.max(0, schoolYearOf(date) - state.placedIn);
+  return Math.min(stages.finalGrade(level), promoted);
+}
+
+/** The class (届) of a student in `grade` of `level` in the school year of `date`. */
+export function cohortOf(grade: number, date: string, stages: SchoolStages): number {
+  return schoolYearOf(date) - (grade - stages.firstGrade(stages.levelOfGrade(grade)));
+}
+
 export function evolveStudent(state: StudentState, event: StudentEvent): StudentState {
+  const data = event.data;
   const at = {
-    schoolCode: event.data.schoolCode,
-    districtCode: event.data.districtCode,
-    grade: event.data.grade,
-    lastDate: event.data.date,
+    schoolCode: data.schoolCode,
+    districtCode: data.districtCode,
+    lastDate: data.date,
+  };
+  // The facts that place a student in a grade; every other one carries the derived grade.
+  const placed = {
+    placedGrade: data.grade,
+    placedIn: schoolYearOf(data.date),
   };
   switch (event.type) {
     case 'StudentEnrolled':
-      return { ...state, ...at, status: 'enrolled', droppedOutOn: null, atRisk: null };
+      return {
+        ...state,
+        ...at,
+        ...placed,
+        status: 'enrolled',
+        entryCohort: data.entryCohort,
+        gradeChangedIn: null,
+        droppedOutOn: null,
+        atRisk: null,
+      };
     case 'StudentTransferred':
       return {
         ...state,
@@ -52,9 +98,19 @@ export function evolveStudent(state: StudentState, event: StudentEvent): Student
         districtCode: event.data.toDistrictCode,
       };
     case 'StudentDroppedOut':
-      return { ...state, ...at, status: 'dropped-out', droppedOutOn: event.data.date };
+      return { ...state, ...at, status: 'dropped-out', droppedOutOn: data.date };
     case 'StudentReturned':
-      return { ...state, ...at, status: 'enrolled', droppedOutOn: null };
+      return {
+        ...state,
+        ...at,
+        ...placed,
+        status: 'enrolled',
+        entryCohort: data.entryCohort,
+        droppedOutOn: null,
+      };
+    case 'StudentRepeatedGrade':
+    case 'StudentSkippedGrade':
+      return { ...state, ...at, ...placed, gradeChangedIn: schoolYearOf(data.date) };
     case 'StudentSuspended':
       return { ...state, ...at, status: 'suspended' };
     case 'StudentResumed':
@@ -80,22 +136,31 @@ function violation(
   throw new DomainRuleViolation(rule, message, facts);
 }
 
-function requireGrade(grade: number): void {
-  if (!Number.isInteger(grade) || grade < 1 || grade > 9) {
-    violation('student.invalid-grade', 'Compulsory education has grades 1 to 9', { grade });
-  }
-}
-
 function requireStatus(state: StudentState, allowed: readonly StudentStatus[], rule: string): void {
   if (!allowed.includes(state.status)) {
     violation(rule, `The student is ${state.status}`, { status: state.status });
   }
 }
 
+/**
+ * The student decider under a province's school system (`system`): the stages of the school a
+ * command names decide the level of a grade, its final grade and the first grade of junior school.
+ */
+export function studentDeciderFor(
+  system: SchoolSystem,
+): Decider<StudentCommand, StudentEvent, StudentState> {
+  return {
+    decide: (command, state, clock) => decideStudent(command, state, clock, system),
+    evolve: evolveStudent,
+    initialState: initialStudentState,
+  };
+}
+
 export function decideStudent(
   command: StudentCommand,
   state: StudentState,
   clock: Clock,
+  system: SchoolSystem = DEFAULT_SCHOOL_SYSTEM,
 ): StudentEvent[] {
   if (!isSchoolCode(command.schoolCode) || !isDistrictCode(command.districtCode)) {
     violation(
@@ -123,11 +188,23 @@ export function decideStudent(
       lastDate: state.lastDate,
     });
   }
-  const base = {
-    student: command.student,
-    schoolCode: command.schoolCode,
-    districtCode: command.districtCode,
-    date: command.date,
+  const stages = system.of(command.districtCode);
+  const schoolYear = schoolYearOf(command.date);
+  // The class and level of a student in `grade` on the command's date, as every event states.
+  const inGrade = (grade: number, entryCohort: number | null) => {
+    const level = stages.levelOfGrade(grade);
+    const cohort = cohortOf(grade, command.date, stages);
+    return {
+      student: command.student,
+      schoolCode: command.schoolCode,
+      districtCode: command.districtCode,
+      date: command.date,
+      grade,
+      level,
+      finalGrade: stages.finalGrade(level),
+      cohort,
+      entryCohort: entryCohort ?? cohort,
+    };
   };
 
   if (command.type === 'EnrolStudent') {
@@ -138,17 +215,20 @@ export function decideStudent(
     }
     if (state.status === 'dropped-out')
       violation('student.dropped-out', 'A student who dropped out returns rather than enrols', {});
-    requireGrade(command.grade);
-    if (command.entry === 'new-entrant' && command.grade !== 1 && command.grade !== 7) {
-      violation('student.new-entrant-grade', 'New entrants start in grade 1 or grade 7', {
-        grade: command.grade,
-      });
+    requireCompulsoryGrade(command.grade);
+    const juniorEntry = stages.firstGrade('junior');
+    if (command.entry === 'new-entrant' && command.grade !== 1 && command.grade !== juniorEntry) {
+      violation(
+        'student.new-entrant-grade',
+        `New entrants start in grade 1 or grade ${juniorEntry}`,
+        { grade: command.grade },
+      );
     }
     return [
       {
         type: 'StudentEnrolled',
-        schemaVersion: 1,
-        data: { ...base, grade: command.grade, entry: command.entry },
+        schemaVersion: 2,
+        data: { ...inGrade(command.grade, null), entry: command.entry },
       },
     ];
   }
@@ -156,17 +236,28 @@ export function decideStudent(
     violation('student.unknown', 'The student is not enrolled anywhere', {});
   if (command.type === 'ReturnStudent') {
     requireStatus(state, ['dropped-out'], 'student.not-dropped-out');
-    requireGrade(command.grade);
+    requireCompulsoryGrade(command.grade);
     const droppedOutOn = state.droppedOutOn!;
     const daysOut = Math.round(
       (startOfDayUtc(command.date).getTime() - startOfDayUtc(droppedOutOn).getTime()) /
         MILLISECONDS_PER_DAY,
     );
+    // Back in the level they left, they stay in the class they entered it with.
+    const sameLevel =
+      state.placedGrade !== null &&
+      stages.levelOfGrade(state.placedGrade) === stages.levelOfGrade(command.grade);
+    const gradeWhenLeft = gradeOn(state, droppedOutOn, stages) ?? command.grade;
     return [
       {
         type: 'StudentReturned',
-        schemaVersion: 1,
-        data: { ...base, grade: command.grade, means: command.means, droppedOutOn, daysOut },
+        schemaVersion: 2,
+        data: {
+          ...inGrade(command.grade, sameLevel ? state.entryCohort : null),
+          means: command.means,
+          droppedOutOn,
+          daysOut,
+          fromCohort: cohortOf(gradeWhenLeft, droppedOutOn, stages),
+        },
       },
     ];
   }
@@ -175,7 +266,8 @@ export function decideStudent(
       schoolCode: state.schoolCode,
     });
   }
-  const grade = state.grade!;
+  const grade = gradeOn(state, command.date, stages)!;
+  const here = inGrade(grade, state.entryCohort);
   switch (command.type) {
     case 'TransferStudent':
       requireStatus(state, ['enrolled'], 'student.not-enrolled');
@@ -191,10 +283,9 @@ export function decideStudent(
       return [
         {
           type: 'StudentTransferred',
-          schemaVersion: 1,
+          schemaVersion: 2,
           data: {
-            ...base,
-            grade,
+            ...here,
             toSchoolCode: command.toSchoolCode,
             toDistrictCode: command.toDistrictCode,
           },
@@ -203,31 +294,87 @@ export function decideStudent(
     case 'DropOutStudent':
       requireStatus(state, ['enrolled'], 'student.not-enrolled');
       return [
-        {
-          type: 'StudentDroppedOut',
-          schemaVersion: 1,
-          data: { ...base, grade, reason: command.reason },
-        },
+        { type: 'StudentDroppedOut', schemaVersion: 2, data: { ...here, reason: command.reason } },
       ];
     case 'SuspendStudent':
       requireStatus(state, ['enrolled'], 'student.not-enrolled');
-      return [{ type: 'StudentSuspended', schemaVersion: 1, data: { ...base, grade } }];
+      return [{ type: 'StudentSuspended', schemaVersion: 2, data: here }];
     case 'ResumeStudent':
       requireStatus(state, ['suspended'], 'student.not-suspended');
-      return [{ type: 'StudentResumed', schemaVersion: 1, data: { ...base, grade } }];
+      return [{ type: 'StudentResumed', schemaVersion: 2, data: here }];
+    case 'RepeatGrade': {
+      // 留级 keeps last year's grade for this year: only for a student promoted into this
+      // year's grade (not one placed in it this year), once a year.
+      requireStatus(state, ['enrolled'], 'student.not-enrolled');
+      requireOneGradeChange(state, schoolYear);
+      if (state.placedIn === null || state.placedIn >= schoolYear) {
+        violation(
+          'student.nothing-to-repeat',
+          'The student was placed in this grade this school year: there is no grade to repeat',
+          { grade },
+        );
+      }
+      const lastYears = gradeOn(state, `${schoolYear}-08-31`, stages)!;
+      if (command.grade !== lastYears) {
+        violation('student.repeat-last-years-grade', 'A repeat keeps the grade of last year', {
+          grade: command.grade,
+          expectedGrade: lastYears,
+        });
+      }
+      return [
+        {
+          type: 'StudentRepeatedGrade',
+          schemaVersion: 1,
+          data: {
+            ...inGrade(lastYears, state.entryCohort),
+            fromGrade: grade,
+            fromCohort: here.cohort,
+          },
+        },
+      ];
+    }
+    case 'SkipGrade': {
+      requireStatus(state, ['enrolled'], 'student.not-enrolled');
+      requireOneGradeChange(state, schoolYear);
+      const level = stages.levelOfGrade(grade);
+      if (command.grade !== grade + 1) {
+        violation('student.skip-next-grade-only', 'A skip is into the next grade only', {
+          grade: command.grade,
+          expectedGrade: grade + 1,
+        });
+      }
+      if (command.grade > stages.finalGrade(level)) {
+        violation(
+          'student.skip-beyond-level',
+          `Grade ${grade} is the last of ${level} school: the student graduates instead`,
+          { grade },
+        );
+      }
+      return [
+        {
+          type: 'StudentSkippedGrade',
+          schemaVersion: 1,
+          data: {
+            ...inGrade(command.grade, state.entryCohort),
+            fromGrade: grade,
+            fromCohort: here.cohort,
+          },
+        },
+      ];
+    }
     case 'GraduateStudent': {
       requireStatus(state, ['enrolled'], 'student.not-enrolled');
-      const level = levelOfGrade(grade);
-      if (grade !== FINAL_GRADES[level]) {
-        violation('student.not-in-final-grade', `Graduation is from grade ${FINAL_GRADES[level]}`, {
+      const finalGrade = stages.finalGrade(here.level);
+      if (grade !== finalGrade) {
+        violation('student.not-in-final-grade', `Graduation is from grade ${finalGrade}`, {
           grade,
         });
       }
-      return [{ type: 'StudentGraduated', schemaVersion: 1, data: { ...base, grade, level } }];
+      return [{ type: 'StudentGraduated', schemaVersion: 2, data: here }];
     }
     case 'RecordStudentDeath':
       requireStatus(state, ['enrolled', 'suspended', 'dropped-out'], 'student.not-enrolled');
-      return [{ type: 'StudentDeceased', schemaVersion: 1, data: { ...base, grade } }];
+      return [{ type: 'StudentDeceased', schemaVersion: 2, data: here }];
     case 'FlagStudentAtRisk':
       requireStatus(state, ['enrolled', 'suspended'], 'student.not-enrolled');
       if (state.atRisk !== null)
@@ -237,20 +384,27 @@ export function decideStudent(
       return [
         {
           type: 'StudentFlaggedAtRisk',
-          schemaVersion: 1,
-          data: { ...base, grade, reason: command.reason },
+          schemaVersion: 2,
+          data: { ...here, reason: command.reason },
         },
       ];
     case 'ClearStudentRisk':
       if (state.atRisk === null) violation('student.not-at-risk', 'The student is not flagged', {});
-      return [{ type: 'StudentRiskCleared', schemaVersion: 1, data: { ...base, grade } }];
+      return [{ type: 'StudentRiskCleared', schemaVersion: 2, data: here }];
     default:
       return assertNever(command);
   }
 }
 
-export const studentDecider = {
-  decide: decideStudent,
-  evolve: evolveStudent,
-  initialState: initialStudentState,
-};
+function requireOneGradeChange(state: StudentState, schoolYear: number): void {
+  if (state.gradeChangedIn === schoolYear) {
+    violation(
+      'student.grade-changed-this-year',
+      'A repeat or a skip is already recorded for this school year',
+      { schoolYear },
+    );
+  }
+}
+
+/** The student decider of the 六三制 (the default school system). */
+export const studentDecider = studentDeciderFor(DEFAULT_SCHOOL_SYSTEM);

@@ -1,4 +1,9 @@
-import { CURRENT_SCHEMA_VERSIONS, UPCASTERS } from '../schema/event-schemas';
+import {
+  CURRENT_SCHEMA_VERSIONS,
+  MissingUpcasterError,
+  isDomainEventType,
+  upcastPayload,
+} from '@junheng/domain';
 import type { EventEnvelope } from './event-envelope';
 
 export type PoisonReason =
@@ -57,26 +62,23 @@ export function decodeEnvelope(value: string | Buffer | null): EventEnvelope {
     throw new PoisonEventError('malformed', 'Field "data" must be an object');
   }
   const envelope = candidate as unknown as EventEnvelope;
-  const current = CURRENT_SCHEMA_VERSIONS[envelope.type];
-  if (current === undefined) {
+  if (!isDomainEventType(envelope.type)) {
     throw new PoisonEventError('unknown-type', `Unknown event type "${envelope.type}"`);
   }
+  const current: number = CURRENT_SCHEMA_VERSIONS[envelope.type];
   if (envelope.schemaVersion > current) {
     throw new PoisonEventError(
       'future-schema-version',
       `${envelope.type} v${envelope.schemaVersion} is newer than this reader's v${current}`,
     );
   }
-  let data = envelope.data;
-  for (let version = envelope.schemaVersion; version < current; version += 1) {
-    const upcast = UPCASTERS[envelope.type]?.[version];
-    if (upcast === undefined) {
-      throw new PoisonEventError(
-        'missing-upcaster',
-        `No upcaster for ${envelope.type} v${version}`,
-      );
+  try {
+    const data = upcastPayload(envelope.type, envelope.schemaVersion, envelope.data);
+    return { ...envelope, schemaVersion: current, data };
+  } catch (error) {
+    if (error instanceof MissingUpcasterError) {
+      throw new PoisonEventError('missing-upcaster', error.message);
     }
-    data = upcast(data);
+    throw error;
   }
-  return { ...envelope, schemaVersion: current, data };
 }

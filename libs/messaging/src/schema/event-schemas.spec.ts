@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeEnvelope } from '../envelope/envelope-decoder';
-import { CURRENT_SCHEMA_VERSIONS, UPCASTERS } from './event-schemas';
+import { CURRENT_SCHEMA_VERSIONS, UPCASTERS, isDomainEventType } from '@junheng/domain';
 
 interface Fixture {
   readonly note: string;
@@ -22,12 +22,16 @@ const fixtures = readdirSync(FIXTURES)
 describe('event schema evolution', () => {
   it.each(fixtures)('folds $name into today’s shape', ({ fixture }) => {
     const decoded = decodeEnvelope(JSON.stringify(fixture.wire));
-    expect(fixture.today.schemaVersion).toBe(CURRENT_SCHEMA_VERSIONS[fixture.wire.type]);
+    const { type } = fixture.wire;
+    expect(isDomainEventType(type) && CURRENT_SCHEMA_VERSIONS[type]).toBe(
+      fixture.today.schemaVersion,
+    );
     expect({ schemaVersion: decoded.schemaVersion, data: decoded.data }).toEqual(fixture.today);
   });
 
   it('has an upcaster and a fixture for every version a type was ever written at', () => {
-    for (const [type, current] of Object.entries(CURRENT_SCHEMA_VERSIONS)) {
+    for (const type of Object.keys(CURRENT_SCHEMA_VERSIONS).filter(isDomainEventType)) {
+      const current: number = CURRENT_SCHEMA_VERSIONS[type];
       if (current === 1) continue;
       for (let version = 1; version <= current; version += 1) {
         expect(fixtures.map(({ name }) => name)).toContain(`${type}.v${version}.json`);

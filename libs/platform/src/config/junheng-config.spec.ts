@@ -59,13 +59,30 @@ describe('configuration', () => {
       JUNHENG_DEATHS_LEAVE_DENOMINATOR: 'false',
       JUNHENG_NINE_YEAR_JUNIOR_WEIGHT: '1.25',
       JUNHENG_READ_YOUR_WRITES_TIMEOUT_MS: '200',
+      JUNHENG_REPEATERS_COUNT_IN: 'entry',
     });
     expect(config.indicatorThresholdsJson).toBe('{"rotationCoverageMin": 15}');
-    expect(config.formulas).toEqual({ deathsLeaveDenominator: false, nineYearJuniorWeight: 1.25 });
+    expect(config.formulas).toEqual({
+      deathsLeaveDenominator: false,
+      nineYearJuniorWeight: 1.25,
+      repeatersCountIn: 'entry',
+    });
     expect(config.readYourWritesTimeoutMs).toBe(200);
     expect(() => loadConfig({ JUNHENG_NINE_YEAR_JUNIOR_WEIGHT: 'heavy' })).toThrow(
       /JUNHENG_NINE_YEAR_JUNIOR_WEIGHT must be a number from 0.5 to 3/,
     );
+    expect(() => loadConfig({ JUNHENG_REPEATERS_COUNT_IN: 'both' })).toThrow(
+      /JUNHENG_REPEATERS_COUNT_IN must be class or entry/,
+    );
+  });
+
+  it('reads the school system of each province, refusing what is none', () => {
+    expect(loadConfig({}).schoolSystem).toBe('6+3');
+    expect(loadConfig({ JUNHENG_SCHOOL_SYSTEM: '6+3, 31:5+4' }).schoolSystem).toBe('6+3,31:5+4');
+    expect(loadConfig({ JUNHENG_SCHOOL_SYSTEM: '5+4' }).schoolSystem).toBe('5+4');
+    for (const wrong of ['6+2', '31=5+4', '6+3,shanghai:5+4']) {
+      expect(() => loadConfig({ JUNHENG_SCHOOL_SYSTEM: wrong })).toThrow(/JUNHENG_SCHOOL_SYSTEM/);
+    }
   });
 
   it('accepts pino’s levels for LOG_LEVEL and names the accepted ones for any other', () => {

@@ -76,7 +76,19 @@ export interface JunhengConfig {
   readonly formulas: {
     readonly deathsLeaveDenominator: boolean;
     readonly nineYearJuniorWeight: number;
+    /**
+     * Which class a repeater (留级生) counts in for the cohort consolidation rate: `class`, the
+     * class they repeat with (they leave their entry class and join the next, like a transfer),
+     * or `entry`, the class they entered the level with (a repeat then delays their graduation
+     * past their cohort's). docs/indicators.md gives the sources.
+     */
+    readonly repeatersCountIn: 'class' | 'entry';
   };
+  /**
+   * The school system (学制) of each province: `6+3` (default) or `5+4`, then the provinces that
+   * differ, e.g. `6+3,31:5+4` (JUNHENG_SCHOOL_SYSTEM; @junheng/domain SchoolSystem reads it).
+   */
+  readonly schoolSystem: string;
   /** How long a read with `minPosition` waits for the projection before 503 + Retry-After. */
   readonly readYourWritesTimeoutMs: number;
   /** How often live dashboards look for an advanced projection. */
@@ -243,6 +255,17 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     problems.push('JUNHENG_FAULT_KILL_AT must look like <point>:<n>, for example after-insert:3');
   }
 
+  const schoolSystem = (text('JUNHENG_SCHOOL_SYSTEM') ?? '6+3').replace(/\s+/g, '');
+  if (!/^(6\+3|5\+4)?(,?[1-9]\d:(6\+3|5\+4))*$/.test(schoolSystem)) {
+    problems.push(
+      `JUNHENG_SCHOOL_SYSTEM must be 6+3 or 5+4, then province overrides like 31:5+4, got "${schoolSystem}"`,
+    );
+  }
+  const repeatersCountIn = text('JUNHENG_REPEATERS_COUNT_IN') ?? 'class';
+  if (repeatersCountIn !== 'class' && repeatersCountIn !== 'entry') {
+    problems.push(`JUNHENG_REPEATERS_COUNT_IN must be class or entry, got "${repeatersCountIn}"`);
+  }
+
   const config: JunhengConfig = {
     port: integer('PORT', 3000, 0, 65535),
     logLevel,
@@ -281,7 +304,9 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     formulas: {
       deathsLeaveDenominator: flag('JUNHENG_DEATHS_LEAVE_DENOMINATOR', true),
       nineYearJuniorWeight: decimal('JUNHENG_NINE_YEAR_JUNIOR_WEIGHT', 1.1, 0.5, 3),
+      repeatersCountIn: repeatersCountIn === 'entry' ? 'entry' : 'class',
     },
+    schoolSystem,
     readYourWritesTimeoutMs: integer('JUNHENG_READ_YOUR_WRITES_TIMEOUT_MS', 5_000, 0, 60_000),
     liveIntervalMs: integer('JUNHENG_LIVE_INTERVAL_MS', 1_000, 10, 60_000),
     liveStreamsPerCaller: integer('JUNHENG_LIVE_STREAMS_PER_CALLER', 5, 1, 1_000),

@@ -6,26 +6,34 @@ import {
   SCOPED,
   STUDENT_FACTS,
   holdersOn,
-  levelOfGrade,
   schoolYearOf,
 } from '../sql-fragments';
 
 /**
- * 巩固率 (cohort): 小学六年巩固率 and 初中三年巩固率 for the cohort graduating in school year Y.
+ * 巩固率 (cohort): 小学六年巩固率 and 初中三年巩固率 for the class (届) graduating in school year Y.
  *
  *   rate = min(100, graduates ÷ (entrants + transfers in − transfers out − deaths) × 100)
  *
- * - The cohort entered grade 1 in Y−5 (primary) or grade 7 in Y−2 (junior). A movement belongs
- *   to it when  year(movement) − (grade − entry grade) = entry year, up to the end of Y.
- * - entrants: new entrants (StudentEnrolled, new-entrant); transfers in: transfer-in
- *   enrolments and transfers received; transfers out: transfers sent. Within a district a
- *   transfer counts in at one school and out at another, so it nets to zero there.
+ * - Every movement states the student's grade that day (promotion on 1 September included), the
+ *   level's final grade and the class: so the class graduating in Y is the one whose movements
+ *   satisfy  year + (final grade − grade) = Y  — six (or five) primary years, three (or four)
+ *   junior, whatever the province's 学制.
+ * - entrants: new entrants (StudentEnrolled, new-entrant); transfers in: transfer-in enrolments
+ *   and transfers received; transfers out: transfers sent. Within a district a transfer counts
+ *   in at one school and out at another, so it nets to zero there.
+ * - Repeaters (`repeatersCountIn`): `class` (default) counts a student in the class they are in:
+ *   a repeat (留级), a skip (跳级) or a return into another class moves them out of one class and
+ *   into the next (or the one before), like a transfer. `entry` keeps every student in the class
+ *   they entered the level with; a repeater then graduates after their class and is no graduate
+ *   of it, a skipper before and is one.
  * - deaths leave the denominator when `deathsLeaveDenominator` is set (default: they do).
- * - graduates: StudentGraduated of the level in Y. A denominator of 0 or less gives no rate.
- * - Attributed to the school holding the cohort at the end of Y (through merges) and its
+ * - graduates: StudentGraduated of the class, in Y (`entry`: up to Y). A denominator of 0 or
+ *   less gives no rate.
+ * - Attributed to the school holding the class at the end of Y (through merges) and its
  *   district then.
  *
- * Parameters: schoolYear (Y, the graduating year), deathsLeaveDenominator, and the common ones.
+ * Parameters: schoolYear (Y, the graduating year), deathsLeaveDenominator, repeatersCountIn
+ * (1: class, 0: entry), and the common ones.
  * Threshold: 初中三年巩固率 ≥ 95% (2017 high-quality balance rules); primary: none by default.
  * Source: domain.md "Consolidation rate"; seed 003 (小学六年巩固率 99.6, 初中三年巩固率 98.3).
  */
@@ -38,33 +46,53 @@ movements AS (
   SELECT *
   FROM (
     SELECT *,
-           ${levelOfGrade('grade')} AS level,
            ${schoolYearOf('event_date')} AS year,
-           year - (grade - if(level = 'primary', 1, 7)) AS cohort
+           -- The years of the level less one: a class graduates in (its cohort + this).
+           toInt32(year) + final_grade - grade - cohort AS span,
+           cohort + span AS graduates_in,
+           from_cohort + span AS left_class_graduating_in,
+           entry_cohort + span AS entry_class_graduates_in,
+           type IN ('StudentRepeatedGrade', 'StudentSkippedGrade', 'StudentReturned')
+             AND from_cohort != cohort AS changes_class
     FROM student_facts
   )
-  WHERE cohort = {schoolYear:UInt16} - if(level = 'primary', 5, 2)
-    AND year <= {schoolYear:UInt16}
+  WHERE year <= {schoolYear:UInt16}
+    AND if({repeatersCountIn:UInt8} = 1,
+           graduates_in = {schoolYear:UInt16} OR left_class_graduating_in = {schoolYear:UInt16},
+           entry_class_graduates_in = {schoolYear:UInt16})
+)`,
+  `
+class_movements AS (
+  -- Each movement as it counts for the class graduating in Y: 'in' the class, or, for a change
+  -- of class, 'joined' or 'left' it (by class: only when repeaters count in their class).
+  SELECT *,
+         multiIf({repeatersCountIn:UInt8} = 0 OR NOT changes_class, 'in',
+                 graduates_in = {schoolYear:UInt16}, 'joined', 'left') AS part
+  FROM movements
 )`,
   `
 cohort_parts AS (
   SELECT school_code AS at_school, level, 'entrants' AS measure, event_id
-  FROM movements WHERE type = 'StudentEnrolled' AND entry = 'new-entrant'
+  FROM class_movements
+  WHERE part = 'in' AND type = 'StudentEnrolled' AND entry = 'new-entrant'
   UNION ALL
   SELECT school_code, level, 'transfers_in', event_id
-  FROM movements WHERE type = 'StudentEnrolled' AND entry = 'transfer-in'
+  FROM class_movements
+  WHERE (part = 'in' AND type = 'StudentEnrolled' AND entry = 'transfer-in') OR part = 'joined'
   UNION ALL
   SELECT to_school_code, level, 'transfers_in', event_id
-  FROM movements WHERE type = 'StudentTransferred'
+  FROM class_movements WHERE part = 'in' AND type = 'StudentTransferred'
   UNION ALL
   SELECT school_code, level, 'transfers_out', event_id
-  FROM movements WHERE type = 'StudentTransferred'
+  FROM class_movements WHERE (part = 'in' AND type = 'StudentTransferred') OR part = 'left'
   UNION ALL
   SELECT school_code, level, 'deaths', event_id
-  FROM movements WHERE type = 'StudentDeceased'
+  FROM class_movements WHERE part = 'in' AND type = 'StudentDeceased'
   UNION ALL
   SELECT school_code, level, 'graduates', event_id
-  FROM movements WHERE type = 'StudentGraduated' AND year = {schoolYear:UInt16}
+  FROM class_movements
+  WHERE part = 'in' AND type = 'StudentGraduated'
+    AND (year = {schoolYear:UInt16} OR {repeatersCountIn:UInt8} = 0)
 )`,
   `
 contributions AS (

@@ -7,7 +7,6 @@ import {
   SCOPED,
   STUDENT_FACTS,
   holdersOn,
-  levelOfGrade,
   registerOn,
   unitOf,
 } from '../sql-fragments';
@@ -51,11 +50,11 @@ year_end_fates AS (
   SELECT student,
          last.1 AS type,
          if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         last.4 AS grade,
+         last.4 AS level,
          last.5 AS event_id
   FROM (
     SELECT student,
-           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id)),
+           argMax(tuple(type, school_code, to_school_code, level, toString(event_id)),
                   tuple(event_date, global_position)) AS last
     FROM student_facts
     WHERE event_date <= {yearEnd:Date}
@@ -65,7 +64,7 @@ year_end_fates AS (
   `
 opening AS (
   SELECT register.school_code AS at_school,
-         ${levelOfGrade('register.grade')} AS level,
+         register.level AS level,
          register.event_id AS event_id,
          fate.type AS fate,
          fate.school_code AS fate_school,
@@ -91,11 +90,11 @@ year_parts AS (
     (if(opening.fate = 'StudentDeceased', 'deaths', ''), opening.fate_event_id, '')
   ]) AS counted
   UNION ALL
-  SELECT school_code, ${levelOfGrade('grade')}, 'enrolled_end', event_id, ''
+  SELECT school_code, level, 'enrolled_end', event_id, ''
   FROM year_end_fates
   WHERE type IN (${ON_REGISTER})
   UNION ALL
-  SELECT school_code, ${levelOfGrade('grade')}, 'graduates', toString(event_id), ''
+  SELECT school_code, level, 'graduates', toString(event_id), ''
   FROM student_facts
   WHERE type = 'StudentGraduated'
     AND event_date > {yearStart:Date} AND event_date <= {yearEnd:Date}

@@ -7,7 +7,6 @@ import {
   STUDENT_FACTS,
   attributedOn,
   holdersOn,
-  levelOfGrade,
   registerOn,
 } from '../sql-fragments';
 
@@ -34,7 +33,7 @@ contributions AS (
   SELECT holder.holder_code AS school_code,
          holder.district_code AS district_code,
          holder.urban_rural_group AS urban_rural_group,
-         ${levelOfGrade('register.grade')} AS level,
+         register.level AS level,
          'enrolled_start' AS measure,
          [register.event_id] AS event_ids
   FROM register_yearStart AS register
@@ -43,7 +42,7 @@ contributions AS (
   SELECT school_code,
          attributed_district,
          attributed_group,
-         ${levelOfGrade('grade')},
+         level,
          'dropouts',
          [toString(event_id)]
   FROM attributed_dropouts

@@ -6,7 +6,6 @@ import {
   SCOPED,
   STUDENT_FACTS,
   attributedOn,
-  levelOfGrade,
 } from '../sql-fragments';
 
 /**
@@ -42,7 +41,7 @@ contributions AS (
   SELECT school_code,
          attributed_district AS district_code,
          attributed_group AS urban_rural_group,
-         ${levelOfGrade('grade')} AS level,
+         level,
          'dropouts' AS measure,
          toInt32(-1) AS days_out,
          [toString(event_id)] AS event_ids
@@ -51,7 +50,7 @@ contributions AS (
   SELECT dropout.school_code,
          dropout.attributed_district,
          dropout.attributed_group,
-         ${levelOfGrade('dropout.grade')},
+         dropout.level,
          'returned',
          back.days_out,
          [toString(back.return_id)]

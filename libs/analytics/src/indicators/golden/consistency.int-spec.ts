@@ -145,6 +145,7 @@ const ADDITIVE: Partial<Record<IndicatorName, readonly string[]>> = {
   'in-year-consolidation': ['enrolled_start', 'enrolled_end', 'graduates', 'deaths'],
   'dropout-rate': ['enrolled_start', 'dropouts'],
   'out-of-school': ['out_of_school'],
+  register: ['students'],
   'return-rate': ['dropouts', 'returned'],
   'rotation-coverage': ['rotations', 'eligible_teachers'],
   'pairing-activity': [

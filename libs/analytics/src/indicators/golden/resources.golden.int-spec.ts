@@ -172,6 +172,7 @@ describe('resource, rotation, pairing and funds indicators: golden figures', () 
     expect(junior.cv).toBeCloseTo(Math.sqrt(0.1875) / 10.25, 10);
     // With a 1 : 1 split the junior figure would differ (N: 31/3 per 100 students).
     const unweighted = new IndicatorQueries(analytics, {
+      repeatersCountIn: 'class',
       deathsLeaveDenominator: true,
       nineYearJuniorWeight: 1,
     });

@@ -142,6 +142,7 @@ describe('student indicators: golden figures', () => {
     expect((district as { rate: number }).rate).toBeCloseTo((11 / 13) * 100, 10);
 
     const deathsStay = new IndicatorQueries(analytics, {
+      repeatersCountIn: 'class',
       deathsLeaveDenominator: false,
       nineYearJuniorWeight: 1.1,
     });
