@@ -416,6 +416,7 @@ for (const topology of TOPOLOGIES) {
       expect(liwan.indicators.map((result) => result.indicator)).toEqual([
         'COHORT_CONSOLIDATION',
         'IN_YEAR_CONSOLIDATION',
+        'REGISTER',
         'DROPOUT_RATE',
         'OUT_OF_SCHOOL',
         'RETURN_RATE',
@@ -822,7 +823,7 @@ for (const topology of TOPOLOGIES) {
         expect(first.value).toMatchObject({ event: 'scorecard', data: { area: '440103' } });
         const initial = (first.value as { data: { indicators: Array<{ indicator: string }> } })
           .data;
-        expect(initial.indicators).toHaveLength(13);
+        expect(initial.indicators).toHaveLength(14);
         const written = await dropOut(A, 3, '2025-01-08');
         const next = await events.next();
         const update = next.value as {

@@ -432,3 +432,71 @@ describe('the demo province spans six school years', () => {
     expect(rates.get('440305 junior')).toBeCloseTo((8 / 9) * 100, 10);
   });
 });
+
+describe('graduating a school’s final grade in one command', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  const C = { schoolCode: '3144031103', districtCode: '440311' };
+  const graduateClass = (except: string[]) =>
+    request(api.app.getHttpServer())
+      .post('/v1/students/class-graduations')
+      .set('Authorization', admin)
+      .send({ ...C, date: '2025-07-04', level: 'primary', except });
+
+  beforeAll(async () => {
+    api = await startApi('6+3', 'classgraduation');
+    const { enrol, fact } = client(api.app);
+    for (let serial = 61; serial <= 66; serial += 1) {
+      await enrol(serial, C, '2019-09-01', 1, 'new-entrant');
+    }
+    await fact('repeats', 66, C, '2022-09-01', { grade: 3 }); // in grade 5 in July 2025
+    await enrol(67, C, '2024-09-01', 1, 'new-entrant'); // a first-grader
+    await fact('graduations', 63, C, '2025-07-04'); // graduated one by one before
+  });
+
+  afterAll(async () => {
+    await api?.app.close();
+    rmSync(api?.dir ?? '', { recursive: true, force: true });
+  });
+
+  it('graduates everyone of the final grade but the exceptions, once however often it is sent', async () => {
+    const first = await graduateClass([number(64), number(66)]).expect(201);
+    // Grade 6 that day: 61-65 (66 repeated, 67 is in grade 1). 63 already graduated, 64 is
+    // excepted; 66, excepted too, is not in the final grade.
+    expect(first.body).toMatchObject({
+      finalGrade: 5,
+      graduated: 3,
+      alreadyGraduated: 1,
+      excepted: 1,
+      refused: 0,
+      exceptNotInClass: 1,
+    });
+    expect(first.body.eventIds).toHaveLength(3);
+    expect(JSON.stringify(first.body)).not.toContain('4403112013');
+    const again = await graduateClass([number(64), number(66)]).expect(201);
+    expect(again.body).toMatchObject({ finalGrade: 5, graduated: 0, alreadyGraduated: 4 });
+
+    const [primary] = await client(api.app).figures({
+      schoolYear: 2024,
+      area: '440311',
+      level: 'primary',
+      minPosition: first.body.globalPosition as number,
+    });
+    // 6 entrants − 1 repeater leaving the class = 5; 4 graduates (61, 62, 63, 65).
+    expect(measuresOf(primary)).toMatchObject({ entrants: 6, cohortSize: 5, graduates: 4 });
+  });
+
+  it('refuses what is not a class graduation', async () => {
+    const wrong = await request(api.app.getHttpServer())
+      .post('/v1/students/class-graduations')
+      .set('Authorization', admin)
+      .send({ ...C, date: '2025-07-04', level: 'senior', except: ['12345'] })
+      .expect(400);
+    const { errors } = wrong.body as { errors: { field: string }[] };
+    expect(errors.map((error) => error.field).sort()).toEqual(['except', 'level']);
+    await request(api.app.getHttpServer())
+      .post('/v1/students/class-graduations')
+      .set('Authorization', bearer('district-clerk', '44/4403/440305'))
+      .send({ ...C, date: '2025-07-04', level: 'primary', except: [] })
+      .expect(403);
+  });
+});

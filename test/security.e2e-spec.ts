@@ -581,6 +581,39 @@ const ENDPOINTS: readonly Endpoint[] = [
       },
     ];
   }),
+  // A class graduation is a fact about a school's final grade: recorded (even when nobody is in
+  // it) for the school's own callers, refused to others.
+  ...((): Endpoint[] => {
+    const body = (target: { district: string; school: string }) => ({
+      schoolCode: target.school,
+      districtCode: target.district,
+      date: '2025-07-04',
+      level: 'primary',
+      except: [],
+    });
+    return [
+      {
+        name: 'POST /v1/students/class-graduations',
+        expectation: 'POST /v1/lesson-exchanges',
+        call: (app, auth, target) => {
+          const test = request(app).post('/v1/students/class-graduations');
+          if (auth !== null) test.set('Authorization', auth);
+          return test.send(body(target));
+        },
+      },
+      {
+        name: 'graphql mutation graduateClass',
+        expectation: 'POST /v1/lesson-exchanges',
+        call: (app, auth, target) =>
+          graphql(
+            app,
+            auth,
+            'mutation ($input: GraduateClassInput!) { graduateClass(input: $input) { graduated } }',
+            { input: body(target) },
+          ),
+      },
+    ];
+  })(),
   // Annual reports are facts about a school, like lesson exchanges.
   {
     name: 'POST /v1/schools/conditions-reports',

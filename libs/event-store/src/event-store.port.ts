@@ -100,6 +100,12 @@ export interface EventStore {
   findIdempotentAppend(idempotencyKey: string): Promise<IdempotentAppend | null>;
   readStream(streamId: string): Promise<RecordedEvent[]>;
   /**
+   * The streams of `streamType` with an event whose payload holds `value` in one of `fields`
+   * (the students who were ever at a school: `schoolCode`, `toSchoolCode`). A scan of the log:
+   * for year-end commands over a whole school, not for every request.
+   */
+  streamsNaming(streamType: string, fields: readonly string[], value: string): Promise<string[]>;
+  /**
    * Committed events after `after`, in commit order. Events of transactions still in flight,
    * and everything ordered after them, are held back until those transactions end.
    */

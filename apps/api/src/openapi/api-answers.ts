@@ -146,11 +146,11 @@ const idempotencyKey = ApiHeader({
 });
 
 /** A route that records facts: it answers with the command's outcome. */
-export const ApiCommandAnswers = (): MethodDecorator =>
+export const ApiCommandAnswers = (type: Type<unknown> = CommandOutcomeType): MethodDecorator =>
   applyDecorators(
     idempotencyKey,
     ApiCreatedResponse({
-      type: CommandOutcomeType,
+      type,
       description: 'recorded (or the answer to an earlier request with the same key)',
     }),
     ...requestProblems,

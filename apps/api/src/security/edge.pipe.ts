@@ -38,6 +38,10 @@ export class EdgePipe extends ValidationPipe {
       const raw = holder[property];
       if (typeof raw === 'string')
         holder[property] = this.secrets.pseudonymizer.pseudonymize(kind, raw);
+      else if (Array.isArray(raw))
+        holder[property] = raw.map((item: unknown) =>
+          typeof item === 'string' ? this.secrets.pseudonymizer.pseudonymize(kind, item) : item,
+        );
     }
     return validated;
   }

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { RequirePermission } from '@junheng/identity';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { CommandContextOf } from '../commands/command-context.decorator';
+import { ClassGraduationOutcome, GraduateClassDto, GraduateClassMessage } from './class-graduation';
 import { StudentCommandMessage } from './student.command';
 import {
   ClearStudentRiskDto,
@@ -152,6 +153,21 @@ export class StudentsController {
     return this.commandBus.execute(
       new StudentCommandMessage({ type: 'GraduateStudent', ...body }, context),
     );
+  }
+
+  /**
+   * Graduate a school's final grade (毕业) in one command: every student on its register in the
+   * level's final grade that day, but those named in `except`.
+   */
+  @ApiCommandAnswers(ClassGraduationOutcome)
+  @Post('class-graduations')
+  @HttpCode(HttpStatus.CREATED)
+  @RequirePermission('facts:record')
+  graduateClass(
+    @Body() body: GraduateClassDto,
+    @CommandContextOf() context: CommandContext,
+  ): Promise<ClassGraduationOutcome> {
+    return this.commandBus.execute(new GraduateClassMessage(body, context));
   }
 
   /** Record a student's death. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SchoolSystem } from '@junheng/domain';
 import { JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
+import { GraduateClassHandler } from './class-graduation';
 import { StudentCommandHandler } from './student-command.handler';
 import { StudentsController } from './students.controller';
 import { StudentsResolver } from './students.resolver';
@@ -10,6 +11,7 @@ import { StudentsResolver } from './students.resolver';
   controllers: [StudentsController],
   providers: [
     StudentCommandHandler,
+    GraduateClassHandler,
     StudentsResolver,
     {
       provide: SchoolSystem,

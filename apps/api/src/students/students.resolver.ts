@@ -4,6 +4,7 @@ import { RequirePermission } from '@junheng/identity';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { GraphqlCommandContextOf } from '../commands/command-context.decorator';
 import { CommandOutcomeType } from '../commands/command-outcome.type';
+import { ClassGraduationOutcome, GraduateClassDto, GraduateClassMessage } from './class-graduation';
 import { StudentCommandMessage } from './student.command';
 import {
   ClearStudentRiskDto,
@@ -150,6 +151,19 @@ export class StudentsResolver {
     return this.commandBus.execute(
       new StudentCommandMessage({ type: 'SkipGrade', ...input }, context),
     );
+  }
+
+  @Mutation(() => ClassGraduationOutcome, {
+    description:
+      "Graduate a school's final grade (毕业): every student of it on the register that day, but those in except",
+  })
+  @RequirePermission('facts:record')
+  graduateClass(
+    @Args('input') input: GraduateClassDto,
+    @GraphqlCommandContextOf() context: CommandContext,
+    @Args('idempotencyKey', key) _idempotencyKey?: string,
+  ): Promise<ClassGraduationOutcome> {
+    return this.commandBus.execute(new GraduateClassMessage(input, context));
   }
 
   @Mutation(() => CommandOutcomeType, { description: 'Flag a student at risk (三困生 / 动摇生)' })

@@ -273,6 +273,23 @@ export class SqlEventStore implements EventStore {
    * still running: every transaction below that horizon has ended, so nothing can appear
    * behind the reader later.
    */
+  async streamsNaming(
+    streamType: string,
+    fields: readonly string[],
+    value: string,
+  ): Promise<string[]> {
+    if (fields.length === 0) return [];
+    return this.guard(async () => {
+      const rows = await this.sql.query<{ stream_id: string }>(
+        `SELECT DISTINCT stream_id FROM events
+         WHERE stream_type = $1 AND (${fields.map((_, index) => `data->>$${index + 3} = $2`).join(' OR ')})
+         ORDER BY stream_id`,
+        [streamType, value, ...fields],
+      );
+      return rows.map((row) => row.stream_id);
+    });
+  }
+
   async readAll({ after, limit }: ReadAllRequest): Promise<RecordedEvent[]> {
     // The table's columns in ORDER BY, not the output's: `transaction_id` is also selected as
     // text, and text order puts transaction 1000 before 999 — a reader would pass 999 and,

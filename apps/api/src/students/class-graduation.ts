@@ -1,0 +1,226 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler } from '@nestjs/cqrs';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, Matches } from 'class-validator';
+import {
+  DomainRuleViolation,
+  STUDENT_STREAM_TYPE,
+  SchoolSystem,
+  foldStream,
+  gradeOn,
+  studentDecider,
+} from '@junheng/domain';
+import type { StudentLevel } from '@junheng/domain';
+import { EVENT_STORE } from '@junheng/event-store';
+import type { EventStore } from '@junheng/event-store';
+import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { IsRecordDate } from '../security/instant';
+import { PersonalIdentifier } from '../security/personal-identifier';
+import { SchoolDirectory } from '../schools/school-directory';
+import { StudentCommandMessage } from './student.command';
+
+const STUDENT_NUMBER = /^[GLJglj]?\d{17}[\dXx]$/;
+const LEVELS = ['primary', 'junior'] as const;
+/** A class is a few hundred students; the exceptions are a handful of them. */
+const MAX_EXCEPTIONS = 2_000;
+
+@InputType('GraduateClassInput')
+export class GraduateClassDto {
+  @Field({ description: 'the school graduating its final grade' })
+  @Matches(/^\d{10}$/, { message: 'schoolCode must be a 10-digit school code' })
+  schoolCode!: string;
+
+  @Field()
+  @Matches(/^[1-9]\d{5}$/, { message: 'districtCode must be a 6-digit county code' })
+  districtCode!: string;
+
+  @Field({ description: 'YYYY-MM-DD, the day of graduation (usually early July)' })
+  @IsRecordDate()
+  date!: string;
+
+  @Field(() => String, { description: 'primary | junior: the level whose final grade graduates' })
+  @IsIn(LEVELS, { message: 'level must be primary or junior' })
+  level!: StudentLevel;
+
+  @Field(() => [String], {
+    description:
+      '学籍号 of the students of the final grade who do not graduate (kept as pseudonyms)',
+  })
+  @IsArray()
+  @ArrayMaxSize(MAX_EXCEPTIONS)
+  @Matches(STUDENT_NUMBER, {
+    each: true,
+    message: 'except must hold 学籍号 (G + 18-character ID number)',
+  })
+  @PersonalIdentifier('student')
+  except!: string[];
+}
+
+/** What graduating a class recorded: counts only, never who (the answer holds no 学籍号). */
+@ApiSchema({ name: 'ClassGraduationOutcome' })
+@ObjectType('ClassGraduationOutcome')
+export class ClassGraduationOutcome {
+  @Field(() => Int, { description: 'students of the final grade on the register that day' })
+  @ApiProperty({ type: 'integer' })
+  finalGrade!: number;
+
+  @Field(() => Int, { description: 'graduations recorded now' })
+  @ApiProperty({ type: 'integer' })
+  graduated!: number;
+
+  @Field(() => Int, { description: 'graduations an earlier identical request had recorded' })
+  @ApiProperty({ type: 'integer' })
+  alreadyGraduated!: number;
+
+  @Field(() => Int, { description: 'students of the final grade named in except' })
+  @ApiProperty({ type: 'integer' })
+  excepted!: number;
+
+  @Field(() => Int, {
+    description: 'students the rules refused (a later fact recorded about them): not graduated',
+  })
+  @ApiProperty({ type: 'integer' })
+  refused!: number;
+
+  @Field(() => Int, { description: 'entries of except that name no student of the final grade' })
+  @ApiProperty({ type: 'integer' })
+  exceptNotInClass!: number;
+
+  @Field(() => [String])
+  @ApiProperty({ type: [String], format: 'uuid' })
+  eventIds!: string[];
+
+  @Field(() => Float, { nullable: true, description: 'position of the last event in the log' })
+  @ApiProperty({ type: 'integer', nullable: true })
+  globalPosition!: number | null;
+}
+
+export interface GraduateClass {
+  readonly schoolCode: string;
+  readonly districtCode: string;
+  readonly date: string;
+  readonly level: StudentLevel;
+  /** Pseudonyms (EdgePipe). */
+  readonly except: readonly string[];
+}
+
+export class GraduateClassMessage extends Command<ClassGraduationOutcome> {
+  constructor(
+    readonly command: GraduateClass,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * 毕业: a school's final grade graduates at the year's end in one command. The students are the
+ * ones on the school's register that day in the level's final grade (promotion derived, so
+ * nobody lists them), less the exceptions; each graduation is the per-student command, decided
+ * on the student's own stream, with a key of its own derived from the school, the day and the
+ * student — so sending the class again records nothing twice, and a student graduated one by one
+ * before is not graduated again.
+ */
+@Injectable()
+@CommandHandler(GraduateClassMessage)
+export class GraduateClassHandler implements ICommandHandler<GraduateClassMessage> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly schools: SchoolDirectory,
+    private readonly system: SchoolSystem,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  async execute({ command, context }: GraduateClassMessage): Promise<ClassGraduationOutcome> {
+    const districtCode = await this.schools.attributeInScope(
+      context.caller,
+      command.schoolCode,
+      command.date,
+      command.districtCode,
+    );
+    const stages = this.system.of(districtCode);
+    const finalGrade = stages.finalGrade(command.level);
+    const except = new Set(command.except);
+    const streams = await this.store.streamsNaming(
+      STUDENT_STREAM_TYPE,
+      ['schoolCode', 'toSchoolCode'],
+      command.schoolCode,
+    );
+    const outcome = {
+      finalGrade: 0,
+      graduated: 0,
+      alreadyGraduated: 0,
+      excepted: 0,
+      refused: 0,
+      exceptNotInClass: 0,
+      eventIds: [] as string[],
+      globalPosition: null as number | null,
+    };
+    const seen = new Set<string>();
+    for (const streamId of streams) {
+      const student = streamId.slice(STUDENT_STREAM_TYPE.length + 1);
+      const state = foldStream(
+        studentDecider.evolve,
+        studentDecider.initialState,
+        await this.store.readStream(streamId),
+      );
+      const placed = state.placedGrade;
+      const inClass =
+        state.schoolCode === command.schoolCode &&
+        placed !== null &&
+        stages.levelOfGrade(placed) === command.level &&
+        gradeOn(state, command.date, stages) === finalGrade;
+      // Graduated that same day already (one by one, or by an earlier send of this request):
+      // still the class's, recorded once.
+      const graduatedThatDay = state.status === 'graduated' && state.lastDate === command.date;
+      if (!inClass || !(state.status === 'enrolled' || graduatedThatDay)) continue;
+      outcome.finalGrade += 1;
+      if (except.has(student)) {
+        seen.add(student);
+        outcome.excepted += 1;
+        continue;
+      }
+      if (graduatedThatDay) {
+        outcome.alreadyGraduated += 1;
+        continue;
+      }
+      let recorded: CommandOutcome;
+      try {
+        recorded = await this.commandBus.execute(
+          new StudentCommandMessage(
+            {
+              type: 'GraduateStudent',
+              student,
+              schoolCode: command.schoolCode,
+              districtCode,
+              date: command.date,
+            },
+            {
+              ...context,
+              idempotency: {
+                key: `graduate-class:${command.schoolCode}:${command.date}:${student}`,
+                action: 'graduate class',
+                body: { schoolCode: command.schoolCode, date: command.date, student },
+              },
+            },
+          ),
+        );
+      } catch (error) {
+        // A student the rules refuse (a fact recorded after the day): the others still graduate.
+        if (!(error instanceof DomainRuleViolation)) throw error;
+        outcome.refused += 1;
+        continue;
+      }
+      if (recorded.replayed) outcome.alreadyGraduated += 1;
+      else outcome.graduated += 1;
+      outcome.eventIds.push(...recorded.eventIds);
+      if (recorded.globalPosition !== null) {
+        outcome.globalPosition = Math.max(outcome.globalPosition ?? 0, recorded.globalPosition);
+      }
+    }
+    outcome.exceptNotInClass = [...except].filter((student) => !seen.has(student)).length;
+    return outcome;
+  }
+}
