@@ -500,3 +500,70 @@ describe('graduating a school’s final grade in one command', () => {
       .expect(403);
   });
 });
+
+describe('the 学籍 annual rollover export as an import', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  const rollover = (rows: object[]) =>
+    request(api.app.getHttpServer())
+      .post('/v1/imports/student-rollover')
+      .set('Authorization', admin)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(rows.map((row) => JSON.stringify(row)).join('\n'))
+      .expect(200);
+
+  beforeAll(async () => {
+    api = await startApi('6+3', 'rollover');
+    const { enrol, transfer } = client(api.app);
+    for (let serial = 71; serial <= 75; serial += 1) {
+      await enrol(serial, A, '2023-09-01', 5, 'transfer-in');
+    }
+    await transfer(75, A, B, '2024-03-01');
+  });
+
+  afterAll(async () => {
+    await api?.app.close();
+    rmSync(api?.dir ?? '', { recursive: true, force: true });
+  });
+
+  it('checks promotions and departures, records repeats and graduations, reports each row', async () => {
+    const row = (serial: number, outcome: string, extra: object = {}) => ({
+      student: number(serial),
+      ...A,
+      date: '2024-09-01',
+      outcome,
+      ...extra,
+    });
+    const september = await rollover([
+      row(71, 'promoted', { grade: 6 }),
+      row(72, 'promoted', { grade: 5 }), // the facts say grade 6
+      row(73, 'repeated', { grade: 5 }),
+      row(74, 'left'), // never reported as leaving
+      row(75, 'left'), // transferred to B in March
+      row(76, 'promoted', { grade: 6 }), // nobody enrolled
+      row(71, 'moved-up', { grade: 6 }),
+    ]);
+    expect(september.body).toMatchObject({
+      kind: 'student-rollover',
+      rows: 7,
+      accepted: 1,
+      unchanged: 2,
+      rejected: 4,
+    });
+    const errors = (september.body as { errors: { row: number; rule?: string; field?: string }[] })
+      .errors;
+    expect(errors.map((error) => [error.row, error.rule ?? error.field])).toEqual([
+      [2, 'student.grade-differs'],
+      [4, 'student.still-on-register'],
+      [6, 'student.unknown'],
+      [7, 'outcome'],
+    ]);
+    const july = await rollover([
+      { ...row(71, 'graduated', { grade: 6 }), date: '2025-07-04' },
+      { ...row(73, 'graduated', { grade: 6 }), date: '2025-07-04' }, // repeating grade 5
+    ]);
+    expect(july.body).toMatchObject({ accepted: 1, rejected: 1 });
+    // Sent again, the file changes nothing.
+    const again = await rollover([{ ...row(71, 'graduated', { grade: 6 }), date: '2025-07-04' }]);
+    expect(again.body).toMatchObject({ accepted: 0, unchanged: 1, rejected: 0 });
+  });
+});

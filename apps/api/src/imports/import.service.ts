@@ -22,6 +22,8 @@ import {
   GraduateStudentDto,
   RecordStudentDeathDto,
   RepeatGradeDto,
+  RolloverDepartureDto,
+  RolloverGradeDto,
   ResumeStudentDto,
   ReturnStudentDto,
   SkipGradeDto,
@@ -34,7 +36,7 @@ import { ImportHeaderError, ImportTooLargeError, atMost, importRows } from './im
 import { ImportTooLargeException } from './import.exceptions';
 import type { ImportFormat } from './import-rows';
 
-export const IMPORT_KINDS = ['student-records', 'fund-allocations'] as const;
+export const IMPORT_KINDS = ['student-records', 'student-rollover', 'fund-allocations'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 type Dto = new () => object;
@@ -54,6 +56,20 @@ const STUDENT_EVENTS: Record<string, readonly [Dto, StudentCommandMessage['comma
   'risk-flag': [FlagStudentAtRiskDto, 'FlagStudentAtRisk'],
   'risk-clearance': [ClearStudentRiskDto, 'ClearStudentRisk'],
 };
+
+/**
+ * The 学籍 annual rollover export, one row per student and `outcome`: promoted (checked against
+ * the grade the facts give — promotion itself is never recorded), repeated (a repeat), graduated
+ * (a graduation, its grade checked), left (checked: a student still on the school's register is
+ * an error, the departure was never reported). A checked row records nothing.
+ */
+const ROLLOVER_OUTCOMES: Record<string, readonly [Dto, StudentCommandMessage['command']['type']]> =
+  {
+    promoted: [RolloverGradeDto, 'ConfirmGrade'],
+    repeated: [RepeatGradeDto, 'RepeatGrade'],
+    graduated: [RolloverGradeDto, 'GraduateStudent'],
+    left: [RolloverDepartureDto, 'ConfirmDeparture'],
+  };
 
 export interface RowError {
   readonly row: number;
@@ -156,7 +172,8 @@ export class ImportService {
           .then(() => this.importRow(kind, format, parsed.row, parsed.value, context))
           .then((outcome) => {
             if ('errors' in outcome) reject(outcome.errors);
-            else if (outcome.replayed) unchanged += 1;
+            // A replay, or a checked rollover row: nothing new recorded.
+            else if (outcome.replayed || outcome.eventIds.length === 0) unchanged += 1;
             else accepted += 1;
           })
           .catch((error: unknown) => {
@@ -207,7 +224,9 @@ export class ImportService {
     value: Record<string, unknown>,
     context: CommandContext,
   ): Promise<CommandOutcome | { errors: RowError[] }> {
-    const { rowKey, event, ...fields } = value;
+    const rollover = kind === 'student-rollover';
+    // The row's kind: `event` in a student-records file, `outcome` in a rollover export.
+    const { rowKey, [rollover ? 'outcome' : 'event']: event, ...fields } = value;
     if (rowKey !== undefined && !isIdempotencyKey(rowKey)) {
       return {
         errors: [
@@ -222,21 +241,21 @@ export class ImportService {
     }
     let dto: Dto;
     let commandType: string | undefined;
-    if (kind === 'student-records') {
+    if (kind !== 'fund-allocations') {
+      const names = rollover ? ROLLOVER_OUTCOMES : STUDENT_EVENTS;
       // Own keys only: `constructor` or `__proto__` as an event name is a bad row, not a lookup
       // on the object's prototype.
       const known =
-        typeof event === 'string' && Object.hasOwn(STUDENT_EVENTS, event)
-          ? STUDENT_EVENTS[event]
-          : undefined;
+        typeof event === 'string' && Object.hasOwn(names, event) ? names[event] : undefined;
       if (known === undefined) {
+        const field = rollover ? 'outcome' : 'event';
         return {
           errors: [
             {
               row,
               type: ProblemType.validation,
-              field: 'event',
-              reason: `event must be one of ${Object.keys(STUDENT_EVENTS).join(', ')}`,
+              field,
+              reason: `${field} must be one of ${Object.keys(names).join(', ')}`,
             },
           ],
         };
@@ -277,7 +296,7 @@ export class ImportService {
       },
     };
     try {
-      if (kind === 'student-records') {
+      if (kind !== 'fund-allocations') {
         return await this.commandBus.execute(
           new StudentCommandMessage(
             { type: commandType, ...input } as StudentCommandMessage['command'],

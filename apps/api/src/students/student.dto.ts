@@ -108,3 +108,12 @@ export class GraduateStudentDto extends StudentFactDto {}
 export class RecordStudentDeathDto extends StudentFactDto {}
 @InputType('ClearStudentRiskInput')
 export class ClearStudentRiskDto extends StudentFactDto {}
+
+/** Rows of the 学籍 annual rollover export (import kind `student-rollover`). */
+export class RolloverGradeDto extends StudentFactDto {
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  grade!: number;
+}
+export class RolloverDepartureDto extends StudentFactDto {}

@@ -181,6 +181,26 @@ describe('the school year turns over (升级)', () => {
     });
   });
 
+  it('checks the rollover export’s promotions and departures, recording nothing', () => {
+    const history = record([enrolGrade1]);
+    expect(when(history, { type: 'ConfirmGrade', ...at, date: '2021-09-01', grade: 3 })).toEqual({
+      events: [],
+    });
+    expect(when(history, { type: 'ConfirmGrade', ...at, date: '2021-09-01', grade: 2 })).toEqual({
+      violation: { rule: 'student.grade-differs', facts: { grade: 2, expectedGrade: 3 } },
+    });
+    expect(when(history, { type: 'ConfirmDeparture', ...at, date: '2021-09-01' })).toEqual({
+      violation: { rule: 'student.still-on-register', facts: { status: 'enrolled' } },
+    });
+    const elsewhere = { ...at, schoolCode: '3144031104' };
+    expect(when(history, { type: 'ConfirmDeparture', ...elsewhere, date: '2021-09-01' })).toEqual({
+      events: [],
+    });
+    expect(
+      when(history, { type: 'GraduateStudent', ...at, date: '2025-07-04', grade: 5 }),
+    ).toMatchObject({ violation: { rule: 'student.grade-differs' } });
+  });
+
   it('reads the school system from configuration and refuses what is not one', () => {
     expect(SchoolSystem.parse('').describe()).toBe('6+3');
     expect(SchoolSystem.parse('5+4').of('440311').name).toBe('5+4');

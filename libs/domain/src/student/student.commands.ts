@@ -46,6 +46,23 @@ export interface SkipGrade extends StudentCommandBase {
 }
 export interface GraduateStudent extends StudentCommandBase {
   readonly type: 'GraduateStudent';
+  /** The grade the reporter believes the student graduates from (the rollover export's). */
+  readonly grade?: number;
+}
+/**
+ * The 学籍 rollover export's "promoted" row: records nothing, but refuses when the grade the
+ * facts give for the day is not the one the export states.
+ */
+export interface ConfirmGrade extends StudentCommandBase {
+  readonly type: 'ConfirmGrade';
+  readonly grade: number;
+}
+/**
+ * The rollover export's "left" row: records nothing, but refuses when the student is still on
+ * the school's register (the transfer, dropout or death was never reported).
+ */
+export interface ConfirmDeparture extends StudentCommandBase {
+  readonly type: 'ConfirmDeparture';
 }
 export interface RecordStudentDeath extends StudentCommandBase {
   readonly type: 'RecordStudentDeath';
@@ -68,6 +85,8 @@ export type StudentCommand =
   | RepeatGrade
   | SkipGrade
   | GraduateStudent
+  | ConfirmGrade
+  | ConfirmDeparture
   | RecordStudentDeath
   | FlagStudentAtRisk
   | ClearStudentRisk;

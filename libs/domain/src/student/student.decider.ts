@@ -234,6 +234,17 @@ export function decideStudent(
   }
   if (state.status === 'none')
     violation('student.unknown', 'The student is not enrolled anywhere', {});
+  if (command.type === 'ConfirmDeparture') {
+    const onRegister = state.status === 'enrolled' || state.status === 'suspended';
+    if (onRegister && state.schoolCode === command.schoolCode) {
+      violation(
+        'student.still-on-register',
+        'The student is still on this school’s register: record the transfer, dropout or death',
+        { status: state.status },
+      );
+    }
+    return [];
+  }
   if (command.type === 'ReturnStudent') {
     requireStatus(state, ['dropped-out'], 'student.not-dropped-out');
     requireCompulsoryGrade(command.grade);
@@ -362,8 +373,13 @@ export function decideStudent(
         },
       ];
     }
+    case 'ConfirmGrade':
+      requireStatus(state, ['enrolled', 'suspended'], 'student.not-enrolled');
+      requireStatedGrade(command.grade, grade);
+      return [];
     case 'GraduateStudent': {
       requireStatus(state, ['enrolled'], 'student.not-enrolled');
+      if (command.grade !== undefined) requireStatedGrade(command.grade, grade);
       const finalGrade = stages.finalGrade(here.level);
       if (grade !== finalGrade) {
         violation('student.not-in-final-grade', `Graduation is from grade ${finalGrade}`, {
@@ -393,6 +409,16 @@ export function decideStudent(
       return [{ type: 'StudentRiskCleared', schemaVersion: 2, data: here }];
     default:
       return assertNever(command);
+  }
+}
+
+/** The grade a report states for the day is the one the facts give (promotion included). */
+function requireStatedGrade(stated: number, grade: number): void {
+  if (stated !== grade) {
+    violation('student.grade-differs', `The facts recorded put the student in grade ${grade}`, {
+      grade: stated,
+      expectedGrade: grade,
+    });
   }
 }
 
