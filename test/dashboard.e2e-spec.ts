@@ -825,14 +825,23 @@ for (const topology of TOPOLOGIES) {
           .data;
         expect(initial.indicators).toHaveLength(14);
         const written = await dropOut(A, 3, '2025-01-08');
-        const next = await events.next();
-        const update = next.value as {
+        type Update = {
           event: string;
           data: {
             freshness: Freshness;
             indicators: Array<{ indicator: string; figures: RestFigure[] }>;
           };
         };
+        // The scorecard may have been read while the projection was still catching up with
+        // earlier facts: their change comes first. Read on to the one that holds the dropout.
+        let update = (await events.next()).value as Update;
+        for (
+          let more = 0;
+          more < 5 && update.data.freshness.globalPosition < written.globalPosition;
+          more += 1
+        ) {
+          update = (await events.next()).value as Update;
+        }
         expect(update.event).toBe('changed');
         expect(update.data.freshness.globalPosition).toBeGreaterThanOrEqual(written.globalPosition);
         const dropoutRate = update.data.indicators.find(

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainRuleViolation, foldStream } from '@junheng/domain';
+import { DomainRuleViolation, foldStream, startOfDayUtc } from '@junheng/domain';
 import type { Clock, Decider } from '@junheng/domain';
 import { ScopeViolation, formatOrgScope } from '@junheng/identity';
 import type { Principal } from '@junheng/identity';
@@ -58,8 +58,6 @@ export interface AggregateCommand<Command, Event extends DomainEvent, State> {
   readonly streamId: string;
   readonly streamType: string;
   readonly command: Command;
-  /** The envelope fields an event carries beside its data. */
-  readonly envelope: (event: Event) => { occurredAt: string; districtCode: string | null };
   /**
    * Object-level authorization that needs the aggregate's state (for example: may this caller
    * end this teacher's rotation?). Throws to refuse; runs before the decision.
@@ -185,7 +183,7 @@ export class AggregateCommandExecutor {
         type: event.type,
         schemaVersion: event.schemaVersion,
         data: event.data as Record<string, unknown>,
-        ...request.envelope(event),
+        ...envelopeOf(decider, event, state),
       })),
     });
     return outcome(result.streamId, result.streamVersion, result.events, result.replayed);
@@ -220,6 +218,16 @@ export class AggregateCommandExecutor {
       );
     }
   }
+}
+
+/** The decider dates and attributes each event; the store keeps the day as its midnight UTC. */
+function envelopeOf<Command, Event, State>(
+  decider: Decider<Command, Event, State>,
+  event: Event,
+  state: State,
+): { occurredAt: string; districtCode: string | null } {
+  const { occurredOn, districtCode } = decider.envelopeOf(event, state);
+  return { occurredAt: startOfDayUtc(occurredOn).toISOString(), districtCode };
 }
 
 function actorOf(context: CommandContext): {

@@ -5,7 +5,7 @@ import {
   fundProgrammeDecider,
   fundProgrammeStreamId,
 } from '@junheng/domain';
-import type { FundProgrammeCommand, FundProgrammeEvent, FundProgrammeState } from '@junheng/domain';
+import type { FundProgrammeCommand, FundProgrammeState } from '@junheng/domain';
 import { assertOrgUnitInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import { CommandKeys } from '../commands/command-keys';
@@ -14,29 +14,6 @@ import { SchoolDirectory } from '../schools/school-directory';
 import { FundProgrammeCommandMessage } from './fund-programme.command';
 
 const ALLOCATION_ID_NAMESPACE = 'c3a9f3b2-1d5e-4a7c-8e2f-6b1d9a4c7e35';
-
-function envelopeOf(event: FundProgrammeEvent): {
-  occurredAt: string;
-  districtCode: string | null;
-} {
-  switch (event.type) {
-    case 'ProgrammeBudgeted':
-      return {
-        occurredAt: `${event.data.budgetedOn}T00:00:00.000Z`,
-        districtCode: event.data.level === 'district' ? event.data.ownerCode : null,
-      };
-    case 'FundsAllocated':
-      return {
-        occurredAt: `${event.data.allocatedOn}T00:00:00.000Z`,
-        districtCode: event.data.districtCode,
-      };
-    case 'AllocationRevoked':
-      return {
-        occurredAt: `${event.data.revokedOn}T00:00:00.000Z`,
-        districtCode: event.data.districtCode,
-      };
-  }
-}
 
 /**
  * Budgets, allocations and revocations of one programme share its stream, so the expected
@@ -70,7 +47,6 @@ export class FundProgrammeHandler implements ICommandHandler<FundProgrammeComman
         if (context.caller !== null && ownerCode !== null)
           assertOrgUnitInScope(context.caller, ownerCode);
       },
-      envelope: envelopeOf,
       context,
     });
   }

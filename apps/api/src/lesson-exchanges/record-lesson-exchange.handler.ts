@@ -7,7 +7,6 @@ import {
   lessonExchangeDecider,
   lessonExchangeStreamId,
 } from '@junheng/domain';
-import type { LessonExchangeEvent } from '@junheng/domain';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import { CommandKeys } from '../commands/command-keys';
 import { refusingWithinScope } from '../commands/refusal-redaction';
@@ -67,10 +66,6 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
       streamId: lessonExchangeStreamId(exchangeId),
       streamType: LESSON_EXCHANGE_STREAM_TYPE,
       command: { type: 'RecordLessonExchange', exchangeId, ...payload, pairingId },
-      envelope: (event: LessonExchangeEvent) => ({
-        occurredAt: `${event.data.date}T00:00:00.000Z`,
-        districtCode: event.data.districtCode,
-      }),
       context,
     });
   }

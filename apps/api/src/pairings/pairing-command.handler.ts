@@ -1,7 +1,7 @@
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { PAIRING_STREAM_TYPE, pairingDecider, pairingStreamId } from '@junheng/domain';
-import type { PairingEvent, PairingState } from '@junheng/domain';
+import type { PairingState } from '@junheng/domain';
 import { assertDistrictInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
@@ -60,16 +60,6 @@ export class PairingCommandHandler implements ICommandHandler<PairingCommandMess
           assertDistrictInScope(context.caller, state.pairing.receivingDistrictCode);
         }
       },
-      envelope: (event: PairingEvent) =>
-        event.type === 'PairingEstablished'
-          ? {
-              occurredAt: `${event.data.startDate}T00:00:00.000Z`,
-              districtCode: event.data.receivingDistrictCode,
-            }
-          : {
-              occurredAt: `${event.data.endedOn}T00:00:00.000Z`,
-              districtCode: event.data.receivingDistrictCode,
-            },
       context,
     });
   }

@@ -8,7 +8,7 @@ import {
   schoolOn,
   schoolStreamId,
 } from '@junheng/domain';
-import type { SchoolCommand, SchoolEvent, SchoolState } from '@junheng/domain';
+import type { SchoolCommand, SchoolState } from '@junheng/domain';
 import {
   ScopeViolation,
   assertDistrictInScope,
@@ -20,21 +20,6 @@ import { AggregateCommandExecutor } from '../commands/aggregate-command.executor
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { SchoolCommandMessage } from './school.command';
 import { SchoolDirectory, districtsHolding } from './school-directory';
-
-function occurredOn(event: SchoolEvent): string {
-  switch (event.type) {
-    case 'SchoolRegistered':
-      return event.data.registeredOn;
-    case 'SchoolConditionsReported':
-    case 'SchoolStaffingReported':
-      return `${event.data.schoolYear}-09-01`;
-    case 'SchoolReclassified':
-    case 'SchoolMovedDistrict':
-    case 'SchoolMerged':
-    case 'SchoolClosed':
-      return event.data.effectiveOn;
-  }
-}
 
 /**
  * Who may change a school: whoever's scope holds it on the change's date (and, for a move,
@@ -88,7 +73,6 @@ export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessag
     // nothing about other schools.
     const mergeTarget =
       command.type === 'MergeSchool' ? await this.directory.state(command.intoSchoolCode) : null;
-    let districtOfEvent = command.type === 'RegisterSchool' ? command.districtCode : null;
     return this.executor.execute({
       decider: schoolDecider,
       streamId: schoolStreamId(command.schoolCode),
@@ -109,14 +93,7 @@ export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessag
           authorizeMergeTarget(command, context, mergeTarget);
           assertMergeTarget(mergeTarget, command);
         }
-        if (command.type !== 'RegisterSchool')
-          districtOfEvent = schoolOn(state, schoolCommandDate(command))?.districtCode ?? null;
       },
-      envelope: (event) => ({
-        occurredAt: `${occurredOn(event)}T00:00:00.000Z`,
-        districtCode:
-          event.type === 'SchoolMovedDistrict' ? event.data.fromDistrictCode : districtOfEvent,
-      }),
       context,
     });
   }

@@ -7,7 +7,6 @@ import {
   studentStreamId,
 } from '@junheng/domain';
 import { assertSchoolInScope } from '@junheng/identity';
-import type { StudentEvent } from '@junheng/domain';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
 import { SchoolDirectory } from '../schools/school-directory';
@@ -77,10 +76,6 @@ export class StudentCommandHandler implements ICommandHandler<StudentCommandMess
           assertSchoolInScope(context.caller, state.districtCode, state.schoolCode);
         }
       },
-      envelope: (event: StudentEvent) => ({
-        occurredAt: `${event.data.date}T00:00:00.000Z`,
-        districtCode: event.data.districtCode,
-      }),
       context,
     });
   }

@@ -1,7 +1,7 @@
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { TEACHER_STREAM_TYPE, teacherRotationDecider, teacherStreamId } from '@junheng/domain';
-import type { TeacherRotationEvent, TeacherRotationState } from '@junheng/domain';
+import type { TeacherRotationState } from '@junheng/domain';
 import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import { CommandKeys } from '../commands/command-keys';
@@ -14,11 +14,6 @@ import {
 } from './teacher-rotation.commands';
 
 const ROTATION_ID_NAMESPACE = '0d4b7a3e-9b7c-4f65-a1f1-5a3c2e8d7b90';
-
-function envelopeOf(event: TeacherRotationEvent): { occurredAt: string; districtCode: string } {
-  const date = event.type === 'TeacherRotationStarted' ? event.data.startDate : event.data.endDate;
-  return { occurredAt: `${date}T00:00:00.000Z`, districtCode: event.data.fromDistrictCode };
-}
 
 /** Who holds a teacher's active rotation: the home school and the school it sends them to. */
 function rotationHolders(state: TeacherRotationState): OrgUnitRef[] {
@@ -69,7 +64,6 @@ export class StartTeacherRotationHandler implements ICommandHandler<StartTeacher
       streamType: TEACHER_STREAM_TYPE,
       command: { type: 'StartTeacherRotation', rotationId, ...payload },
       heldBy: rotationHolders,
-      envelope: envelopeOf,
       context,
     });
   }
@@ -86,7 +80,6 @@ export class EndTeacherRotationHandler implements ICommandHandler<EndTeacherRota
       streamType: TEACHER_STREAM_TYPE,
       command: { type: 'EndTeacherRotation', ...payload },
       heldBy: rotationHolders,
-      envelope: envelopeOf,
       // Only who may report for the home school may end the rotation; with none active the
       // domain answers (teacher-rotation.not-active).
       authorize: (state: TeacherRotationState) => {

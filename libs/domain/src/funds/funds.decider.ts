@@ -1,3 +1,4 @@
+import type { Decider } from '../shared/given-when-then';
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
 import type { Clock } from '../shared/clock';
 import { REPORT_LIMITS } from '../shared/report-limits';
@@ -257,8 +258,26 @@ export function decideFundProgramme(
   }
 }
 
-export const fundProgrammeDecider = {
+export const fundProgrammeDecider: Decider<
+  FundProgrammeCommand,
+  FundProgrammeEvent,
+  FundProgrammeState
+> = {
   decide: decideFundProgramme,
   evolve: evolveFundProgramme,
   initialState: initialFundProgrammeState,
+  // A budget counts for its district when a district owns it; an allocation for its recipient's.
+  envelopeOf: (event) => {
+    switch (event.type) {
+      case 'ProgrammeBudgeted':
+        return {
+          occurredOn: event.data.budgetedOn,
+          districtCode: event.data.level === 'district' ? event.data.ownerCode : null,
+        };
+      case 'FundsAllocated':
+        return { occurredOn: event.data.allocatedOn, districtCode: event.data.districtCode };
+      case 'AllocationRevoked':
+        return { occurredOn: event.data.revokedOn, districtCode: event.data.districtCode };
+    }
+  },
 };

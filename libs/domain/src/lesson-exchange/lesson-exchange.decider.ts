@@ -132,4 +132,9 @@ export const lessonExchangeDecider = {
   decide: decideLessonExchange,
   evolve: evolveLessonExchange,
   initialState: initialLessonExchangeState,
+  // An exchange counts for the host school's district, on its day.
+  envelopeOf: (event: LessonExchangeEvent) => ({
+    occurredOn: event.data.date,
+    districtCode: event.data.districtCode,
+  }),
 };

@@ -1,3 +1,4 @@
+import type { Decider } from '../shared/given-when-then';
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
@@ -234,8 +235,13 @@ export function assertExchangeWithinPairing(
   }
 }
 
-export const pairingDecider = {
+export const pairingDecider: Decider<PairingCommand, PairingEvent, PairingState> = {
   decide: decidePairing,
   evolve: evolvePairing,
   initialState: initialPairingState,
+  // A pairing counts for the receiving (supported) school's district.
+  envelopeOf: (event) => ({
+    occurredOn: event.type === 'PairingEstablished' ? event.data.startDate : event.data.endedOn,
+    districtCode: event.data.receivingDistrictCode,
+  }),
 };

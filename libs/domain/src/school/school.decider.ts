@@ -1,3 +1,4 @@
+import type { Decider } from '../shared/given-when-then';
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
@@ -390,10 +391,37 @@ export function decideSchool(
   }
 }
 
-export const schoolDecider = {
+/** The day a school event happened: registration, the report's school year, the change. */
+export function schoolEventDay(event: SchoolEvent): string {
+  switch (event.type) {
+    case 'SchoolRegistered':
+      return event.data.registeredOn;
+    case 'SchoolConditionsReported':
+    case 'SchoolStaffingReported':
+      return schoolYearStart(event.data.schoolYear);
+    case 'SchoolReclassified':
+    case 'SchoolMovedDistrict':
+    case 'SchoolMerged':
+    case 'SchoolClosed':
+      return event.data.effectiveOn;
+  }
+}
+
+export const schoolDecider: Decider<SchoolCommand, SchoolEvent, SchoolState> = {
   decide: decideSchool,
   evolve: evolveSchool,
   initialState: initialSchoolState,
+  // A school event counts for the district holding the school that day; a move, for the
+  // district it leaves; a registration, for the district it is registered in.
+  envelopeOf: (event, state) => ({
+    occurredOn: schoolEventDay(event),
+    districtCode:
+      event.type === 'SchoolRegistered'
+        ? event.data.districtCode
+        : event.type === 'SchoolMovedDistrict'
+          ? event.data.fromDistrictCode
+          : (schoolOn(state, schoolEventDay(event))?.districtCode ?? null),
+  }),
 };
 
 /**

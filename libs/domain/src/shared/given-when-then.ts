@@ -6,6 +6,19 @@ export interface Decider<Command, Event, State> {
   readonly decide: (command: Command, state: State, clock: Clock) => Event[];
   readonly evolve: (state: State, event: Event) => State;
   readonly initialState: State;
+  /**
+   * How an event is dated and attributed in its envelope: the day it happened and the district
+   * it counts for, decided on the state before it (a school's district that day). The decider
+   * owns it, so no handler dates or attributes an event by itself.
+   */
+  readonly envelopeOf: (event: Event, state: State) => EventEnvelopeFacts;
+}
+
+/** What an event's envelope says beside its data: the day it happened and its district. */
+export interface EventEnvelopeFacts {
+  /** YYYY-MM-DD. */
+  readonly occurredOn: string;
+  readonly districtCode: string | null;
 }
 
 export type Outcome<Event> =

@@ -153,6 +153,8 @@ export function studentDeciderFor(
     decide: (command, state, clock) => decideStudent(command, state, clock, system),
     evolve: evolveStudent,
     initialState: initialStudentState,
+    // A student fact happened on its day, at the school (and district) that reported it.
+    envelopeOf: (event) => ({ occurredOn: event.data.date, districtCode: event.data.districtCode }),
   };
 }
 

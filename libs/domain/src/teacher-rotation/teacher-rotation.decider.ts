@@ -1,3 +1,4 @@
+import type { Decider } from '../shared/given-when-then';
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
 import { isCalendarDate } from '../shared/calendar';
 import type { Clock } from '../shared/clock';
@@ -156,8 +157,17 @@ function end(
   ];
 }
 
-export const teacherRotationDecider = {
+export const teacherRotationDecider: Decider<
+  TeacherRotationCommand,
+  TeacherRotationEvent,
+  TeacherRotationState
+> = {
   decide: decideTeacherRotation,
   evolve: evolveTeacherRotation,
   initialState: initialTeacherRotationState,
+  // A rotation counts for the teacher's home district, from its start and at its end.
+  envelopeOf: (event) => ({
+    occurredOn: event.type === 'TeacherRotationStarted' ? event.data.startDate : event.data.endDate,
+    districtCode: event.data.fromDistrictCode,
+  }),
 };
