@@ -104,6 +104,12 @@ const IMPORT_KIND_ROWS: Record<
 > = {
   'student-records': { discriminator: 'event', route: (event) => `/v1/students/${event ?? ''}s` },
   'fund-allocations': { discriminator: null, route: () => '/v1/fund-programmes/allocations' },
+  // A rollover row has a student fact's fields and, but for `left`, a grade: the bodies of a
+  // repeat and of a suspension have exactly those shapes.
+  'student-rollover': {
+    discriminator: 'outcome',
+    route: (outcome) => (outcome === 'left' ? '/v1/students/suspensions' : '/v1/students/repeats'),
+  },
 };
 
 /** Commands that end or move demo schools run last, so the others still meet open schools. */

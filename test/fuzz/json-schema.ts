@@ -309,7 +309,15 @@ function rawValidValue(schema: JsonSchema, hints: ValueHints): fc.Arbitrary<unkn
       const properties = schema.properties ?? {};
       const model: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [name, property] of Object.entries(properties)) {
-        model[name] = hints.byProperty?.[name] ?? rawValidValue(property, hints);
+        const hint = hints.byProperty?.[name];
+        // A named property's arbitrary gives one value; a list of them (a class graduation's
+        // `except`: 学籍号) is a list of such values.
+        model[name] =
+          hint === undefined
+            ? rawValidValue(property, hints)
+            : typesOf(property).includes('array')
+              ? fc.array(hint, { maxLength: Math.min(property.maxItems ?? 3, 3) })
+              : hint;
       }
       return fc.record(model, { requiredKeys: [...(schema.required ?? [])] as never[] });
     }
