@@ -493,6 +493,12 @@ describe('graduating a school’s final grade in one command', () => {
       .expect(400);
     const { errors } = wrong.body as { errors: { field: string }[] };
     expect(errors.map((error) => error.field).sort()).toEqual(['except', 'level']);
+    const future = await request(api.app.getHttpServer())
+      .post('/v1/students/class-graduations')
+      .set('Authorization', admin)
+      .send({ ...C, date: '2099-07-03', level: 'primary', except: [] })
+      .expect(422);
+    expect(future.body.rule).toBe('calendar.date-in-future');
     await request(api.app.getHttpServer())
       .post('/v1/students/class-graduations')
       .set('Authorization', bearer('district-clerk', '44/4403/440305'))

@@ -6,13 +6,16 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, Matches } from 'class-validator';
 import {
   DomainRuleViolation,
+  MILLISECONDS_PER_DAY,
   STUDENT_STREAM_TYPE,
   SchoolSystem,
   foldStream,
   gradeOn,
+  startOfDayUtc,
   studentDecider,
 } from '@junheng/domain';
-import type { StudentLevel } from '@junheng/domain';
+import type { Clock, StudentLevel } from '@junheng/domain';
+import { CLOCK } from '@junheng/platform';
 import { EVENT_STORE } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
@@ -128,12 +131,25 @@ export class GraduateClassMessage extends Command<ClassGraduationOutcome> {
 export class GraduateClassHandler implements ICommandHandler<GraduateClassMessage> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly schools: SchoolDirectory,
     private readonly system: SchoolSystem,
     private readonly commandBus: CommandBus,
   ) {}
 
   async execute({ command, context }: GraduateClassMessage): Promise<ClassGraduationOutcome> {
+    // A day that has not come is the request's fault, not every student's.
+    const today = this.clock.now().toISOString().slice(0, 10);
+    if (startOfDayUtc(command.date).getTime() > this.clock.now().getTime() + MILLISECONDS_PER_DAY) {
+      throw new DomainRuleViolation(
+        'calendar.date-in-future',
+        `${command.date} has not happened yet`,
+        {
+          date: command.date,
+          today,
+        },
+      );
+    }
     const districtCode = await this.schools.attributeInScope(
       context.caller,
       command.schoolCode,
