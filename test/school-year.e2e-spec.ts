@@ -37,6 +37,7 @@ const number = (serial: number): string => `G4403112013${String(serial).padStart
 async function startApi(
   schoolSystem: string,
   name: string,
+  env: Record<string, string> = {},
 ): Promise<{ app: INestApplication<App>; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), `junheng-${name}-`));
   const app: INestApplication<App> = await createApiApplication(
@@ -48,10 +49,11 @@ async function startApi(
       JUNHENG_SCHOOL_SYSTEM: schoolSystem,
       LOG_LEVEL: 'warn',
       ...TEST_IDENTITY_ENV,
+      ...env,
     }),
   );
   await app.init();
-  await registerSchools(app);
+  if (env.JUNHENG_DEMO_DATA !== 'true') await registerSchools(app);
   return { app, dir };
 }
 
@@ -278,22 +280,8 @@ describe('cohorts across school years, repeaters counted in their entry class', 
   let junheng: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'junheng-schoolyear-entry-'));
-    const app: INestApplication<App> = await createApiApplication(
-      loadConfig({
-        PGLITE_DATA_DIR: dir,
-        CHDB_DATA_DIR: chdbTestPath(),
-        CLICKHOUSE_DATABASE: uniqueName('schoolyearentry'),
-        JUNHENG_DEMO_DATA: 'false',
-        JUNHENG_REPEATERS_COUNT_IN: 'entry',
-        LOG_LEVEL: 'warn',
-        ...TEST_IDENTITY_ENV,
-      }),
-    );
-    await app.init();
-    await registerSchools(app);
-    api = { app, dir };
-    junheng = client(app);
+    api = await startApi('6+3', 'schoolyearentry', { JUNHENG_REPEATERS_COUNT_IN: 'entry' });
+    junheng = client(api.app);
     const { enrol, fact } = junheng;
     for (let serial = 1; serial <= 4; serial += 1) {
       await enrol(serial, A, '2019-09-01', 1, 'new-entrant');
@@ -388,31 +376,19 @@ describe('cohorts across school years (五四制)', () => {
 });
 
 describe('the demo province spans six school years', () => {
-  let app: INestApplication<App>;
-  let dir: string;
+  let api: Awaited<ReturnType<typeof startApi>>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'junheng-schoolyear-demo-'));
-    app = await createApiApplication(
-      loadConfig({
-        PGLITE_DATA_DIR: dir,
-        CHDB_DATA_DIR: chdbTestPath(),
-        CLICKHOUSE_DATABASE: uniqueName('schoolyeardemo'),
-        JUNHENG_DEMO_DATA: 'true',
-        LOG_LEVEL: 'warn',
-        ...TEST_IDENTITY_ENV,
-      }),
-    );
-    await app.init();
+    api = await startApi('6+3', 'schoolyeardemo', { JUNHENG_DEMO_DATA: 'true' });
   });
 
   afterAll(async () => {
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await api?.app.close();
+    rmSync(api?.dir ?? '', { recursive: true, force: true });
   });
 
   it('gives every district a cohort consolidation rate for both levels', async () => {
-    const { figures } = client(app);
+    const { figures } = client(api.app);
     // The demo is loaded as the api starts; the projection catches up with it.
     let rates = new Map<string, number | null>();
     for (let attempt = 0; attempt < 120 && rates.size < 4; attempt += 1) {

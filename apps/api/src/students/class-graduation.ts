@@ -6,13 +6,13 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, Matches } from 'class-validator';
 import {
   DomainRuleViolation,
-  MILLISECONDS_PER_DAY,
   STUDENT_STREAM_TYPE,
   SchoolSystem,
   foldStream,
-  gradeOn,
-  startOfDayUtc,
+  requireReportableDate,
+  standingInFinalGrade,
   studentDecider,
+  studentOfStreamId,
 } from '@junheng/domain';
 import type { Clock, StudentLevel } from '@junheng/domain';
 import { CLOCK } from '@junheng/platform';
@@ -23,8 +23,8 @@ import { IsRecordDate } from '../security/instant';
 import { PersonalIdentifier } from '../security/personal-identifier';
 import { SchoolDirectory } from '../schools/school-directory';
 import { StudentCommandMessage } from './student.command';
+import { STUDENT_NUMBER } from './student.dto';
 
-const STUDENT_NUMBER = /^[GLJglj]?\d{17}[\dXx]$/;
 const LEVELS = ['primary', 'junior'] as const;
 /** A class is a few hundred students; the exceptions are a handful of them. */
 const MAX_EXCEPTIONS = 2_000;
@@ -139,17 +139,7 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
 
   async execute({ command, context }: GraduateClassMessage): Promise<ClassGraduationOutcome> {
     // A day that has not come is the request's fault, not every student's.
-    const today = this.clock.now().toISOString().slice(0, 10);
-    if (startOfDayUtc(command.date).getTime() > this.clock.now().getTime() + MILLISECONDS_PER_DAY) {
-      throw new DomainRuleViolation(
-        'calendar.date-in-future',
-        `${command.date} has not happened yet`,
-        {
-          date: command.date,
-          today,
-        },
-      );
-    }
+    requireReportableDate(command.date, this.clock);
     const districtCode = await this.schools.attributeInScope(
       context.caller,
       command.schoolCode,
@@ -157,7 +147,6 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
       command.districtCode,
     );
     const stages = this.system.of(districtCode);
-    const finalGrade = stages.finalGrade(command.level);
     const except = new Set(command.except);
     const streams = await this.store.streamsNaming(
       STUDENT_STREAM_TYPE,
@@ -176,29 +165,23 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
     };
     const seen = new Set<string>();
     for (const streamId of streams) {
-      const student = streamId.slice(STUDENT_STREAM_TYPE.length + 1);
+      const student = studentOfStreamId(streamId);
       const state = foldStream(
         studentDecider.evolve,
         studentDecider.initialState,
         await this.store.readStream(streamId),
       );
-      const placed = state.placedGrade;
-      const inClass =
-        state.schoolCode === command.schoolCode &&
-        placed !== null &&
-        stages.levelOfGrade(placed) === command.level &&
-        gradeOn(state, command.date, stages) === finalGrade;
       // Graduated that same day already (one by one, or by an earlier send of this request):
       // still the class's, recorded once.
-      const graduatedThatDay = state.status === 'graduated' && state.lastDate === command.date;
-      if (!inClass || !(state.status === 'enrolled' || graduatedThatDay)) continue;
+      const standing = standingInFinalGrade(state, command, stages);
+      if (standing === null) continue;
       outcome.finalGrade += 1;
       if (except.has(student)) {
         seen.add(student);
         outcome.excepted += 1;
         continue;
       }
-      if (graduatedThatDay) {
+      if (standing === 'graduated') {
         outcome.alreadyGraduated += 1;
         continue;
       }

@@ -6,7 +6,7 @@ import type { DropoutReason, EntryKind, ReturnMeans, RiskReason } from '@junheng
 import { PersonalIdentifier } from '../security/personal-identifier';
 
 // 全国学籍号: G (or L, J) and an ID number, or the ID number alone. Shape only; never stored.
-const STUDENT_NUMBER = /^[GLJglj]?\d{17}[\dXx]$/;
+export const STUDENT_NUMBER = /^[GLJglj]?\d{17}[\dXx]$/;
 
 /** What every student fact carries: who (pseudonymised at the edge), where, when. */
 @InputType({ isAbstract: true })

@@ -1,5 +1,4 @@
 import type { RecordedEvent } from '@junheng/event-store';
-import { upcastPayload } from '@junheng/domain';
 import type { StudentEvent } from '@junheng/domain';
 import { loggedColumns, payloadOf } from './fact-row';
 import type { Projection } from './projection';
@@ -28,13 +27,7 @@ export const studentEventsProjection: Projection = {
     events
       .filter((event) => COUNTED_TYPES.has(event.type))
       .map((event) => {
-        // Readers behind Kafka get today's schema already; a rebuild from the store may not.
-        const data0 = upcastPayload(
-          event.type as StudentEvent['type'],
-          event.schemaVersion,
-          payloadOf(event),
-        );
-        const movement = { type: event.type, data: data0 } as unknown as StudentEvent;
+        const movement = { type: event.type, data: payloadOf(event) } as StudentEvent;
         const data = movement.data;
         return {
           ...loggedColumns(event),

@@ -120,6 +120,27 @@ export class MissingUpcasterError extends Error {
   }
 }
 
+/** What a stored event is, as far as upcasting needs it. */
+export interface StoredEventShape {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** A stored event in today's schema: its payload upcast and its version the current one. */
+export function upcastEvent<Stored extends StoredEventShape>(
+  stored: Stored,
+): Stored & { readonly data: Record<string, unknown> } {
+  if (!isDomainEventType(stored.type)) {
+    throw new Error(`Unknown event type "${stored.type}"`);
+  }
+  return {
+    ...stored,
+    schemaVersion: CURRENT_SCHEMA_VERSIONS[stored.type],
+    data: upcastPayload(stored.type, stored.schemaVersion, stored.data),
+  };
+}
+
 /**
  * The state an aggregate's stream folds into: each stored event upcast to today's schema, then
  * applied. The one way command handlers and directories rebuild state.
@@ -127,23 +148,12 @@ export class MissingUpcasterError extends Error {
 export function foldStream<State, Event>(
   evolve: (state: State, event: Event) => State,
   initialState: State,
-  stream: readonly {
-    readonly type: string;
-    readonly schemaVersion: number;
-    readonly data: Readonly<Record<string, unknown>>;
-  }[],
+  stream: readonly StoredEventShape[],
 ): State {
   let state = initialState;
   for (const stored of stream) {
-    if (!isDomainEventType(stored.type)) {
-      throw new Error(`Unknown event type "${stored.type}" in a stream`);
-    }
-    const data = upcastPayload(stored.type, stored.schemaVersion, stored.data);
-    state = evolve(state, {
-      type: stored.type,
-      schemaVersion: CURRENT_SCHEMA_VERSIONS[stored.type],
-      data,
-    } as unknown as Event);
+    const { type, schemaVersion, data } = upcastEvent(stored);
+    state = evolve(state, { type, schemaVersion, data } as unknown as Event);
   }
   return state;
 }

@@ -1,5 +1,6 @@
 import { isDistrictCode, isSchoolCode } from '../shared/administrative-codes';
-import { isCalendarDate, schoolYearOf, startOfDayUtc } from '../shared/calendar';
+import { schoolYearOf, startOfDayUtc } from '../shared/calendar';
+import { requireReportableDate } from '../shared/reportable-date';
 import { MILLISECONDS_PER_DAY } from '../shared/clock';
 import type { Clock } from '../shared/clock';
 import { DomainRuleViolation } from '../shared/domain-rule-violation';
@@ -7,7 +8,7 @@ import { assertNever } from '../shared/exhaustive';
 import type { StudentCommand } from './student.commands';
 import type { StudentEvent } from './student.events';
 import { DEFAULT_SCHOOL_SYSTEM, requireCompulsoryGrade } from './school-stages';
-import type { SchoolStages, SchoolSystem } from './school-stages';
+import type { SchoolStages, SchoolSystem, StudentLevel } from './school-stages';
 import type { RiskReason } from './student.types';
 import type { Decider } from '../shared/given-when-then';
 
@@ -59,6 +60,26 @@ export function gradeOn(state: StudentState, date: string, stages: SchoolStages)
   const level = stages.levelOfGrade(state.placedGrade);
   const promoted = state.placedGrade + Math.max(0, schoolYearOf(date) - state.placedIn);
   return Math.min(stages.finalGrade(level), promoted);
+}
+
+/**
+ * Where a student stands in a school's graduating class (毕业班) on `date`: in the level's final
+ * grade at that school and still to graduate, already graduated from it that day, or not in it.
+ */
+export function standingInFinalGrade(
+  state: StudentState,
+  graduation: { readonly schoolCode: string; readonly level: StudentLevel; readonly date: string },
+  stages: SchoolStages,
+): 'to-graduate' | 'graduated' | null {
+  const { placedGrade } = state;
+  const inClass =
+    state.schoolCode === graduation.schoolCode &&
+    placedGrade !== null &&
+    stages.levelOfGrade(placedGrade) === graduation.level &&
+    gradeOn(state, graduation.date, stages) === stages.finalGrade(graduation.level);
+  if (!inClass) return null;
+  if (state.status === 'enrolled') return 'to-graduate';
+  return state.status === 'graduated' && state.lastDate === graduation.date ? 'graduated' : null;
 }
 
 /** The class (届) of a student in `grade` of `level` in the school year of `date`. */
@@ -174,16 +195,7 @@ export function decideStudent(
       },
     );
   }
-  if (!isCalendarDate(command.date))
-    violation('calendar.invalid-date', `"${command.date}" is not a real date`, {
-      date: command.date,
-    });
-  if (startOfDayUtc(command.date).getTime() > clock.now().getTime() + MILLISECONDS_PER_DAY) {
-    violation('calendar.date-in-future', `${command.date} has not happened yet`, {
-      date: command.date,
-      today: clock.now().toISOString().slice(0, 10),
-    });
-  }
+  requireReportableDate(command.date, clock);
   if (state.status === 'deceased') violation('student.deceased', 'The student has died', {});
   if (state.lastDate !== null && command.date < state.lastDate) {
     violation('student.out-of-order', 'A later fact about this student is already recorded', {

@@ -25,3 +25,8 @@ export const STUDENT_STREAM_TYPE = 'student';
 export function studentStreamId(studentPseudonym: string): string {
   return `${STUDENT_STREAM_TYPE}-${studentPseudonym}`;
 }
+
+/** The pseudonym a student stream is named after (studentStreamId's inverse). */
+export function studentOfStreamId(streamId: string): string {
+  return streamId.slice(STUDENT_STREAM_TYPE.length + 1);
+}

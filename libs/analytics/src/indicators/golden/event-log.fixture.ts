@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { upcastEvent } from '@junheng/domain';
 import type { RecordedEvent } from '@junheng/event-store';
 import type { AnalyticsClient } from '@junheng/analytics';
 import { PROJECTIONS } from '@junheng/analytics';
@@ -441,12 +442,15 @@ export class EventLog {
   }
 }
 
-/** Projects the log into the analytics tables the way the projector would: in log order. */
+/**
+ * Projects the log into the analytics tables the way the projector would: in log order, each
+ * event in today's schema (a reader upcasts what it decodes; the log is written at schema 1).
+ */
 export async function project(analytics: AnalyticsClient, log: EventLog): Promise<void> {
   const writer = new ProjectionWriter(analytics, PROJECTIONS);
   const last = log.events.at(-1);
   await writer.apply({
-    events: log.events,
+    events: log.events.map((event) => upcastEvent(event)),
     batchId: `golden:${log.events.length}`,
     source: 'golden',
     position: last
