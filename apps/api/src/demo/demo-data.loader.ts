@@ -10,7 +10,7 @@ import type { IdentitySecrets } from '@junheng/identity';
 import type { CommandContext } from '../commands/aggregate-command.executor';
 import { systemCommandContext } from '../commands/system-command-context';
 import { FundProgrammeCommandMessage } from '../funds/fund-programme.command';
-import { RecordLessonExchangeCommand } from '../lesson-exchanges/record-lesson-exchange.command';
+import { RecordLessonExchangeMessage } from '../lesson-exchanges/record-lesson-exchange.command';
 import { SchoolCommandMessage } from '../schools/school.command';
 import { IDENTITY_SECRETS } from '../security/security.tokens';
 import { StudentCommandMessage } from '../students/student.command';
@@ -62,7 +62,7 @@ export class DemoDataLoader implements OnApplicationBootstrap {
       );
     }
     for (const { key, ...exchange } of DEMO_LESSON_EXCHANGES) {
-      await this.commandBus.execute(new RecordLessonExchangeCommand(exchange, as(key)));
+      await this.commandBus.execute(new RecordLessonExchangeMessage(exchange, as(key)));
     }
     await this.commandBus.execute(
       new FundProgrammeCommandMessage(

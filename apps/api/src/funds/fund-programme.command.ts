@@ -1,18 +1,11 @@
-import { Command } from '@nestjs/cqrs';
 import type { AllocateFunds, BudgetProgramme, RevokeAllocation } from '@junheng/domain';
-import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { CommandMessage } from '../commands/command-message';
 
+/** A programme's commands as sent: an allocation's id may be left to the handler to derive. */
 export type FundProgrammeRequest =
-  | Omit<BudgetProgramme, never>
+  | BudgetProgramme
   | (Omit<AllocateFunds, 'allocationId'> & { allocationId: string | undefined })
-  | Omit<RevokeAllocation, never>;
+  | RevokeAllocation;
 
 /** Any command of a fund programme (budget, allocate, revoke). */
-export class FundProgrammeCommandMessage extends Command<CommandOutcome> {
-  constructor(
-    readonly request: FundProgrammeRequest,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class FundProgrammeCommandMessage extends CommandMessage<FundProgrammeRequest> {}

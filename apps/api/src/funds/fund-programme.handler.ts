@@ -12,6 +12,7 @@ import { CommandKeys } from '../commands/command-keys';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { SchoolDirectory } from '../schools/school-directory';
 import { FundProgrammeCommandMessage } from './fund-programme.command';
+import type { FundProgrammeRequest } from './fund-programme.command';
 
 const ALLOCATION_ID_NAMESPACE = 'c3a9f3b2-1d5e-4a7c-8e2f-6b1d9a4c7e35';
 
@@ -28,7 +29,10 @@ export class FundProgrammeHandler implements ICommandHandler<FundProgrammeComman
     private readonly keys: CommandKeys,
   ) {}
 
-  async execute({ request, context }: FundProgrammeCommandMessage): Promise<CommandOutcome> {
+  async execute({
+    command: request,
+    context,
+  }: FundProgrammeCommandMessage): Promise<CommandOutcome> {
     const command = await this.toCommand(request, context);
     return this.executor.execute({
       decider: fundProgrammeDecider,
@@ -52,7 +56,7 @@ export class FundProgrammeHandler implements ICommandHandler<FundProgrammeComman
   }
 
   private async toCommand(
-    request: FundProgrammeCommandMessage['request'],
+    request: FundProgrammeRequest,
     context: CommandContext,
   ): Promise<FundProgrammeCommand> {
     if (request.type !== 'AllocateFunds') return request;

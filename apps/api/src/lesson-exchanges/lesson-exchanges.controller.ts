@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { RequirePermission } from '@junheng/identity';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { CommandContextOf } from '../commands/command-context.decorator';
-import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
+import { RecordLessonExchangeMessage } from './record-lesson-exchange.command';
 import { RecordLessonExchangeDto } from './record-lesson-exchange.dto';
 import { ApiCommandAnswers } from '../openapi/api-answers';
 
@@ -19,6 +19,6 @@ export class LessonExchangesController {
     @Body() body: RecordLessonExchangeDto,
     @CommandContextOf() context: CommandContext,
   ): Promise<CommandOutcome> {
-    return this.commandBus.execute(new RecordLessonExchangeCommand(body, context));
+    return this.commandBus.execute(new RecordLessonExchangeMessage(body, context));
   }
 }

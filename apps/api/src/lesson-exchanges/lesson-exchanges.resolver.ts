@@ -4,7 +4,7 @@ import { RequirePermission } from '@junheng/identity';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { GraphqlCommandContextOf } from '../commands/command-context.decorator';
 import { CommandOutcomeType } from '../commands/command-outcome.type';
-import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
+import { RecordLessonExchangeMessage } from './record-lesson-exchange.command';
 import { RecordLessonExchangeDto } from './record-lesson-exchange.dto';
 
 @Resolver()
@@ -20,6 +20,6 @@ export class LessonExchangesResolver {
     @GraphqlCommandContextOf() context: CommandContext,
     @Args('idempotencyKey', { nullable: true, type: () => String }) _idempotencyKey?: string,
   ): Promise<CommandOutcome> {
-    return this.commandBus.execute(new RecordLessonExchangeCommand(input, context));
+    return this.commandBus.execute(new RecordLessonExchangeMessage(input, context));
   }
 }

@@ -1,14 +1,12 @@
-import { Command } from '@nestjs/cqrs';
 import type { RecordLessonExchange } from '@junheng/domain';
-import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { CommandMessage } from '../commands/command-message';
 
-export class RecordLessonExchangeCommand extends Command<CommandOutcome> {
-  constructor(
-    readonly payload: Omit<RecordLessonExchange, 'type' | 'exchangeId' | 'pairingId'> & {
-      readonly pairingId?: string | null;
-    },
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+/** A lesson exchange as reported: its id is derived by the handler from the idempotency key. */
+export type RecordLessonExchangeRequest = Omit<
+  RecordLessonExchange,
+  'type' | 'exchangeId' | 'pairingId'
+> & {
+  readonly pairingId?: string | null;
+};
+
+export class RecordLessonExchangeMessage extends CommandMessage<RecordLessonExchangeRequest> {}

@@ -13,13 +13,13 @@ import { refusingWithinScope } from '../commands/refusal-redaction';
 import { PairingDirectory } from '../pairings/pairing-directory';
 import { SchoolDirectory } from '../schools/school-directory';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
-import { RecordLessonExchangeCommand } from './record-lesson-exchange.command';
+import { RecordLessonExchangeMessage } from './record-lesson-exchange.command';
 
 // A retried request must land on the same stream, so the exchange id follows the key.
 const EXCHANGE_ID_NAMESPACE = 'b1f6a9f0-3c1d-4e55-8f0e-7c2d9b4a6e11';
 
-@CommandHandler(RecordLessonExchangeCommand)
-export class RecordLessonExchangeHandler implements ICommandHandler<RecordLessonExchangeCommand> {
+@CommandHandler(RecordLessonExchangeMessage)
+export class RecordLessonExchangeHandler implements ICommandHandler<RecordLessonExchangeMessage> {
   constructor(
     private readonly executor: AggregateCommandExecutor,
     private readonly schools: SchoolDirectory,
@@ -27,16 +27,19 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
     private readonly keys: CommandKeys,
   ) {}
 
-  async execute({ payload, context }: RecordLessonExchangeCommand): Promise<CommandOutcome> {
+  async execute({
+    command: request,
+    context,
+  }: RecordLessonExchangeMessage): Promise<CommandOutcome> {
     // The host school is the school the fact is about: the fact belongs to the district that
     // held it on the day, and only a caller whose scope holds that school may report it.
     await this.schools.attributeInScope(
       context.caller,
-      payload.hostSchoolCode,
-      payload.date,
-      payload.districtCode,
+      request.hostSchoolCode,
+      request.date,
+      request.districtCode,
     );
-    const pairingId = payload.pairingId ?? null;
+    const pairingId = request.pairingId ?? null;
     if (pairingId !== null) {
       const pairing = await this.pairings.state(pairingId);
       // Another county's pairing: the refusal does not name its schools or dates.
@@ -55,9 +58,9 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
                   schoolCode: pairing.pairing.receivingSchoolCode,
                 },
               ],
-        payload,
-        () => assertExchangeWithinPairing(pairing, { ...payload, pairingId }),
-        () => assertExchangeWithinPairing(initialPairingState, { ...payload, pairingId }),
+        request,
+        () => assertExchangeWithinPairing(pairing, { ...request, pairingId }),
+        () => assertExchangeWithinPairing(initialPairingState, { ...request, pairingId }),
       );
     }
     const exchangeId = this.keys.derivedId(EXCHANGE_ID_NAMESPACE, context);
@@ -65,7 +68,7 @@ export class RecordLessonExchangeHandler implements ICommandHandler<RecordLesson
       decider: lessonExchangeDecider,
       streamId: lessonExchangeStreamId(exchangeId),
       streamType: LESSON_EXCHANGE_STREAM_TYPE,
-      command: { type: 'RecordLessonExchange', exchangeId, ...payload, pairingId },
+      command: { type: 'RecordLessonExchange', exchangeId, ...request, pairingId },
       context,
     });
   }

@@ -1,12 +1,5 @@
-import { Command } from '@nestjs/cqrs';
 import type { PairingCommand } from '@junheng/domain';
-import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { CommandMessage } from '../commands/command-message';
 
-export class PairingCommandMessage extends Command<CommandOutcome> {
-  constructor(
-    readonly command: PairingCommand,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+/** Any command of a pairing (establish, end). */
+export class PairingCommandMessage extends CommandMessage<PairingCommand> {}

@@ -2,7 +2,6 @@ import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import {
   SCHOOL_STREAM_TYPE,
-  assertMergeTarget,
   schoolCommandDate,
   schoolDecider,
   schoolOn,
@@ -23,7 +22,10 @@ import { SchoolDirectory, districtsHolding } from './school-directory';
 
 /**
  * Who may change a school: whoever's scope holds it on the change's date (and, for a move,
- * also the district it moves to). Registration needs the district it is registered in.
+ * also the district it moves to). Registration needs the district it is registered in. A merge
+ * hands the merged school's history to the school it merges into, so that school's figures
+ * change too: the caller must hold it on the merge date as well (a merge across districts is
+ * the city's) — refused before the decider says anything about it.
  */
 function authorize(command: SchoolCommand, context: CommandContext, state: SchoolState): void {
   const caller = context.caller;
@@ -37,27 +39,15 @@ function authorize(command: SchoolCommand, context: CommandContext, state: Schoo
   assertSchoolInScope(caller, on.districtCode, command.schoolCode);
   if (command.type === 'MoveSchoolToDistrict')
     assertDistrictInScope(caller, command.toDistrictCode);
-}
-
-/**
- * A merge hands the merged school's history to the school it merges into, so that school's
- * figures change too: the caller must hold it on the merge date (a merge across districts is
- * the city's). Refused before anything about the target is said.
- */
-function authorizeMergeTarget(
-  command: Extract<SchoolCommand, { type: 'MergeSchool' }>,
-  context: CommandContext,
-  target: SchoolState,
-): void {
-  const caller = context.caller;
-  if (caller === null) return;
-  const on = schoolOn(target, command.effectiveOn);
-  if (on === null) return; // the domain answers: unknown, or not yet registered
-  if (!scopeCoversSchool(caller.scope, on.districtCode, command.intoSchoolCode)) {
-    throw new ScopeViolation(`School ${command.intoSchoolCode} is outside your scope`, {
-      scope: formatOrgScope(caller.scope),
-      intoSchoolCode: command.intoSchoolCode,
-    });
+  if (command.type === 'MergeSchool') {
+    const into = schoolOn(command.intoSchool, command.effectiveOn);
+    if (into === null) return; // the domain answers: unknown, or not yet registered
+    if (!scopeCoversSchool(caller.scope, into.districtCode, command.intoSchoolCode)) {
+      throw new ScopeViolation(`School ${command.intoSchoolCode} is outside your scope`, {
+        scope: formatOrgScope(caller.scope),
+        intoSchoolCode: command.intoSchoolCode,
+      });
+    }
   }
 }
 
@@ -68,11 +58,13 @@ export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessag
     private readonly directory: SchoolDirectory,
   ) {}
 
-  async execute({ command, context }: SchoolCommandMessage): Promise<CommandOutcome> {
-    // Read before the decision, checked after authorization so a caller out of scope learns
-    // nothing about other schools.
-    const mergeTarget =
-      command.type === 'MergeSchool' ? await this.directory.state(command.intoSchoolCode) : null;
+  async execute({ command: request, context }: SchoolCommandMessage): Promise<CommandOutcome> {
+    // The school merged into is read before the decision; a caller out of scope is refused
+    // (authorize) before the decider judges it, so they learn nothing about other schools.
+    const command: SchoolCommand =
+      request.type === 'MergeSchool'
+        ? { ...request, intoSchool: await this.directory.state(request.intoSchoolCode) }
+        : request;
     return this.executor.execute({
       decider: schoolDecider,
       streamId: schoolStreamId(command.schoolCode),
@@ -83,17 +75,7 @@ export class SchoolCommandHandler implements ICommandHandler<SchoolCommandMessag
           districtCode,
           schoolCode: command.schoolCode,
         })),
-      authorize: (state) => {
-        authorize(command, context, state);
-        if (
-          command.type === 'MergeSchool' &&
-          mergeTarget !== null &&
-          state.status !== 'unregistered'
-        ) {
-          authorizeMergeTarget(command, context, mergeTarget);
-          assertMergeTarget(mergeTarget, command);
-        }
-      },
+      authorize: (state) => authorize(command, context, state),
       context,
     });
   }

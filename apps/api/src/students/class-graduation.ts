@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Command, CommandBus, CommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
@@ -18,7 +18,8 @@ import type { Clock, StudentLevel } from '@junheng/domain';
 import { CLOCK } from '@junheng/platform';
 import { EVENT_STORE } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
-import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import type { CommandOutcome } from '../commands/aggregate-command.executor';
+import { CommandMessage } from '../commands/command-message';
 import { IsRecordDate } from '../security/instant';
 import { PersonalIdentifier } from '../security/personal-identifier';
 import { SchoolDirectory } from '../schools/school-directory';
@@ -109,14 +110,7 @@ export interface GraduateClass {
   readonly except: readonly string[];
 }
 
-export class GraduateClassMessage extends Command<ClassGraduationOutcome> {
-  constructor(
-    readonly command: GraduateClass,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class GraduateClassMessage extends CommandMessage<GraduateClass, ClassGraduationOutcome> {}
 
 /**
  * 毕业: a school's final grade graduates at the year's end in one command. The students are the

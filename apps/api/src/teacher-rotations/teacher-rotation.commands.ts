@@ -1,22 +1,9 @@
-import { Command } from '@nestjs/cqrs';
 import type { EndTeacherRotation, StartTeacherRotation } from '@junheng/domain';
-import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { CommandMessage } from '../commands/command-message';
 
-export class StartTeacherRotationCommand extends Command<CommandOutcome> {
-  constructor(
-    /** `teacher` is already a pseudonym here (EdgePipe). */
-    readonly payload: Omit<StartTeacherRotation, 'type' | 'rotationId'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+/** `teacher` is already a pseudonym here (EdgePipe); the rotation id is derived by the handler. */
+export class StartTeacherRotationMessage extends CommandMessage<
+  Omit<StartTeacherRotation, 'type' | 'rotationId'>
+> {}
 
-export class EndTeacherRotationCommand extends Command<CommandOutcome> {
-  constructor(
-    readonly payload: Omit<EndTeacherRotation, 'type'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
+export class EndTeacherRotationMessage extends CommandMessage<Omit<EndTeacherRotation, 'type'>> {}

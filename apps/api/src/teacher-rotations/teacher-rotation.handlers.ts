@@ -9,8 +9,8 @@ import type { OrgUnitRef } from '../commands/refusal-redaction';
 import { SchoolDirectory } from '../schools/school-directory';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import {
-  EndTeacherRotationCommand,
-  StartTeacherRotationCommand,
+  EndTeacherRotationMessage,
+  StartTeacherRotationMessage,
 } from './teacher-rotation.commands';
 
 const ROTATION_ID_NAMESPACE = '0d4b7a3e-9b7c-4f65-a1f1-5a3c2e8d7b90';
@@ -34,51 +34,54 @@ function authorizeHomeSchool(
   if (context.caller !== null) assertSchoolInScope(context.caller, districtCode, schoolCode);
 }
 
-@CommandHandler(StartTeacherRotationCommand)
-export class StartTeacherRotationHandler implements ICommandHandler<StartTeacherRotationCommand> {
+@CommandHandler(StartTeacherRotationMessage)
+export class StartTeacherRotationHandler implements ICommandHandler<StartTeacherRotationMessage> {
   constructor(
     private readonly executor: AggregateCommandExecutor,
     private readonly schools: SchoolDirectory,
     private readonly keys: CommandKeys,
   ) {}
 
-  async execute({ payload, context }: StartTeacherRotationCommand): Promise<CommandOutcome> {
+  async execute({
+    command: request,
+    context,
+  }: StartTeacherRotationMessage): Promise<CommandOutcome> {
     // Both schools as they were on the start date, and both the caller's: the home school
     // reports the rotation, and the receiving school's figures count the teacher it receives.
     await this.schools.attributeInScope(
       context.caller,
-      payload.fromSchoolCode,
-      payload.startDate,
-      payload.fromDistrictCode,
+      request.fromSchoolCode,
+      request.startDate,
+      request.fromDistrictCode,
     );
     await this.schools.attributeInScope(
       context.caller,
-      payload.toSchoolCode,
-      payload.startDate,
-      payload.toDistrictCode,
+      request.toSchoolCode,
+      request.startDate,
+      request.toDistrictCode,
     );
     const rotationId = this.keys.derivedId(ROTATION_ID_NAMESPACE, context);
     return this.executor.execute({
       decider: teacherRotationDecider,
-      streamId: teacherStreamId(payload.teacher),
+      streamId: teacherStreamId(request.teacher),
       streamType: TEACHER_STREAM_TYPE,
-      command: { type: 'StartTeacherRotation', rotationId, ...payload },
+      command: { type: 'StartTeacherRotation', rotationId, ...request },
       heldBy: rotationHolders,
       context,
     });
   }
 }
 
-@CommandHandler(EndTeacherRotationCommand)
-export class EndTeacherRotationHandler implements ICommandHandler<EndTeacherRotationCommand> {
+@CommandHandler(EndTeacherRotationMessage)
+export class EndTeacherRotationHandler implements ICommandHandler<EndTeacherRotationMessage> {
   constructor(private readonly executor: AggregateCommandExecutor) {}
 
-  execute({ payload, context }: EndTeacherRotationCommand): Promise<CommandOutcome> {
+  execute({ command: request, context }: EndTeacherRotationMessage): Promise<CommandOutcome> {
     return this.executor.execute({
       decider: teacherRotationDecider,
-      streamId: teacherStreamId(payload.teacher),
+      streamId: teacherStreamId(request.teacher),
       streamType: TEACHER_STREAM_TYPE,
-      command: { type: 'EndTeacherRotation', ...payload },
+      command: { type: 'EndTeacherRotation', ...request },
       heldBy: rotationHolders,
       // Only who may report for the home school may end the rotation; with none active the
       // domain answers (teacher-rotation.not-active).

@@ -4,8 +4,8 @@ import { RequirePermission } from '@junheng/identity';
 import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
 import { CommandContextOf } from '../commands/command-context.decorator';
 import {
-  EndTeacherRotationCommand,
-  StartTeacherRotationCommand,
+  EndTeacherRotationMessage,
+  StartTeacherRotationMessage,
 } from './teacher-rotation.commands';
 import { EndTeacherRotationDto, StartTeacherRotationDto } from './teacher-rotation.dto';
 import { ApiCommandAnswers } from '../openapi/api-answers';
@@ -22,7 +22,7 @@ export class TeacherRotationsController {
     @Body() body: StartTeacherRotationDto,
     @CommandContextOf() context: CommandContext,
   ): Promise<CommandOutcome> {
-    return this.commandBus.execute(new StartTeacherRotationCommand(body, context));
+    return this.commandBus.execute(new StartTeacherRotationMessage(body, context));
   }
 
   @ApiCommandAnswers()
@@ -33,6 +33,6 @@ export class TeacherRotationsController {
     @Body() body: EndTeacherRotationDto,
     @CommandContextOf() context: CommandContext,
   ): Promise<CommandOutcome> {
-    return this.commandBus.execute(new EndTeacherRotationCommand(body, context));
+    return this.commandBus.execute(new EndTeacherRotationMessage(body, context));
   }
 }

@@ -5,8 +5,8 @@ import type { CommandContext, CommandOutcome } from '../commands/aggregate-comma
 import { GraphqlCommandContextOf } from '../commands/command-context.decorator';
 import { CommandOutcomeType } from '../commands/command-outcome.type';
 import {
-  EndTeacherRotationCommand,
-  StartTeacherRotationCommand,
+  EndTeacherRotationMessage,
+  StartTeacherRotationMessage,
 } from './teacher-rotation.commands';
 import { EndTeacherRotationDto, StartTeacherRotationDto } from './teacher-rotation.dto';
 
@@ -23,7 +23,7 @@ export class TeacherRotationsResolver {
     @GraphqlCommandContextOf() context: CommandContext,
     @Args('idempotencyKey', { nullable: true, type: () => String }) _idempotencyKey?: string,
   ): Promise<CommandOutcome> {
-    return this.commandBus.execute(new StartTeacherRotationCommand(input, context));
+    return this.commandBus.execute(new StartTeacherRotationMessage(input, context));
   }
 
   @Mutation(() => CommandOutcomeType, { description: "End the teacher's active rotation" })
@@ -33,6 +33,6 @@ export class TeacherRotationsResolver {
     @GraphqlCommandContextOf() context: CommandContext,
     @Args('idempotencyKey', { nullable: true, type: () => String }) _idempotencyKey?: string,
   ): Promise<CommandOutcome> {
-    return this.commandBus.execute(new EndTeacherRotationCommand(input, context));
+    return this.commandBus.execute(new EndTeacherRotationMessage(input, context));
   }
 }

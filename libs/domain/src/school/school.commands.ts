@@ -1,3 +1,4 @@
+import type { SchoolState } from './school.decider';
 import type { SchoolLevel, UrbanRuralCode } from './school.types';
 
 export interface RegisterSchool {
@@ -30,6 +31,11 @@ export interface MergeSchool {
   readonly schoolCode: string;
   readonly intoSchoolCode: string;
   readonly effectiveOn: string;
+  /**
+   * What is recorded about the school merged into, read from its own stream before the
+   * decision: the decider judges whether it can take the merged school's history on that day.
+   */
+  readonly intoSchool: SchoolState;
 }
 
 export interface CloseSchool {

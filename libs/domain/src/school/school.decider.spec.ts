@@ -2,13 +2,13 @@ import { DomainRuleViolation } from '../shared/domain-rule-violation';
 import { fixedClock, given } from '../shared/given-when-then';
 import type { RegisterSchool } from './school.commands';
 import {
-  assertMergeTarget,
   attributeFact,
   evolveSchool,
   initialSchoolState,
   schoolDecider,
   schoolOn,
 } from './school.decider';
+import type { SchoolState } from './school.decider';
 import type { SchoolEvent, SchoolRegistered } from './school.events';
 
 const clock = fixedClock('2025-06-01T08:00:00.000Z');
@@ -136,6 +136,10 @@ describe('school', () => {
         schoolCode: '3144031101',
         intoSchoolCode: '3144031102',
         effectiveOn: '2024-09-01',
+        intoSchool: history({
+          ...registered,
+          data: { ...registered.data, schoolCode: '3144031102' },
+        }),
       }),
     ).toEqual({ events: [merged] });
     const state = history(registered, merged);
@@ -159,6 +163,7 @@ describe('school', () => {
         schoolCode: '3144031101',
         intoSchoolCode: '3144031101',
         effectiveOn: '2024-09-01',
+        intoSchool: history(registered),
       }),
     ).toEqual({
       violation: { rule: 'school.invalid-merge-target', facts: { intoSchoolCode: '3144031101' } },
@@ -266,34 +271,60 @@ describe('attributing a fact to a school', () => {
 });
 
 describe('the school a merge goes into', () => {
-  const merge = { intoSchoolCode: '3144031101', effectiveOn: '2025-02-10' };
+  // 3144031102 merges into 3144031101 (the registered school of these specs).
+  const merging: SchoolEvent = {
+    ...registered,
+    data: { ...registered.data, schoolCode: '3144031102' },
+  };
+  const merge = (intoSchool: SchoolState, effectiveOn = '2025-02-10') =>
+    given(schoolDecider, clock, [merging]).when({
+      type: 'MergeSchool',
+      schoolCode: '3144031102',
+      intoSchoolCode: '3144031101',
+      effectiveOn,
+      intoSchool,
+    });
 
   it('is registered and open on the merge date', () => {
-    expect(violationOf(() => assertMergeTarget(history(registered), merge))).toBeNull();
+    expect(merge(history(registered))).toEqual({
+      events: [
+        {
+          type: 'SchoolMerged',
+          schemaVersion: 1,
+          data: {
+            schoolCode: '3144031102',
+            intoSchoolCode: '3144031101',
+            effectiveOn: '2025-02-10',
+          },
+        },
+      ],
+    });
   });
 
   it('is refused when unknown, not yet registered, or already closed', () => {
-    expect(violationOf(() => assertMergeTarget(initialSchoolState, merge))).toEqual({
-      rule: 'school.invalid-merge-target',
-      facts: { ...merge, reason: 'unknown' },
+    expect(merge(initialSchoolState)).toEqual({
+      violation: {
+        rule: 'school.invalid-merge-target',
+        facts: { intoSchoolCode: '3144031101', effectiveOn: '2025-02-10', reason: 'unknown' },
+      },
     });
-    expect(
-      violationOf(() =>
-        assertMergeTarget(history(registered), { ...merge, effectiveOn: '2009-09-01' }),
-      )?.facts.reason,
-    ).toBe('not-yet-registered');
-    expect(
-      violationOf(() =>
-        assertMergeTarget(
-          history(registered, {
-            type: 'SchoolClosed',
-            schemaVersion: 1,
-            data: { schoolCode: '3144031101', effectiveOn: '2025-01-01' },
-          }),
-          merge,
-        ),
-      )?.facts.reason,
-    ).toBe('closed');
+    const closed = history(registered, {
+      type: 'SchoolClosed',
+      schemaVersion: 1,
+      data: { schoolCode: '3144031101', effectiveOn: '2025-01-01' },
+    });
+    expect(merge(closed)).toMatchObject({ violation: { facts: { reason: 'closed' } } });
+    // Registered in 2010 (the registration of these specs): not there in 2009.
+    const early = given(schoolDecider, clock, [
+      { ...merging, data: { ...merging.data, registeredOn: '2001-09-01' } },
+    ]).when({
+      type: 'MergeSchool',
+      schoolCode: '3144031102',
+      intoSchoolCode: '3144031101',
+      effectiveOn: '2009-09-01',
+      intoSchool: history(registered),
+    });
+    expect(early).toMatchObject({ violation: { facts: { reason: 'not-yet-registered' } } });
   });
 });
 

@@ -367,6 +367,7 @@ export function decideSchool(
           },
         );
       }
+      assertMergeTarget(command.intoSchool, command);
       return [
         {
           type: 'SchoolMerged',
@@ -485,7 +486,7 @@ export function attributeFact(
  * A school merges into one that is registered and still open on the merge date: the absorbed
  * school's history is carried by the target from then on.
  */
-export function assertMergeTarget(
+function assertMergeTarget(
   target: SchoolState,
   merge: { readonly intoSchoolCode: string; readonly effectiveOn: string },
 ): void {
