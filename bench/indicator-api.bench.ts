@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { ANALYTICS_CLIENT } from '@junheng/analytics';
+import { ANALYTICS_CLIENT, INDICATOR_NAMES } from '@junheng/analytics';
 import type { AnalyticsClient } from '@junheng/analytics';
 import type { RecordedEvent } from '@junheng/event-store';
 import { mintToken } from '@junheng/identity';
@@ -282,7 +282,7 @@ export async function indicatorApiBench(options: IndicatorApiBenchOptions): Prom
     return [
       `#### Through the api (HTTP on loopback)`,
       '',
-      `The api (createApiApplication, ${analytics.engine}, the same data directory and database, a fresh PGlite event store, demo data off, LOG_LEVEL=warn) listening on 127.0.0.1, started in ${ms(started / 1000)} s; a province administrator's token for 44. Each cell: p50 / p95 in ms over ${runs} requests one after another, after one warm-up (figures answered), fetch() on loopback including reading the body. The GraphQL rows alternate, request by request, with the same figures asked in process (IndicatorQueries, Promise.all: the 13 province queries of the scorecard above; the ${indicatorsPerSchool} indicators computed per school, at school grain within ${district}). Measured in ${ms(measured / 1000)} s; 1-minute load average ${loadBefore.toFixed(1)} when it began, ${loadAfter.toFixed(1)} when it ended (${cpus().length} cores).`,
+      `The api (createApiApplication, ${analytics.engine}, the same data directory and database, a fresh PGlite event store, demo data off, LOG_LEVEL=warn) listening on 127.0.0.1, started in ${ms(started / 1000)} s; a province administrator's token for 44. Each cell: p50 / p95 in ms over ${runs} requests one after another, after one warm-up (figures answered), fetch() on loopback including reading the body. The GraphQL rows alternate, request by request, with the same figures asked in process (IndicatorQueries, Promise.all: the ${INDICATOR_NAMES.length} province queries of the scorecard above; the ${indicatorsPerSchool} indicators computed per school, at school grain within ${district}). Measured in ${ms(measured / 1000)} s; 1-minute load average ${loadBefore.toFixed(1)} when it began, ${loadAfter.toFixed(1)} when it ended (${cpus().length} cores).`,
       '',
       '| request | through the api: p50 / p95 ms (figures) | the same figures in process, alternating: p50 / p95 ms (rows) | api − in process at p50 (api ÷ in process) | ClickHouse queries per request | quality.md target |',
       '| --- | --- | --- | --- | --- | --- |',

@@ -32,6 +32,8 @@ const CITIES = Number(process.env.BENCH_INDICATOR_CITIES ?? 4);
 const DISTRICTS_PER_CITY = Number(process.env.BENCH_INDICATOR_DISTRICTS_PER_CITY ?? 5);
 const RUNS = Math.max(1, Number(process.env.BENCH_INDICATOR_RUNS ?? 10));
 const SEED = Number(process.env.BENCH_SEED ?? 2024);
+/** School years of facts, ending with the measured one. */
+const YEARS = Math.max(1, Number(process.env.BENCH_INDICATOR_YEARS ?? 6));
 const SCHOOL_YEAR = 2024;
 const BATCH = 10_000;
 const EVENTS_PAGE = { limit: 100, offset: 0 };
@@ -125,6 +127,7 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
     schools: SCHOOLS,
     students: STUDENTS,
     schoolYear: SCHOOL_YEAR,
+    years: YEARS,
   });
   const generated = performance.now() - generateStart;
   progress(`generated ${count(province.events.length)} events in ${ms(generated / 1000)} s`);
@@ -270,6 +273,17 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       api = ['#### Through the api (HTTP on loopback)', '', `Failed: ${reason}`, ''];
     }
 
+    // Six years of facts give every district a cohort consolidation rate at both levels.
+    const cohortRates = await indicators.figures<{ level: string; rate: number | null }>(
+      INDICATORS['cohort-consolidation'],
+      { schoolYear: SCHOOL_YEAR, grain: 'district', within: '' },
+    );
+    const cohortCoverage = ['primary', 'junior']
+      .map(
+        (level) =>
+          `${cohortRates.filter((figure) => figure.level === level && figure.rate !== null).length} of ${province.districts.length} districts in ${level} school`,
+      )
+      .join(' and ');
     const studentEvents = Object.entries(province.eventTypes)
       .filter(([type]) => type.startsWith('Student'))
       .reduce((sum, [, value]) => sum + value, 0);
@@ -283,7 +297,8 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
     return [
       `### Indicator queries (${analytics.engine}, ClickHouse ${engine?.version ?? '?'})`,
       '',
-      `Province: ${province.cities.length} cities, ${province.districts.length} districts, ${count(province.schools.length)} schools (${schoolsBy('level')}; ${schoolsBy('group')}; ${province.schools.filter((school) => school.weak).length} weak), ${count(province.students)} students on the register on ${SCHOOL_YEAR}-09-01, school year ${SCHOOL_YEAR}, seed ${SEED}.`,
+      `Province: ${province.cities.length} cities, ${province.districts.length} districts, ${count(province.schools.length)} schools (${schoolsBy('level')}; ${schoolsBy('group')}; ${province.schools.filter((school) => school.weak).length} weak), ${count(province.students)} students on the register on ${SCHOOL_YEAR}-09-01; facts of the school years ${province.firstYear}–${SCHOOL_YEAR}, the last one measured; seed ${SEED}.`,
+      `Cohort consolidation in ${SCHOOL_YEAR} (classes entered in ${SCHOOL_YEAR - 5} and ${SCHOOL_YEAR - 2}, followed through the log): a rate for ${cohortCoverage}.`,
       `Log: ${count(province.events.length)} events (${count(studentEvents)} student events), generated in ${ms(generated / 1000)} s, projected in ${ms(projected / 1000)} s (${count(Math.round(province.events.length / (projected / 1000)))} events/s, batches of ${count(BATCH)}).`,
       `Event types: ${Object.entries(province.eventTypes)
         .sort((a, b) => b[1] - a[1])

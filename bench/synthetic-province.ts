@@ -15,19 +15,30 @@ import type {
   TeacherRotationEvent,
   UrbanRuralCode,
 } from '@junheng/domain';
-import { SchoolStages, cohortOf } from '@junheng/domain';
+import {
+  SchoolStages,
+  gradeOn,
+  initialStudentState,
+  schoolYearOf,
+  studentDecider,
+} from '@junheng/domain';
+import type { Clock, EntryKind, StudentCommand, StudentLevel, StudentState } from '@junheng/domain';
 import type { RecordedEvent } from '@junheng/event-store';
 
 /**
  * A deterministic synthetic province for the indicator benchmark: schools in districts in
- * cities, one school year of student movements (with each student's original enrolment, so
- * cohorts can be followed), the annual conditions and staffing reports, a few hierarchy
- * changes, teacher rotations, pairings with their lesson exchanges, and earmarked funds. The
- * same options and seed give the same log, event ids included; nothing reads `Math.random`.
+ * cities, `years` school years (six by default) of students' careers — entrants of each year's
+ * first grades, promotion, repeats, skips, transfers, dropouts and returns, suspensions, deaths,
+ * graduations — so that cohorts can be followed from entry to graduation; each year's conditions
+ * and staffing reports, a few hierarchy changes, teacher rotations, pairings with their lesson
+ * exchanges, and earmarked funds. The student facts are decided by the product's own student
+ * decider, so they are what the api would have recorded. The same options and seed give the
+ * same log, event ids included; nothing reads `Math.random`.
  *
  * The log is in recording order: each event is recorded on the day it happened or a few days
- * later (what happened before the go-live, a year before the measured school year, was
- * imported then), and nothing is dated or recorded after the end of the school year.
+ * later, never before an earlier event of its stream (what happened before the go-live, just
+ * before the first school year, was imported in its first fortnight), and nothing is dated or
+ * recorded after the end of the last school year.
  */
 export interface ProvinceOptions {
   readonly seed: number;
@@ -36,8 +47,10 @@ export interface ProvinceOptions {
   readonly schools: number;
   /** Students on the register on 1 September of `schoolYear`, over all schools. */
   readonly students: number;
-  /** 学年: 2024 is 2024-09-01 .. 2025-08-31. */
+  /** The last school year (学年: 2024 is 2024-09-01 .. 2025-08-31): the one measured. */
   readonly schoolYear: number;
+  /** How many school years of facts, ending with `schoolYear` (default 6). */
+  readonly years?: number;
 }
 
 export type UrbanRuralGroup = 'urban' | 'town' | 'rural';
@@ -58,6 +71,8 @@ export interface SyntheticProvince {
   readonly districts: readonly string[];
   readonly schools: readonly SyntheticSchool[];
   readonly students: number;
+  /** The first school year with facts; the last is the measured one. */
+  readonly firstYear: number;
   readonly events: readonly RecordedEvent[];
   /** How many events of each type the log holds. */
   readonly eventTypes: Readonly<Record<string, number>>;
@@ -127,9 +142,29 @@ class Random {
   }
 }
 
+/** The province's school system: 六三制, the default, as `studentDecider` decides under it. */
+const STAGES = SchoolStages.SIX_THREE;
+
 const DAY_MS = 86_400_000;
-const dayNumber = (date: string): number => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-const dateOf = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+// Memoised: a log of a few thousand days converts the same dates hundreds of thousands of times.
+const dayNumbers = new Map<string, number>();
+const dates = new Map<number, string>();
+const dayNumber = (date: string): number => {
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    day = Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+    dayNumbers.set(date, day);
+  }
+  return day;
+};
+const dateOf = (day: number): string => {
+  let date = dates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    dates.set(day, date);
+  }
+  return date;
+};
 const addDays = (date: string, days: number): string => dateOf(dayNumber(date) + days);
 
 const URBAN_RURAL_CODES: Readonly<Record<UrbanRuralGroup, readonly UrbanRuralCode[]>> = {
@@ -200,8 +235,10 @@ export function syntheticProvince(options: ProvinceOptions): SyntheticProvince {
 class Generator {
   private readonly random: Random;
   private readonly drafts: Draft[] = [];
+  /** The measured school year, the last one with facts. */
   private readonly year: number;
-  /** The day Junheng went live: a year before the measured school year began. */
+  private readonly firstYear: number;
+  /** The day Junheng went live: just before the first school year began. */
   private readonly goLive: string;
   private readonly yearEnd: string;
   private readonly cities: string[] = [];
@@ -210,16 +247,24 @@ class Generator {
   private readonly byDistrict = new Map<string, SyntheticSchool[]>();
   /** Schools that changed district during the year: the new district and from when. */
   private readonly moves = new Map<string, { readonly to: string; readonly on: string }>();
+  /** Students on each school's register on 1 September of each year (`school:year`). */
   private readonly enrolment = new Map<string, { primary: number; junior: number }>();
-  /** Rotation-eligible teachers of each school this year (its staffing report). */
+  /** Rotation-eligible teachers of each school each year (`school:year`, its staffing report). */
   private readonly eligibleTeachers = new Map<string, number>();
   private studentCount = 0;
+  private serial = 0;
+  private readonly lastOfStream = new Map<string, { occurredOn: string; recordedAt: string }>();
+  /** After the last school year: every fact of the log is reportable. */
+  private readonly clock: Clock;
 
   constructor(private readonly options: ProvinceOptions) {
     this.random = new Random(options.seed);
     this.year = options.schoolYear;
-    this.goLive = `${this.year - 1}-08-19`;
+    this.firstYear = this.year - Math.max(1, options.years ?? 6) + 1;
+    this.goLive = `${this.firstYear}-08-19`;
     this.yearEnd = `${this.year + 1}-08-31`;
+    const end = new Date(`${this.yearEnd}T23:59:59.000Z`);
+    this.clock = { now: () => end };
   }
 
   generate(): SyntheticProvince {
@@ -239,6 +284,7 @@ class Generator {
       districts: this.districts,
       schools: this.schools,
       students: this.studentCount,
+      firstYear: this.firstYear,
       events,
       eventTypes,
     };
@@ -392,6 +438,13 @@ class Generator {
 
   // --- students -------------------------------------------------------------------------
 
+  /**
+   * Every school's classes over the school years: who was there at the go-live (each enrolled
+   * when their class entered, a few transferred in the year before), the entrants of each
+   * year's first grades, a few transfers in from outside the province, and what happens to each
+   * student until they graduate, leave or the last year ends. A nine-year school's primary
+   * graduates mostly go on into its own grade 7.
+   */
   private students(): void {
     this.chooseMove();
     const factor = (school: SyntheticSchool): number =>
@@ -400,90 +453,241 @@ class Generator {
       this.random.between(0.7, 1.3);
     const factors = this.schools.map(factor);
     const total = factors.reduce((sum, value) => sum + value, 0);
-    let serial = 0;
     this.schools.forEach((school, index) => {
-      const count = Math.max(
-        school.grades.length,
-        Math.round((this.options.students * factors[index]!) / total),
+      const perGrade = Math.max(
+        1,
+        Math.round((this.options.students * factors[index]!) / total / school.grades.length),
       );
-      const counts = { primary: 0, junior: 0 };
-      for (let student = 0; student < count; student += 1) {
-        serial += 1;
-        const grade = this.random.pick(school.grades);
-        counts[grade <= 6 ? 'primary' : 'junior'] += 1;
-        this.student(pseudonym(this.options.seed, serial), school, grade);
-      }
-      this.enrolment.set(school.code, counts);
-      this.studentCount += count;
+      this.classesOf(school, perGrade);
     });
   }
 
-  /** One student's history: the enrolment that brought them here, then the school year. */
-  private student(student: string, first: SyntheticSchool, grade: number): void {
-    const entryGrade = grade <= 6 ? 1 : 7;
-    let school = first;
-    if (grade === entryGrade || this.random.chance(0.93)) {
-      const date = `${this.year - (grade - entryGrade)}-09-01`;
-      this.studentEvent('StudentEnrolled', student, school, entryGrade, date, {
-        entry: 'new-entrant',
-      });
-    } else {
-      const date = `${this.year}-03-${String(this.random.int(1, 28)).padStart(2, '0')}`;
-      this.studentEvent('StudentEnrolled', student, school, grade - 1, date, {
-        entry: 'transfer-in',
-      });
+  private classesOf(school: SyntheticSchool, perGrade: number): void {
+    const classSize = (): number =>
+      Math.max(1, Math.round(perGrade * this.random.between(0.9, 1.1)));
+    // On the register when Junheng went live: enrolled before, imported then.
+    for (const grade of school.grades) {
+      const level = STAGES.levelOfGrade(grade);
+      const entryGrade = STAGES.firstGrade(level);
+      if (grade === entryGrade) continue;
+      for (let index = classSize(); index > 0; index -= 1) {
+        if (this.random.chance(0.93)) {
+          this.career(
+            school,
+            entryGrade,
+            `${this.firstYear - (grade - entryGrade)}-09-01`,
+            'new-entrant',
+          );
+        } else {
+          const day = String(this.random.int(1, 28)).padStart(2, '0');
+          this.career(school, grade - 1, `${this.firstYear}-03-${day}`, 'transfer-in');
+        }
+      }
     }
+    for (let year = this.firstYear; year <= this.year; year += 1) {
+      // A nine-year school's grade 7 is its own primary graduates, after the first year.
+      const entryGrades = school.grades.filter(
+        (grade) =>
+          (grade === 1 || grade === STAGES.firstGrade('junior')) &&
+          !(school.level === 'nine-year' && grade !== 1 && year > this.firstYear),
+      );
+      for (const grade of entryGrades)
+        for (let index = classSize(); index > 0; index -= 1)
+          this.career(school, grade, `${year}-09-01`, 'new-entrant');
+      // Transfers in from outside the province, into any grade, during the year.
+      if (year > this.firstYear)
+        for (const grade of school.grades)
+          for (
+            let count = Math.floor(0.02 * perGrade + this.random.next());
+            count > 0;
+            count -= 1
+          ) {
+            const day = this.random.int(dayNumber(`${year}-09-15`), dayNumber(`${year + 1}-05-31`));
+            this.career(school, grade, dateOf(day), 'transfer-in');
+          }
+    }
+  }
 
-    const last = dayNumber(`${this.year + 1}-06-20`);
-    let day = dayNumber(`${this.year}-09-10`) + this.random.int(0, 40);
-    let onRegister = true;
-    if (this.random.chance(0.03)) {
-      day += this.random.int(0, 200);
-      const to = this.transferTarget(school, grade);
-      if (to !== undefined && day <= last) {
-        const date = dateOf(day);
-        this.studentEvent('StudentTransferred', student, school, grade, date, {
-          toSchoolCode: to.code,
-          toDistrictCode: this.districtOn(to, date),
-        });
-        school = to;
+  /**
+   * One student's facts from their enrolment on, decided by the product's own student decider
+   * (六三制), so every event is what the api would have recorded: the grade on the day with
+   * promotion, the class, repeats, returns. A student has at most one fact a week.
+   */
+  private career(
+    first: SyntheticSchool,
+    grade: number,
+    enrolledOn: string,
+    entry: EntryKind,
+  ): void {
+    this.serial += 1;
+    const student = pseudonym(this.options.seed, this.serial);
+    const streamId = `student-${student}`;
+    let state: StudentState = initialStudentState;
+    let school = first;
+    const decide = (command: StudentCommand): void => {
+      for (const event of studentDecider.decide(command, state, this.clock)) {
+        const envelope = studentDecider.envelopeOf(event, state);
+        state = studentDecider.evolve(state, event);
+        this.add(event, streamId, envelope.districtCode, envelope.occurredOn);
+      }
+    };
+    const at = (date: string) => ({
+      student,
+      schoolCode: school.code,
+      districtCode: this.districtOn(school, date),
+      date,
+    });
+    decide({ type: 'EnrolStudent', ...at(enrolledOn), grade, entry });
+
+    let day = dayNumber(enrolledOn) + 7;
+    /** A return or resumption that falls in a later school year than its dropout or suspension. */
+    let comesBackOn: number | null = null;
+    for (
+      let year = Math.max(this.firstYear, schoolYearOf(enrolledOn));
+      year <= this.year;
+      year += 1
+    ) {
+      const yearStart = dayNumber(`${year}-09-01`);
+      const graduation = dayNumber(`${year + 1}-07-01`);
+      const lastMovement = dayNumber(`${year + 1}-06-25`);
+      if (day < yearStart) day = yearStart + this.random.int(1, 10);
+      const gradeNow = gradeOn(state, `${year}-09-01`, STAGES);
+      if (
+        (state.status === 'enrolled' || state.status === 'suspended') &&
+        dayNumber(enrolledOn) <= yearStart &&
+        gradeNow !== null
+      )
+        this.countOnRegister(school.code, year, STAGES.levelOfGrade(gradeNow));
+
+      if (comesBackOn !== null && comesBackOn <= graduation) {
+        day = Math.max(day, comesBackOn);
+        comesBackOn = null;
+        this.comeBack(state, decide, at, day);
         day += 7;
       }
-    }
-    const dropoutRate = (grade <= 6 ? 0.003 : 0.015) * (school.group === 'rural' ? 2 : 1);
-    if (this.random.chance(dropoutRate) && day <= last) {
-      day = Math.min(last, day + this.random.int(0, 180));
-      const droppedOutOn = dateOf(day);
-      this.studentEvent('StudentDroppedOut', student, school, grade, droppedOutOn, {
-        reason: this.random.weighted(DROPOUT_REASONS),
+      if (state.status === 'enrolled' && gradeNow !== null) {
+        const level = STAGES.levelOfGrade(gradeNow);
+        const lastYears = gradeOn(state, `${year}-08-31`, STAGES);
+        // 留级 at the start of the year, for a student promoted into this year's grade.
+        if (
+          state.placedIn !== null &&
+          state.placedIn < year &&
+          lastYears !== null &&
+          lastYears !== gradeNow &&
+          this.random.chance(level === 'primary' ? 0.008 : 0.012)
+        ) {
+          decide({ type: 'RepeatGrade', ...at(dateOf(day)), grade: lastYears });
+          day += 7;
+        } else if (gradeNow < STAGES.finalGrade(level) && this.random.chance(0.0008)) {
+          decide({ type: 'SkipGrade', ...at(dateOf(day)), grade: gradeNow + 1 });
+          day += 7;
+        }
+      }
+      if (state.status === 'enrolled' && day <= lastMovement) {
+        day += this.random.int(0, 40);
+        if (this.random.chance(0.03)) {
+          day += this.random.int(0, 200);
+          const date = dateOf(day);
+          const to = this.transferTarget(school, gradeOn(state, date, STAGES)!);
+          if (to !== undefined && day <= lastMovement) {
+            decide({
+              type: 'TransferStudent',
+              ...at(date),
+              toSchoolCode: to.code,
+              toDistrictCode: this.districtOn(to, date),
+            });
+            school = to;
+            day += 7;
+          }
+        }
+        const level = STAGES.levelOfGrade(gradeOn(state, dateOf(day), STAGES)!);
+        const dropoutRate =
+          (level === 'primary' ? 0.003 : 0.015) * (school.group === 'rural' ? 2 : 1);
+        if (this.random.chance(dropoutRate) && day <= lastMovement) {
+          day = Math.min(lastMovement, day + this.random.int(0, 180));
+          decide({
+            type: 'DropOutStudent',
+            ...at(dateOf(day)),
+            reason: this.random.weighted(DROPOUT_REASONS),
+          });
+          if (this.random.chance(0.5)) comesBackOn = day + this.random.int(20, 300);
+          day += 7;
+        } else if (this.random.chance(0.005) && day <= lastMovement) {
+          day = Math.min(lastMovement, day + this.random.int(0, 150));
+          decide({ type: 'SuspendStudent', ...at(dateOf(day)) });
+          if (this.random.chance(0.6)) comesBackOn = day + this.random.int(30, 200);
+          day += 7;
+        } else if (this.random.chance(0.00015) && day <= lastMovement) {
+          decide({ type: 'RecordStudentDeath', ...at(dateOf(day)) });
+          return;
+        }
+        if (comesBackOn !== null && comesBackOn <= lastMovement) {
+          day = Math.max(day, comesBackOn);
+          comesBackOn = null;
+          this.comeBack(state, decide, at, day);
+          day += 7;
+        }
+      }
+      // 毕业 on 1 July, from the level's final grade.
+      const july = dateOf(graduation);
+      const finalGrade = gradeOn(state, july, STAGES);
+      if (
+        state.status !== 'enrolled' ||
+        day > graduation ||
+        finalGrade === null ||
+        finalGrade !== STAGES.finalGrade(STAGES.levelOfGrade(finalGrade))
+      )
+        continue;
+      decide({ type: 'GraduateStudent', ...at(july) });
+      const goesOn =
+        school.level === 'nine-year' &&
+        finalGrade < 9 &&
+        year < this.year &&
+        this.random.chance(0.9);
+      if (!goesOn) return;
+      const september = `${year + 1}-09-01`;
+      decide({
+        type: 'EnrolStudent',
+        ...at(september),
+        grade: STAGES.firstGrade('junior'),
+        entry: 'new-entrant',
       });
-      onRegister = false;
-      const back = day + this.random.int(20, 150);
-      if (this.random.chance(0.45) && back <= last) {
-        const date = dateOf(back);
-        this.studentEvent('StudentReturned', student, school, grade, date, {
-          means: this.random.weighted(RETURN_MEANS),
-          droppedOutOn,
-          daysOut: back - day,
-          fromCohort: cohortOf(grade, droppedOutOn, SchoolStages.SIX_THREE),
-        });
-        onRegister = true;
-        day = back + 7;
-      }
-    } else if (this.random.chance(0.005) && day <= last) {
-      day = Math.min(last, day + this.random.int(0, 150));
-      this.studentEvent('StudentSuspended', student, school, grade, dateOf(day), {});
-      const back = day + this.random.int(30, 120);
-      if (this.random.chance(0.5) && back <= last) {
-        this.studentEvent('StudentResumed', student, school, grade, dateOf(back), {});
-        day = back + 7;
-      }
-    } else if (this.random.chance(0.00015) && day <= last) {
-      this.studentEvent('StudentDeceased', student, school, grade, dateOf(day), {});
-      onRegister = false;
+      day = dayNumber(september) + 7;
     }
-    if (onRegister && (grade === 6 || grade === 9))
-      this.studentEvent('StudentGraduated', student, school, grade, `${this.year + 1}-07-01`, {});
+  }
+
+  /** A dropout returns into the grade they left (劝返); a suspension is resumed. */
+  private comeBack(
+    state: StudentState,
+    decide: (command: StudentCommand) => void,
+    at: (date: string) => {
+      student: string;
+      schoolCode: string;
+      districtCode: string;
+      date: string;
+    },
+    day: number,
+  ): void {
+    const date = dateOf(day);
+    if (state.status === 'dropped-out') {
+      const grade = gradeOn(state, state.droppedOutOn!, STAGES)!;
+      decide({
+        type: 'ReturnStudent',
+        ...at(date),
+        grade,
+        means: this.random.weighted(RETURN_MEANS),
+      });
+    } else if (state.status === 'suspended') {
+      decide({ type: 'ResumeStudent', ...at(date) });
+    }
+  }
+
+  private countOnRegister(schoolCode: string, year: number, level: StudentLevel): void {
+    const key = `${schoolCode}:${year}`;
+    const counts = this.enrolment.get(key) ?? { primary: 0, junior: 0 };
+    counts[level] += 1;
+    this.enrolment.set(key, counts);
+    if (year === this.year) this.studentCount += 1;
   }
 
   /** Mostly within the district, otherwise within the city; a school teaching the grade. */
@@ -499,48 +703,16 @@ class Generator {
     return candidates.length === 0 ? undefined : this.random.pick(candidates);
   }
 
-  private studentEvent<Type extends StudentEvent['type']>(
-    type: Type,
-    student: string,
-    school: SyntheticSchool,
-    grade: number,
-    date: string,
-    extra: Omit<Extract<StudentEvent, { type: Type }>['data'], keyof AtSchoolData>,
-  ): void {
-    const districtCode = this.districtOn(school, date);
-    // What the student decider stamps (六三制): the grade on the day, its level and class.
-    const stages = SchoolStages.SIX_THREE;
-    const level = stages.levelOfGrade(grade);
-    const cohort = cohortOf(grade, date, stages);
-    const event = {
-      type,
-      schemaVersion: 2,
-      data: {
-        student,
-        schoolCode: school.code,
-        districtCode,
-        grade,
-        date,
-        level,
-        finalGrade: stages.finalGrade(level),
-        cohort,
-        entryCohort: cohort,
-        ...extra,
-      },
-    } as Extract<StudentEvent, { type: Type }>;
-    this.add(event, `student-${student}`, districtCode, date);
-  }
-
   // --- annual reports ---------------------------------------------------------------------
 
   private reports(): void {
     for (const school of this.schools) {
-      const now = this.enrolment.get(school.code) ?? { primary: 0, junior: 0 };
       const resources = this.resourcesOf(school);
-      for (const year of [this.year - 1, this.year]) {
-        const drift = year === this.year ? 1 : this.random.between(0.93, 1.02);
-        const primary = Math.round(now.primary * drift);
-        const junior = Math.round(now.junior * drift);
+      for (let year = this.firstYear; year <= this.year; year += 1) {
+        const { primary, junior } = this.enrolment.get(`${school.code}:${year}`) ?? {
+          primary: 0,
+          junior: 0,
+        };
         const students = primary + junior;
         const reportedOn = `${year}-10-15`;
         const district = this.districtOn(school, reportedOn);
@@ -570,7 +742,7 @@ class Generator {
         );
         const teachers = Math.max(3, Math.round((students * resources.teachers) / 100));
         const eligible = Math.round(teachers * this.random.between(0.3, 0.5));
-        if (year === this.year) this.eligibleTeachers.set(school.code, eligible);
+        this.eligibleTeachers.set(`${school.code}:${year}`, eligible);
         this.add(
           {
             type: 'SchoolStaffingReported',
@@ -593,8 +765,8 @@ class Generator {
           reportedOn,
           this.random.int(0, 10),
         );
-        // A correction of this year's conditions report, filed in December.
-        if (year === this.year && this.random.chance(0.03)) {
+        // A correction of the year's conditions report, filed in December.
+        if (this.random.chance(0.03)) {
           const correctedOn = `${year}-12-${String(this.random.int(1, 20)).padStart(2, '0')}`;
           this.add(
             {
@@ -664,18 +836,17 @@ class Generator {
   // --- rotations, pairings, lesson exchanges ---------------------------------------------
 
   /**
-   * Last year's and this year's rotations: teachers of urban and town schools go to rural or
-   * weak schools of the district (sometimes of the city) for a year; last year's have ended.
+   * Each year's rotations, growing year on year as the policy takes hold: teachers of urban and
+   * town schools go to rural or weak schools of the district (sometimes of the city) for a
+   * year; every year's but the last has ended by the time the log ends.
    */
   private rotations(): void {
     let serial = 0;
-    for (const [year, volume] of [
-      [this.year - 1, 0.6],
-      [this.year, 1],
-    ] as const) {
+    for (let year = this.firstYear; year <= this.year; year += 1) {
+      const volume = 1 - 0.1 * (this.year - year);
       for (const school of this.schools) {
         if (school.group === 'rural' || school.weak) continue;
-        const eligible = this.eligibleTeachers.get(school.code) ?? 0;
+        const eligible = this.eligibleTeachers.get(`${school.code}:${year}`) ?? 0;
         const count = Math.round(eligible * this.random.between(0.04, 0.2) * volume);
         for (let index = 0; index < count; index += 1) {
           const district = this.random.chance(0.9)
@@ -743,93 +914,98 @@ class Generator {
 
   /**
    * Every weak school is supported by a strong urban or town school of the district (or, in the
-   * provincial 百校扶百校 programme, of another district of the city) for three years; some
-   * pairings ended early, some older ones are over. Each pairing holds lesson exchanges; others
-   * are held outside any pairing.
+   * provincial 百校扶百校 programme, of another district of the city) in three-year pairings,
+   * one after another from before the first school year; a few end early and the next begins
+   * the school year after. Each pairing holds lesson exchanges; others are held outside any.
    */
   private pairings(): readonly (readonly [string, string])[] {
     const strong = this.schools.filter((school) => school.group !== 'rural' && !school.weak);
     const active: [string, string][] = [];
     let serial = 0;
     for (const receiving of this.schools.filter((school) => school.weak)) {
-      const sameDistrict = this.random.chance(0.7);
-      const candidates = strong.filter((school) =>
-        sameDistrict
-          ? school.district === receiving.district
-          : school.district !== receiving.district &&
-            school.district.slice(0, 4) === receiving.district.slice(0, 4),
-      );
-      if (candidates.length === 0) continue;
-      const supporting = this.random.pick(candidates);
-      const old = this.random.chance(0.1);
-      serial += 1;
-      const pairingId = `PA${String(serial).padStart(5, '0')}`;
-      const startYear = old ? this.year - 4 : this.random.chance(0.6) ? this.year - 1 : this.year;
-      const startDate = `${startYear}-09-01`;
-      const endDate = `${startYear + 3}-08-31`;
-      const forms = SUPPORT_FORMS.filter((form) => form === 'teaching' || this.random.chance(0.4));
-      this.add(
-        {
-          type: 'PairingEstablished',
-          schemaVersion: 1,
-          data: {
-            pairingId,
-            programme: sameDistrict ? `${receiving.district}城乡学校共同体` : '百校扶百校',
-            supportingSchoolCode: supporting.code,
-            supportingDistrictCode: this.districtOn(supporting, startDate),
-            receivingSchoolCode: receiving.code,
-            receivingDistrictCode: this.districtOn(receiving, startDate),
-            forms,
-            startDate,
-            endDate,
-          },
-        },
-        `pairing-${pairingId}`,
-        this.districtOn(receiving, startDate),
-        startDate,
-      );
-      let endsOn = endDate;
-      if (!old && this.random.chance(0.08)) {
-        endsOn = `${this.year + 1}-03-${String(this.random.int(1, 28)).padStart(2, '0')}`;
+      let startYear = this.firstYear - this.random.int(0, 2);
+      while (startYear <= this.year) {
+        const sameDistrict = this.random.chance(0.7);
+        const candidates = strong.filter((school) =>
+          sameDistrict
+            ? school.district === receiving.district
+            : school.district !== receiving.district &&
+              school.district.slice(0, 4) === receiving.district.slice(0, 4),
+        );
+        if (candidates.length === 0) break;
+        const supporting = this.random.pick(candidates);
+        serial += 1;
+        const pairingId = `PA${String(serial).padStart(5, '0')}`;
+        const startDate = `${startYear}-09-01`;
+        const endDate = `${startYear + 3}-08-31`;
+        const forms = SUPPORT_FORMS.filter(
+          (form) => form === 'teaching' || this.random.chance(0.4),
+        );
         this.add(
           {
-            type: 'PairingEnded',
+            type: 'PairingEstablished',
             schemaVersion: 1,
             data: {
               pairingId,
-              receivingDistrictCode: this.districtOn(receiving, endsOn),
-              endedOn: endsOn,
-              reason: 'restructured',
+              programme: sameDistrict ? `${receiving.district}城乡学校共同体` : '百校扶百校',
+              supportingSchoolCode: supporting.code,
+              supportingDistrictCode: this.districtOn(supporting, startDate),
+              receivingSchoolCode: receiving.code,
+              receivingDistrictCode: this.districtOn(receiving, startDate),
+              forms,
+              startDate,
+              endDate,
             },
           },
           `pairing-${pairingId}`,
-          this.districtOn(receiving, endsOn),
-          endsOn,
+          this.districtOn(receiving, startDate),
+          startDate,
         );
-      }
-      if (!old) active.push([supporting.code, receiving.code]);
-      // Exchanges from the pairing's start (or last year) to its end or the end of this year.
-      const from = dayNumber(
-        startDate < `${this.year - 1}-09-01` ? `${this.year - 1}-09-01` : startDate,
-      );
-      const to = Math.min(dayNumber(endsOn), dayNumber(`${this.year + 1}-07-10`));
-      const exchanges = Math.max(0, Math.round(((to - from) / 365) * this.random.int(4, 12)));
-      for (let index = 0; index < exchanges; index += 1) {
-        const [host, visiting] = this.random.chance(0.7)
-          ? [supporting, receiving]
-          : [receiving, supporting];
-        this.exchange(host, visiting, dateOf(this.random.int(from, to)), pairingId);
+        let endsOn = endDate;
+        const endsEarlyIn = startYear + this.random.int(1, 2);
+        if (this.random.chance(0.08) && endsEarlyIn <= this.year + 1) {
+          endsOn = `${endsEarlyIn}-03-${String(this.random.int(1, 28)).padStart(2, '0')}`;
+          this.add(
+            {
+              type: 'PairingEnded',
+              schemaVersion: 1,
+              data: {
+                pairingId,
+                receivingDistrictCode: this.districtOn(receiving, endsOn),
+                endedOn: endsOn,
+                reason: 'restructured',
+              },
+            },
+            `pairing-${pairingId}`,
+            this.districtOn(receiving, endsOn),
+            endsOn,
+          );
+        }
+        if (endsOn >= `${this.year}-09-01`) active.push([supporting.code, receiving.code]);
+        // Exchanges from the pairing's start (or the first year) to its end or the last year's.
+        const first = dayNumber(`${this.firstYear}-09-01`);
+        const from = Math.max(first, dayNumber(startDate));
+        const to = Math.min(dayNumber(endsOn), dayNumber(`${this.year + 1}-07-10`));
+        const exchanges = Math.max(0, Math.round(((to - from) / 365) * this.random.int(4, 12)));
+        for (let index = 0; index < exchanges; index += 1) {
+          const [host, visiting] = this.random.chance(0.7)
+            ? [supporting, receiving]
+            : [receiving, supporting];
+          this.exchange(host, visiting, dateOf(this.random.int(from, to)), pairingId);
+        }
+        startYear = schoolYearOf(endsOn) + 1;
       }
     }
     for (const district of this.districts) {
       const schools = this.byDistrict.get(district) ?? [];
       if (schools.length < 2) continue;
-      const count = this.random.int(20, 60);
+      // Exchanges outside any pairing: 10-30 a school year in each district.
+      const count = this.random.int(10, 30) * (this.year - this.firstYear + 1);
       for (let index = 0; index < count; index += 1) {
         const host = this.random.pick(schools);
         const visiting = this.random.pick(schools.filter((school) => school !== host));
         const day = this.random.int(
-          dayNumber(`${this.year - 1}-09-01`),
+          dayNumber(`${this.firstYear}-09-01`),
           dayNumber(`${this.year + 1}-07-10`),
         );
         this.exchange(host, visiting, dateOf(day), null);
@@ -874,14 +1050,14 @@ class Generator {
   // --- funds ------------------------------------------------------------------------------
 
   /**
-   * For this fiscal year and the next (whose first eight months fall in the school year): one
-   * provincial programme for weak and rural schools (and lump sums to districts), one per city,
+   * For every fiscal year from the first school year's to the one after the last (whose first
+   * eight months fall in the last school year): one provincial programme for weak and rural schools (and lump sums to districts), one per city,
    * one per district (with money for pairing activity), a few allocations revoked.
    */
   private funds(pairings: readonly (readonly [string, string])[]): void {
     const paired = new Set(pairings.flat());
-    for (const fiscalYear of [this.year, this.year + 1]) {
-      const lastDay = fiscalYear === this.year ? `${fiscalYear}-12-20` : this.yearEnd;
+    for (let fiscalYear = this.firstYear; fiscalYear <= this.year + 1; fiscalYear += 1) {
+      const lastDay = fiscalYear <= this.year ? `${fiscalYear}-12-20` : this.yearEnd;
       const programme = (
         programmeId: string,
         level: 'province' | 'city' | 'district',
@@ -1028,7 +1204,14 @@ class Generator {
         : addDays(occurredOn, lagDays);
     const clamped = recordedOn > this.yearEnd ? this.yearEnd : recordedOn;
     const minute = this.random.int(8 * 60, 18 * 60);
-    const recordedAt = `${clamped}T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00.000Z`;
+    let recordedAt = `${clamped}T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00.000Z`;
+    // A stream's facts are recorded in the order they happened (the student decider refuses a
+    // fact older than the last): one queued after an earlier-dated one of its stream is never
+    // recorded before it, whatever the lags or the import days drawn.
+    const last = this.lastOfStream.get(streamId);
+    if (last !== undefined && occurredOn >= last.occurredOn && recordedAt < last.recordedAt)
+      recordedAt = last.recordedAt;
+    this.lastOfStream.set(streamId, { occurredOn, recordedAt });
     this.drafts.push({ event, streamId, districtCode, occurredOn, recordedAt });
   }
 
@@ -1079,19 +1262,6 @@ const BUILDING_PURPOSES: readonly AllocationPurpose[] = [
   'equipment',
   'student-aid',
 ];
-
-/** The fields every student event's payload carries. */
-interface AtSchoolData {
-  readonly student: string;
-  readonly schoolCode: string;
-  readonly districtCode: string;
-  readonly grade: number;
-  readonly date: string;
-  readonly level: string;
-  readonly finalGrade: number;
-  readonly cohort: number;
-  readonly entryCohort: number;
-}
 
 /** A student's keyed pseudonym, as the api would store it: hex, never the 学籍号. */
 function pseudonym(seed: number, serial: number): string {
