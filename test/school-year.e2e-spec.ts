@@ -461,6 +461,83 @@ describe('graduating a school’s final grade in one command', () => {
     expect(measuresOf(primary)).toMatchObject({ entrants: 6, cohortSize: 5, graduates: 4 });
   });
 
+  it('takes the class as the register stood that day, and binds an Idempotency-Key to the request', async () => {
+    const { enrol, transfer, fact } = client(api.app);
+    const D = { schoolCode: '3144031104', districtCode: '440311' };
+    for (let serial = 81; serial <= 85; serial += 1) {
+      await enrol(serial, D, '2019-09-01', 1, 'new-entrant');
+    }
+    await enrol(86, A, '2019-09-01', 1, 'new-entrant');
+    await fact('graduations', 85, D, '2025-07-02'); // one by one, before
+    // After the day of the class graduation below (2025-07-02): 82 leaves, 83 drops out, 86
+    // arrives.
+    await transfer(82, D, A, '2025-07-03');
+    await fact('dropouts', 83, D, '2025-07-03', { reason: 'work' });
+    await transfer(86, A, D, '2025-07-03');
+    const send = (except: string[], key: string) =>
+      request(api.app.getHttpServer())
+        .post('/v1/students/class-graduations')
+        .set('Authorization', admin)
+        .set('Idempotency-Key', key)
+        .send({ ...D, date: '2025-07-02', level: 'primary', except });
+
+    // Another request under a key used before is refused, and records nothing.
+    const first = await send([number(84), number(85)], 'class-of-2019').expect(201);
+    // On the day: 81-85 in grade 6; 85 graduated already (named in except, still graduated);
+    // 84 excepted; 82 and 83 have a later fact recorded: refused; 86 came after the day.
+    expect(first.body).toMatchObject({
+      finalGrade: 5,
+      graduated: 1,
+      alreadyGraduated: 1,
+      excepted: 1,
+      refused: 2,
+      exceptNotInClass: 0,
+      replayed: false,
+    });
+    const again = await send([number(84), number(85)], 'class-of-2019').expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual({ ...first.body, replayed: true });
+    const reused = await send([], 'class-of-2019').expect(422);
+    expect(reused.body.type).toContain('idempotency');
+    const afterwards = await send([], 'class-of-2019-second-try').expect(201);
+    // 84 was never graduated by the refused request: the second key graduates it now.
+    expect(afterwards.body).toMatchObject({ graduated: 1, alreadyGraduated: 2, refused: 2 });
+  });
+
+  it('moves a student held in grade 6 past their class’s graduation into the next class when the repeat is recorded', async () => {
+    const junheng = client(api.app);
+    await junheng.enrol(87, X, '2019-09-01', 1, 'new-entrant');
+    await junheng.fact('suspensions', 87, X, '2025-03-01'); // misses the class of 2019's graduation
+    await junheng.fact('resumptions', 87, X, '2025-09-05'); // grade 6 still
+    await junheng.fact('repeats', 87, X, '2025-09-10', { grade: 6 }); // 留级 of grade 6
+    await junheng.fact('graduations', 87, X, '2026-07-03');
+    const [classOf2019] = await junheng.figures({
+      schoolYear: 2024,
+      area: '440305',
+      level: 'primary',
+    });
+    // Entered with the class of 2019, left it by the repeat: no one left to count.
+    expect(measuresOf(classOf2019)).toMatchObject({
+      entrants: 1,
+      transfersOut: 1,
+      cohortSize: 0,
+      value: null,
+    });
+    const [classOf2020] = await junheng.figures({
+      schoolYear: 2025,
+      area: '440305',
+      level: 'primary',
+    });
+    // Joined the class of 2020 by the repeat and graduated with it: 1 ÷ 1.
+    expect(measuresOf(classOf2020)).toMatchObject({
+      entrants: 0,
+      transfersIn: 1,
+      graduates: 1,
+      cohortSize: 1,
+      value: 100,
+    });
+  });
+
   it('refuses what is not a class graduation', async () => {
     const wrong = await request(api.app.getHttpServer())
       .post('/v1/students/class-graduations')
@@ -475,6 +552,25 @@ describe('graduating a school’s final grade in one command', () => {
       .send({ ...C, date: '2099-07-03', level: 'primary', except: [] })
       .expect(422);
     expect(future.body.rule).toBe('calendar.date-in-future');
+    // A primary school has no junior class, nor a student in grade 7.
+    const noSuchClass = await request(api.app.getHttpServer())
+      .post('/v1/students/class-graduations')
+      .set('Authorization', admin)
+      .send({ ...A, date: '2025-07-04', level: 'junior', except: [] })
+      .expect(422);
+    expect(noSuchClass.body).toMatchObject({
+      rule: 'student.grade-not-taught',
+      facts: { level: 'junior', schoolLevel: 'primary' },
+    });
+    const notTaught = await request(api.app.getHttpServer())
+      .post('/v1/students/enrolments')
+      .set('Authorization', admin)
+      .send({ student: number(88), ...A, date: '2024-09-01', grade: 7, entry: 'new-entrant' })
+      .expect(422);
+    expect(notTaught.body).toMatchObject({
+      rule: 'student.grade-not-taught',
+      facts: { grade: 7, schoolLevel: 'primary' },
+    });
     await request(api.app.getHttpServer())
       .post('/v1/students/class-graduations')
       .set('Authorization', bearer('district-clerk', '44/4403/440305'))
@@ -547,5 +643,59 @@ describe('the 学籍 annual rollover export as an import', () => {
     // Sent again, the file changes nothing.
     const again = await rollover([{ ...row(71, 'graduated', { grade: 6 }), date: '2025-07-04' }]);
     expect(again.body).toMatchObject({ accepted: 0, unchanged: 1, rejected: 0 });
+  });
+
+  it('tells a county probing another county’s students nothing of their fate or dates', async () => {
+    const { enrol, fact } = client(api.app);
+    for (const serial of [91, 92, 93]) await enrol(serial, A, '2020-09-01', 1, 'new-entrant');
+    await fact('deaths', 92, A, '2024-05-01');
+    await fact('dropouts', 93, A, '2024-03-01', { reason: 'work' });
+    // Nanshan's clerk says these Guangming students left Nanshan's own school X.
+    const probe = await request(api.app.getHttpServer())
+      .post('/v1/imports/student-rollover')
+      .set('Authorization', bearer('district-clerk', '44/4403/440305'))
+      .set('Content-Type', 'application/x-ndjson')
+      .send(
+        [91, 92, 93, 93]
+          .map((serial, index) =>
+            JSON.stringify({
+              student: number(serial),
+              ...X,
+              date: index === 3 ? '2024-02-28' : '2024-09-01',
+              outcome: 'left',
+            }),
+          )
+          .join('\n'),
+      )
+      .expect(200);
+    // On the register elsewhere, dead, dropped out, and a date before the dropout: one answer.
+    expect(probe.body).toMatchObject({ rows: 4, unchanged: 4, rejected: 0 });
+  });
+
+  it('confirms what the school recorded already by other means: a class graduation, a repeat', async () => {
+    const { enrol, fact } = client(api.app);
+    for (const serial of [77, 78]) await enrol(serial, A, '2019-09-01', 1, 'new-entrant');
+    await enrol(79, A, '2022-09-01', 1, 'new-entrant');
+    await fact('repeats', 79, A, '2024-09-02', { grade: 2 });
+    await request(api.app.getHttpServer())
+      .post('/v1/students/class-graduations')
+      .set('Authorization', admin)
+      .send({ ...A, date: '2025-07-04', level: 'primary', except: [number(78)] })
+      .expect(201);
+    const exported = await rollover([
+      { student: number(77), ...A, date: '2025-08-20', outcome: 'graduated', grade: 6 },
+      { student: number(78), ...A, date: '2025-08-20', outcome: 'graduated', grade: 6 },
+      { student: number(79), ...A, date: '2024-09-03', outcome: 'repeated', grade: 2 },
+      { student: number(79), ...A, date: '2024-09-03', outcome: 'repeated', grade: 1 },
+    ]);
+    // 77 graduated with the class: confirmed; 78, excepted then, graduates now; 79's repeat
+    // was sent over REST: confirmed; a repeat into another grade is still refused.
+    expect(exported.body).toMatchObject({ accepted: 1, unchanged: 2, rejected: 1 });
+    expect(
+      (exported.body as { errors: { row: number; rule?: string }[] }).errors.map((error) => [
+        error.row,
+        error.rule,
+      ]),
+    ).toEqual([[4, 'student.grade-changed-this-year']]);
   });
 });

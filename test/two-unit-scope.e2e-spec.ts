@@ -131,15 +131,15 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
           districtCode: '440305',
           ...fields,
         }).expect(201);
-      await nanshanFact('enrolments', { date: '2024-09-01', grade: 7, entry: 'new-entrant' });
+      await nanshanFact('enrolments', { date: '2024-09-01', grade: 1, entry: 'new-entrant' });
       await nanshanFact('dropouts', { date: '2024-10-01', reason: 'work' });
       const back = (auth: string) =>
         post('/v1/students/returns', auth, {
           student,
-          schoolCode: GUANGMING[1],
+          schoolCode: GUANGMING[0],
           districtCode: '440311',
           date: '2024-11-01',
-          grade: 7,
+          grade: 1,
           means: 'persuasion',
         });
       // Another county (or a school clerk anywhere) cannot close Nanshan's dropout.
@@ -378,7 +378,7 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         'returned and dropped out again',
         [
           ['dropouts', { reason: 'work', date: '2024-10-08' }],
-          ['returns', { grade: 6, means: 'persuasion', date: '2024-11-12' }],
+          ['returns', { grade: 8, means: 'persuasion', date: '2024-11-12' }],
           ['dropouts', { reason: 'illness', date: '2024-11-12' }],
         ],
       ],
@@ -404,7 +404,7 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
         schoolCode: NANSHAN[1],
         districtCode: '440305',
         date: nanshanDates[0],
-        grade: 6,
+        grade: 8,
         entry: 'transfer-in',
       }).expect(201);
       for (const [route, fields] of history) {

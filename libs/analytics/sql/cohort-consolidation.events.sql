@@ -78,7 +78,9 @@ movements AS (
              AND from_cohort != cohort AS changes_class
     FROM student_facts
   )
-  WHERE year <= {schoolYear:UInt16}
+  -- Up to Y; and after it, a repeat of a student held in the final grade, who leaves the class
+  -- they did not graduate with when the repeat is recorded the year after.
+  WHERE (year <= {schoolYear:UInt16} OR (changes_class AND left_class_graduating_in = {schoolYear:UInt16}))
     AND if({repeatersCountIn:UInt8} = 1,
            graduates_in = {schoolYear:UInt16} OR left_class_graduating_in = {schoolYear:UInt16},
            entry_class_graduates_in = {schoolYear:UInt16})

@@ -78,7 +78,9 @@ movements AS (
              AND from_cohort != cohort AS changes_class
     FROM student_facts
   )
-  WHERE year <= {schoolYear:UInt16}
+  -- Up to Y; and after it, a repeat of a student held in the final grade, who leaves the class
+  -- they did not graduate with when the repeat is recorded the year after.
+  WHERE (year <= {schoolYear:UInt16} OR (changes_class AND left_class_graduating_in = {schoolYear:UInt16}))
     AND if({repeatersCountIn:UInt8} = 1,
            graduates_in = {schoolYear:UInt16} OR left_class_graduating_in = {schoolYear:UInt16},
            entry_class_graduates_in = {schoolYear:UInt16})
@@ -143,7 +145,11 @@ SELECT unit,
        toUInt32(countIf(measure = 'graduates')) AS graduates,
        toInt32(toInt32(entrants) + transfers_in - transfers_out
          - if({deathsLeaveDenominator:UInt8} = 1, deaths, 0)) AS cohort_size,
-       if(cohort_size > 0, least(100, graduates / cohort_size * 100), NULL) AS rate
+       -- A class's rate is given once its last school year is over (as of the question, and
+       -- today): before, its graduates are still to come, and a rate would read as a breach.
+       if(cohort_size > 0
+            AND least(toDate32({asOf:DateTime64(3, 'UTC')}), today()) > {yearEnd:Date},
+          least(100, graduates / cohort_size * 100), NULL) AS rate
 FROM scoped
 GROUP BY unit, level
 ORDER BY unit, level

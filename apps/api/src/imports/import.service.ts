@@ -299,7 +299,14 @@ export class ImportService {
       if (kind !== 'fund-allocations') {
         return await this.commandBus.execute(
           new StudentCommandMessage(
-            { type: commandType, ...input } as StudentCommandMessage['command'],
+            {
+              type: commandType,
+              ...input,
+              // What the export states and the facts already hold is confirmed, not refused.
+              ...(rollover && (commandType === 'GraduateStudent' || commandType === 'RepeatGrade')
+                ? { asExported: true }
+                : {}),
+            } as StudentCommandMessage['command'],
             rowContext,
           ),
         );

@@ -6,7 +6,7 @@ import {
   initialSchoolState,
   schoolStreamId,
 } from '@junheng/domain';
-import type { SchoolState } from '@junheng/domain';
+import type { SchoolLevel, SchoolState } from '@junheng/domain';
 import { EVENT_STORE } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
 import { assertSchoolInScope } from '@junheng/identity';
@@ -30,6 +30,12 @@ export class SchoolDirectory {
   async state(schoolCode: string): Promise<SchoolState> {
     const events = await this.store.readStream(schoolStreamId(schoolCode));
     return foldStream(evolveSchool, initialSchoolState, events);
+  }
+
+  /** What the school teaches (primary, junior, nine-year); null for a school not registered. */
+  async levelOf(schoolCode: string): Promise<SchoolLevel | null> {
+    const school = await this.state(schoolCode);
+    return school.status === 'unregistered' ? null : school.level;
   }
 
   /** The district a fact about the school on `date` belongs to (see attributeFact). */

@@ -9,6 +9,7 @@ import {
   STUDENT_STREAM_TYPE,
   SchoolSystem,
   foldStream,
+  requireLevelTaught,
   requireReportableDate,
   standingInFinalGrade,
   studentDecider,
@@ -16,9 +17,10 @@ import {
 } from '@junheng/domain';
 import type { Clock, StudentLevel } from '@junheng/domain';
 import { CLOCK } from '@junheng/platform';
-import { EVENT_STORE } from '@junheng/event-store';
+import { EVENT_STORE, EventStoreException } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
-import type { CommandOutcome } from '../commands/aggregate-command.executor';
+import type { CommandContext, CommandOutcome } from '../commands/aggregate-command.executor';
+import { CommandKeys } from '../commands/command-keys';
 import { CommandMessage } from '../commands/command-message';
 import { IsRecordDate } from '../security/instant';
 import { PersonalIdentifier } from '../security/personal-identifier';
@@ -99,6 +101,12 @@ export class ClassGraduationOutcome {
   @Field(() => Float, { nullable: true, description: 'position of the last event in the log' })
   @ApiProperty({ type: 'integer', nullable: true })
   globalPosition!: number | null;
+
+  @Field({
+    description: 'true when this answers again a request sent before with its Idempotency-Key',
+  })
+  @ApiProperty()
+  replayed!: boolean;
 }
 
 export interface GraduateClass {
@@ -114,11 +122,14 @@ export class GraduateClassMessage extends CommandMessage<GraduateClass, ClassGra
 
 /**
  * 毕业: a school's final grade graduates at the year's end in one command. The students are the
- * ones on the school's register that day in the level's final grade (promotion derived, so
- * nobody lists them), less the exceptions; each graduation is the per-student command, decided
- * on the student's own stream, with a key of its own derived from the school, the day and the
- * student — so sending the class again records nothing twice, and a student graduated one by one
- * before is not graduated again.
+ * ones on the school's register that day in the level's final grade — as the register stood on
+ * the day, so a student who left or came after it is judged by the rules (`refused` when a later
+ * fact is recorded) rather than silently left out or added — less the exceptions. Each
+ * graduation is the per-student command, decided on the student's own stream, with a key of its
+ * own: without an `Idempotency-Key`, derived from the school, the day and the student, so sending
+ * the class again records nothing twice (`alreadyGraduated`); with one, derived from it and
+ * bound to the whole request, so a retry answers as the first send did (`replayed`) and the same
+ * key with another request is refused before anything is recorded.
  */
 @Injectable()
 @CommandHandler(GraduateClassMessage)
@@ -129,6 +140,7 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
     private readonly schools: SchoolDirectory,
     private readonly system: SchoolSystem,
     private readonly commandBus: CommandBus,
+    private readonly keys: CommandKeys,
   ) {}
 
   async execute({ command, context }: GraduateClassMessage): Promise<ClassGraduationOutcome> {
@@ -140,6 +152,8 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
       command.date,
       command.districtCode,
     );
+    const schoolLevel = await this.schools.levelOf(command.schoolCode);
+    if (schoolLevel !== null) requireLevelTaught(command.level, schoolLevel);
     const stages = this.system.of(districtCode);
     const except = new Set(command.except);
     const streams = await this.store.streamsNaming(
@@ -147,8 +161,35 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
       ['schoolCode', 'toSchoolCode'],
       command.schoolCode,
     );
+    // The class as the register stood at the end of the day: each stream's facts up to it.
+    const inClass: { student: string; standing: 'to-graduate' | 'graduated' }[] = [];
+    for (const streamId of streams) {
+      const history = await this.store.readStream(streamId);
+      const untilTheDay = history.filter((event) => event.occurredAt.slice(0, 10) <= command.date);
+      const state = foldStream(studentDecider.evolve, studentDecider.initialState, untilTheDay);
+      const standing = standingInFinalGrade(state, command, stages);
+      if (standing !== null) inClass.push({ student: studentOfStreamId(streamId), standing });
+    }
+    const keyed = context.idempotency !== undefined;
+    const contextFor = (student: string): CommandContext => ({
+      ...context,
+      idempotency:
+        context.idempotency === undefined
+          ? {
+              key: `graduate-class:${command.schoolCode}:${command.date}:${student}`,
+              action: 'graduate class',
+              body: { schoolCode: command.schoolCode, date: command.date, student },
+            }
+          : {
+              key: `graduate-class:${context.idempotency.key}:${student}`,
+              action: context.idempotency.action,
+              body: { request: context.idempotency.body, student },
+            },
+    });
+    if (keyed) await this.refuseReusedKey(inClass, contextFor);
+
     const outcome = {
-      finalGrade: 0,
+      finalGrade: inClass.length,
       graduated: 0,
       alreadyGraduated: 0,
       excepted: 0,
@@ -156,27 +197,19 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
       exceptNotInClass: 0,
       eventIds: [] as string[],
       globalPosition: null as number | null,
+      replayed: false,
     };
     const seen = new Set<string>();
-    for (const streamId of streams) {
-      const student = studentOfStreamId(streamId);
-      const state = foldStream(
-        studentDecider.evolve,
-        studentDecider.initialState,
-        await this.store.readStream(streamId),
-      );
-      // Graduated that same day already (one by one, or by an earlier send of this request):
-      // still the class's, recorded once.
-      const standing = standingInFinalGrade(state, command, stages);
-      if (standing === null) continue;
-      outcome.finalGrade += 1;
-      if (except.has(student)) {
-        seen.add(student);
-        outcome.excepted += 1;
+    for (const { student, standing } of inClass) {
+      seen.add(student);
+      // Graduated that same day already: still the class's, recorded once — unless it was this
+      // very request under its key, whose retry answers as the first send did (below).
+      if (standing === 'graduated' && !keyed) {
+        outcome.alreadyGraduated += 1;
         continue;
       }
-      if (standing === 'graduated') {
-        outcome.alreadyGraduated += 1;
+      if (standing === 'to-graduate' && except.has(student)) {
+        outcome.excepted += 1;
         continue;
       }
       let recorded: CommandOutcome;
@@ -190,24 +223,19 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
               districtCode,
               date: command.date,
             },
-            {
-              ...context,
-              idempotency: {
-                key: `graduate-class:${command.schoolCode}:${command.date}:${student}`,
-                action: 'graduate class',
-                body: { schoolCode: command.schoolCode, date: command.date, student },
-              },
-            },
+            contextFor(student),
           ),
         );
       } catch (error) {
         // A student the rules refuse (a fact recorded after the day): the others still graduate.
         if (!(error instanceof DomainRuleViolation)) throw error;
-        outcome.refused += 1;
+        if (standing === 'graduated') outcome.alreadyGraduated += 1;
+        else outcome.refused += 1;
         continue;
       }
-      if (recorded.replayed) outcome.alreadyGraduated += 1;
+      if (recorded.replayed && !keyed) outcome.alreadyGraduated += 1;
       else outcome.graduated += 1;
+      if (recorded.replayed && keyed) outcome.replayed = true;
       outcome.eventIds.push(...recorded.eventIds);
       if (recorded.globalPosition !== null) {
         outcome.globalPosition = Math.max(outcome.globalPosition ?? 0, recorded.globalPosition);
@@ -215,5 +243,27 @@ export class GraduateClassHandler implements ICommandHandler<GraduateClassMessag
     }
     outcome.exceptNotInClass = [...except].filter((student) => !seen.has(student)).length;
     return outcome;
+  }
+
+  /**
+   * The same `Idempotency-Key` with another request (another exception list, school or day) is
+   * refused before any student is graduated: a student this key graduated before was graduated
+   * for another request.
+   */
+  private async refuseReusedKey(
+    inClass: readonly { student: string }[],
+    contextFor: (student: string) => CommandContext,
+  ): Promise<void> {
+    for (const { student } of inClass) {
+      const key = this.keys.of(contextFor(student));
+      const earlier = await this.store.findIdempotentAppend(key.key);
+      if (
+        earlier !== null &&
+        earlier.requestFingerprint !== null &&
+        earlier.requestFingerprint !== key.fingerprint
+      ) {
+        throw EventStoreException.idempotencyKeyReused();
+      }
+    }
   }
 }

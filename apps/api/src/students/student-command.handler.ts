@@ -6,6 +6,7 @@ import {
   studentDeciderFor,
   studentStreamId,
 } from '@junheng/domain';
+import type { StudentCommand } from '@junheng/domain';
 import { assertSchoolInScope } from '@junheng/identity';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandOutcome } from '../commands/aggregate-command.executor';
@@ -40,20 +41,29 @@ export class StudentCommandHandler implements ICommandHandler<StudentCommandMess
       command.date,
       command.districtCode,
     );
-    const attributed =
-      command.type === 'TransferStudent'
-        ? {
-            ...command,
-            districtCode,
-            // The receiving school's register changes too: its district must be the caller's.
-            toDistrictCode: await this.schools.attributeInScope(
-              context.caller,
-              command.toSchoolCode,
-              command.date,
-              command.toDistrictCode,
-            ),
-          }
-        : { ...command, districtCode };
+    // What the school (or, for a transfer, the receiving one) teaches: the decider checks the
+    // grade against it.
+    const level = async (schoolCode: string) =>
+      (await this.schools.levelOf(schoolCode)) ?? undefined;
+    let attributed: StudentCommand;
+    if (command.type === 'TransferStudent') {
+      attributed = {
+        ...command,
+        districtCode,
+        // The receiving school's register changes too: its district must be the caller's.
+        toDistrictCode: await this.schools.attributeInScope(
+          context.caller,
+          command.toSchoolCode,
+          command.date,
+          command.toDistrictCode,
+        ),
+        toSchoolLevel: await level(command.toSchoolCode),
+      };
+    } else if (command.type === 'EnrolStudent' || command.type === 'ReturnStudent') {
+      attributed = { ...command, districtCode, schoolLevel: await level(command.schoolCode) };
+    } else {
+      attributed = { ...command, districtCode };
+    }
     return this.executor.execute({
       decider: this.decider,
       streamId: studentStreamId(command.student),

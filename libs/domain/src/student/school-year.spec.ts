@@ -105,6 +105,43 @@ describe('the school year turns over (升级)', () => {
     });
   });
 
+  it('keeps a student held in the final grade in their class until a repeat moves them on', () => {
+    // The class of 2019 graduates in July 2025; this student does not.
+    const resumed = record([
+      enrolGrade1,
+      { type: 'SuspendStudent', ...at, date: '2025-03-01' },
+      { type: 'ResumeStudent', ...at, date: '2025-09-05' },
+    ]);
+    // Still in grade 6 a year on, and still in the class of 2019.
+    expect(resumed.at(-1)?.data).toMatchObject({ grade: 6, cohort: 2019, entryCohort: 2019 });
+    // 留级 of grade 6: out of the class of 2019, into the class of 2020.
+    const repeated = record([
+      enrolGrade1,
+      { type: 'SuspendStudent', ...at, date: '2025-03-01' },
+      { type: 'ResumeStudent', ...at, date: '2025-09-05' },
+      { type: 'RepeatGrade', ...at, date: '2025-09-10', grade: 6 },
+    ]);
+    expect(repeated.at(-1)?.data).toMatchObject({
+      grade: 6,
+      fromGrade: 6,
+      cohort: 2020,
+      fromCohort: 2019,
+      entryCohort: 2019,
+    });
+    expect(when(repeated, { type: 'GraduateStudent', ...at, date: '2026-07-03' })).toMatchObject({
+      events: [{ data: { grade: 6, cohort: 2020 } }],
+    });
+    // A dropout in the held year returns from their own class.
+    const returned = record([
+      enrolGrade1,
+      { type: 'SuspendStudent', ...at, date: '2025-03-01' },
+      { type: 'ResumeStudent', ...at, date: '2025-09-05' },
+      { type: 'DropOutStudent', ...at, date: '2025-10-01', reason: 'work' },
+      { type: 'ReturnStudent', ...at, date: '2025-11-01', grade: 6, means: 'persuasion' },
+    ]);
+    expect(returned.at(-1)?.data).toMatchObject({ cohort: 2020, fromCohort: 2019 });
+  });
+
   it('repeats only last year’s grade, once a year, for a student promoted on the register', () => {
     const history = record([enrolGrade1]);
     expect(when(history, { type: 'RepeatGrade', ...at, date: '2019-10-01', grade: 1 })).toEqual({
@@ -196,9 +233,82 @@ describe('the school year turns over (升级)', () => {
     expect(when(history, { type: 'ConfirmDeparture', ...elsewhere, date: '2021-09-01' })).toEqual({
       events: [],
     });
+    // One answer whatever became of a student who is not on the school's register: moved on,
+    // dropped out or died, and whatever the date of their last fact.
+    const died = record([enrolGrade1, { type: 'RecordStudentDeath', ...at, date: '2022-05-01' }]);
+    const droppedOut = record([
+      enrolGrade1,
+      { type: 'DropOutStudent', ...at, date: '2022-05-01', reason: 'work' },
+    ]);
+    for (const fate of [died, droppedOut])
+      for (const date of ['2022-04-30', '2022-05-01', '2023-09-01'])
+        expect(when(fate, { type: 'ConfirmDeparture', ...elsewhere, date })).toEqual({
+          events: [],
+        });
     expect(
       when(history, { type: 'GraduateStudent', ...at, date: '2025-07-04', grade: 5 }),
     ).toMatchObject({ violation: { rule: 'student.grade-differs' } });
+    // What the export states and the facts already hold is confirmed; sent again one by one, it
+    // is refused as before.
+    const graduated = record([enrolGrade1, { type: 'GraduateStudent', ...at, date: '2025-07-04' }]);
+    const exported = { ...at, date: '2025-08-31', asExported: true } as const;
+    expect(when(graduated, { type: 'GraduateStudent', ...exported, grade: 6 })).toEqual({
+      events: [],
+    });
+    expect(when(graduated, { type: 'GraduateStudent', ...exported, grade: 5 })).toMatchObject({
+      violation: { rule: 'student.grade-differs' },
+    });
+    expect(when(graduated, { type: 'GraduateStudent', ...at, date: '2025-08-31' })).toMatchObject({
+      violation: { rule: 'student.not-enrolled' },
+    });
+    const repeated = record([
+      enrolGrade1,
+      { type: 'RepeatGrade', ...at, date: '2021-09-01', grade: 2 },
+    ]);
+    expect(
+      when(repeated, { type: 'RepeatGrade', ...exported, date: '2021-09-02', grade: 2 }),
+    ).toEqual({ events: [] });
+    expect(
+      when(repeated, { type: 'RepeatGrade', ...at, date: '2021-09-02', grade: 2 }),
+    ).toMatchObject({ violation: { rule: 'student.grade-changed-this-year' } });
+  });
+
+  it('keeps a student to the grades their school teaches', () => {
+    const primarySchool = { ...enrolGrade1, schoolLevel: 'primary' } as const;
+    expect(when([], { ...primarySchool, grade: 7 })).toEqual({
+      violation: { rule: 'student.grade-not-taught', facts: { grade: 7, schoolLevel: 'primary' } },
+    });
+    expect(when([], { ...enrolGrade1, grade: 7, schoolLevel: 'nine-year' })).toMatchObject({
+      events: [{ data: { grade: 7, level: 'junior' } }],
+    });
+    const droppedOut = record([
+      enrolGrade1,
+      { type: 'DropOutStudent', ...at, date: '2021-03-01', reason: 'work' },
+    ]);
+    expect(
+      when(droppedOut, {
+        type: 'ReturnStudent',
+        ...at,
+        date: '2021-04-01',
+        grade: 9,
+        means: 'persuasion',
+        schoolLevel: 'primary',
+      }),
+    ).toMatchObject({ violation: { rule: 'student.grade-not-taught' } });
+    const enrolled = record([enrolGrade1]);
+    const toJunior = {
+      type: 'TransferStudent',
+      ...at,
+      date: '2021-03-01',
+      toSchoolCode: '3144031102',
+      toDistrictCode: '440311',
+    } as const;
+    expect(when(enrolled, { ...toJunior, toSchoolLevel: 'junior' })).toMatchObject({
+      violation: { rule: 'student.grade-not-taught', facts: { grade: 2, schoolLevel: 'junior' } },
+    });
+    expect(when(enrolled, { ...toJunior, toSchoolLevel: 'primary' })).toMatchObject({
+      events: [{ type: 'StudentTransferred' }],
+    });
   });
 
   it('reads the school system from configuration and refuses what is not one', () => {

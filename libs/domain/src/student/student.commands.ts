@@ -1,3 +1,4 @@
+import type { SchoolLevel } from '../school/school.types';
 import type { DropoutReason, EntryKind, ReturnMeans, RiskReason } from './student.types';
 
 /** Every student command names the school reporting it: where the student is (or enrols). */
@@ -13,11 +14,15 @@ export interface EnrolStudent extends StudentCommandBase {
   readonly type: 'EnrolStudent';
   readonly grade: number;
   readonly entry: EntryKind;
+  /** What the school teaches, from its registration (the api reads it): the grade must be in it. */
+  readonly schoolLevel?: SchoolLevel;
 }
 export interface TransferStudent extends StudentCommandBase {
   readonly type: 'TransferStudent';
   readonly toSchoolCode: string;
   readonly toDistrictCode: string;
+  /** What the receiving school teaches (the api reads it): the student's grade must be in it. */
+  readonly toSchoolLevel?: SchoolLevel;
 }
 export interface DropOutStudent extends StudentCommandBase {
   readonly type: 'DropOutStudent';
@@ -27,6 +32,8 @@ export interface ReturnStudent extends StudentCommandBase {
   readonly type: 'ReturnStudent';
   readonly grade: number;
   readonly means: ReturnMeans;
+  /** What the school teaches (the api reads it): the grade returned into must be in it. */
+  readonly schoolLevel?: SchoolLevel;
 }
 export interface SuspendStudent extends StudentCommandBase {
   readonly type: 'SuspendStudent';
@@ -38,6 +45,8 @@ export interface ResumeStudent extends StudentCommandBase {
 export interface RepeatGrade extends StudentCommandBase {
   readonly type: 'RepeatGrade';
   readonly grade: number;
+  /** A row of the 学籍 rollover export: the same repeat already recorded is confirmed, not refused. */
+  readonly asExported?: boolean;
 }
 /** 跳级: the student moves on to `grade`, the next grade, from `date`. */
 export interface SkipGrade extends StudentCommandBase {
@@ -48,6 +57,11 @@ export interface GraduateStudent extends StudentCommandBase {
   readonly type: 'GraduateStudent';
   /** The grade the reporter believes the student graduates from (the rollover export's). */
   readonly grade?: number;
+  /**
+   * A row of the 学籍 rollover export: a graduation from this school already recorded (one by
+   * one, or by the class graduation) is confirmed, not refused.
+   */
+  readonly asExported?: boolean;
 }
 /**
  * The 学籍 rollover export's "promoted" row: records nothing, but refuses when the grade the

@@ -10,6 +10,7 @@ import type { StudentEvent } from './student.events';
 import { DEFAULT_SCHOOL_SYSTEM, requireCompulsoryGrade } from './school-stages';
 import type { SchoolStages, SchoolSystem, StudentLevel } from './school-stages';
 import type { RiskReason } from './student.types';
+import type { SchoolLevel } from '../school/school.types';
 import type { Decider } from '../shared/given-when-then';
 
 export type StudentStatus =
@@ -80,6 +81,19 @@ export function standingInFinalGrade(
   if (!inClass) return null;
   if (state.status === 'enrolled') return 'to-graduate';
   return state.status === 'graduated' && state.lastDate === graduation.date ? 'graduated' : null;
+}
+
+/**
+ * The class (届) a student is in by their last placement: the school year their placed grade's
+ * class entered the level. Promotion keeps it; a student held in the final grade (not graduated
+ * with their class) keeps it too, until a repeat moves them to the next class. Null before any
+ * placement.
+ */
+export function classOf(state: StudentState, stages: SchoolStages): number | null {
+  if (state.placedGrade === null || state.placedIn === null) return null;
+  return (
+    state.placedIn - (state.placedGrade - stages.firstGrade(stages.levelOfGrade(state.placedGrade)))
+  );
 }
 
 /** The class (届) of a student in `grade` of `level` in the school year of `date`. */
@@ -196,6 +210,23 @@ export function decideStudent(
     );
   }
   requireReportableDate(command.date, clock);
+  if (command.type === 'ConfirmDeparture') {
+    // Decided before anything about the student's fate or dates: a school confirming that a
+    // student left it learns only whether they are still on its own register — one answer for
+    // a student who moved on, dropped out or died, whenever (security.md, what a refusal
+    // reveals: a county probing another's students cannot tell them apart).
+    if (state.status === 'none')
+      violation('student.unknown', 'The student is not enrolled anywhere', {});
+    const onRegister = state.status === 'enrolled' || state.status === 'suspended';
+    if (onRegister && state.schoolCode === command.schoolCode) {
+      violation(
+        'student.still-on-register',
+        'The student is still on this school’s register: record the transfer, dropout or death',
+        { status: state.status },
+      );
+    }
+    return [];
+  }
   if (state.status === 'deceased') violation('student.deceased', 'The student has died', {});
   if (state.lastDate !== null && command.date < state.lastDate) {
     violation('student.out-of-order', 'A later fact about this student is already recorded', {
@@ -204,10 +235,13 @@ export function decideStudent(
   }
   const stages = system.of(command.districtCode);
   const schoolYear = schoolYearOf(command.date);
-  // The class and level of a student in `grade` on the command's date, as every event states.
-  const inGrade = (grade: number, entryCohort: number | null) => {
+  // The class and level of a student in `grade` on the command's date, as every event states:
+  // the class of that grade this school year, or, for a student not placed anew, the class of
+  // their placement (`classOf`: the same, but for one held in the final grade past their
+  // class's graduation, who stays in their class until a repeat moves them).
+  const inGrade = (grade: number, entryCohort: number | null, inClass?: number) => {
     const level = stages.levelOfGrade(grade);
-    const cohort = cohortOf(grade, command.date, stages);
+    const cohort = inClass ?? cohortOf(grade, command.date, stages);
     return {
       student: command.student,
       schoolCode: command.schoolCode,
@@ -230,6 +264,7 @@ export function decideStudent(
     if (state.status === 'dropped-out')
       violation('student.dropped-out', 'A student who dropped out returns rather than enrols', {});
     requireCompulsoryGrade(command.grade);
+    requireGradeTaught(command.grade, command.schoolLevel, stages);
     const juniorEntry = stages.firstGrade('junior');
     if (command.entry === 'new-entrant' && command.grade !== 1 && command.grade !== juniorEntry) {
       violation(
@@ -248,20 +283,10 @@ export function decideStudent(
   }
   if (state.status === 'none')
     violation('student.unknown', 'The student is not enrolled anywhere', {});
-  if (command.type === 'ConfirmDeparture') {
-    const onRegister = state.status === 'enrolled' || state.status === 'suspended';
-    if (onRegister && state.schoolCode === command.schoolCode) {
-      violation(
-        'student.still-on-register',
-        'The student is still on this school’s register: record the transfer, dropout or death',
-        { status: state.status },
-      );
-    }
-    return [];
-  }
   if (command.type === 'ReturnStudent') {
     requireStatus(state, ['dropped-out'], 'student.not-dropped-out');
     requireCompulsoryGrade(command.grade);
+    requireGradeTaught(command.grade, command.schoolLevel, stages);
     const droppedOutOn = state.droppedOutOn!;
     const daysOut = Math.round(
       (startOfDayUtc(command.date).getTime() - startOfDayUtc(droppedOutOn).getTime()) /
@@ -281,7 +306,7 @@ export function decideStudent(
           means: command.means,
           droppedOutOn,
           daysOut,
-          fromCohort: cohortOf(gradeWhenLeft, droppedOutOn, stages),
+          fromCohort: classOf(state, stages) ?? cohortOf(gradeWhenLeft, droppedOutOn, stages),
         },
       },
     ];
@@ -292,7 +317,7 @@ export function decideStudent(
     });
   }
   const grade = gradeOn(state, command.date, stages)!;
-  const here = inGrade(grade, state.entryCohort);
+  const here = inGrade(grade, state.entryCohort, classOf(state, stages)!);
   switch (command.type) {
     case 'TransferStudent':
       requireStatus(state, ['enrolled'], 'student.not-enrolled');
@@ -305,6 +330,7 @@ export function decideStudent(
           toSchoolCode: command.toSchoolCode,
         });
       }
+      requireGradeTaught(grade, command.toSchoolLevel, stages);
       return [
         {
           type: 'StudentTransferred',
@@ -328,6 +354,14 @@ export function decideStudent(
       requireStatus(state, ['suspended'], 'student.not-suspended');
       return [{ type: 'StudentResumed', schemaVersion: 2, data: here }];
     case 'RepeatGrade': {
+      // The export states a repeat recorded already (over REST, or by last year's import).
+      if (
+        command.asExported === true &&
+        state.gradeChangedIn === schoolYear &&
+        state.placedIn === schoolYear &&
+        state.placedGrade === command.grade
+      )
+        return [];
       // 留级 keeps last year's grade for this year: only for a student promoted into this
       // year's grade (not one placed in it this year), once a year.
       requireStatus(state, ['enrolled'], 'student.not-enrolled');
@@ -392,6 +426,11 @@ export function decideStudent(
       requireStatedGrade(command.grade, grade);
       return [];
     case 'GraduateStudent': {
+      // The export states a graduation from this school recorded already.
+      if (command.asExported === true && state.status === 'graduated') {
+        if (command.grade !== undefined) requireStatedGrade(command.grade, grade);
+        return [];
+      }
       requireStatus(state, ['enrolled'], 'student.not-enrolled');
       if (command.grade !== undefined) requireStatedGrade(command.grade, grade);
       const finalGrade = stages.finalGrade(here.level);
@@ -423,6 +462,34 @@ export function decideStudent(
       return [{ type: 'StudentRiskCleared', schemaVersion: 2, data: here }];
     default:
       return assertNever(command);
+  }
+}
+
+/**
+ * A school teaches its level's grades: a primary school grades 1-6 (1-5 under 五四制), a junior
+ * school 7-9 (6-9), a nine-year school all nine. Unchecked when the school's level is not given.
+ */
+function requireGradeTaught(
+  grade: number,
+  schoolLevel: SchoolLevel | undefined,
+  stages: SchoolStages,
+): void {
+  if (schoolLevel === undefined || schoolLevel === 'nine-year') return;
+  if (stages.levelOfGrade(grade) !== schoolLevel) {
+    violation('student.grade-not-taught', `A ${schoolLevel} school does not teach grade ${grade}`, {
+      grade,
+      schoolLevel,
+    });
+  }
+}
+
+/** A school's graduating class is of a level it teaches (a class graduation's `level`). */
+export function requireLevelTaught(level: StudentLevel, schoolLevel: SchoolLevel): void {
+  if (schoolLevel !== 'nine-year' && schoolLevel !== level) {
+    violation('student.grade-not-taught', `A ${schoolLevel} school has no ${level} class`, {
+      level,
+      schoolLevel,
+    });
   }
 }
 
