@@ -6,15 +6,12 @@ import {
   INDICATORS,
   INDICATOR_NAMES,
   IndicatorQueries,
-  PROJECTIONS,
-  ProjectionWriter,
   indicatorParameters,
   migrateAnalytics,
 } from '@junheng/analytics';
 import type { IndicatorDefinition, IndicatorName, IndicatorRequest } from '@junheng/analytics';
 import { indicatorApiBench } from './indicator-api.bench';
-import { syntheticProvince } from './synthetic-province';
-import type { SyntheticProvince } from './synthetic-province';
+import { projectProvince, syntheticProvince } from './synthetic-province';
 import { ms, timed, timedSideBySide } from './timing';
 import type { Timing } from './timing';
 
@@ -77,21 +74,6 @@ function questions(
   };
 }
 
-async function project(analytics: AnalyticsClient, province: SyntheticProvince): Promise<void> {
-  const writer = new ProjectionWriter(analytics, PROJECTIONS);
-  const { events } = province;
-  for (let offset = 0; offset < events.length; offset += BATCH) {
-    const batch = events.slice(offset, offset + BATCH);
-    const last = batch.at(-1)!;
-    await writer.apply({
-      events: batch,
-      batchId: `bench-indicators:${offset}`,
-      source: 'bench',
-      position: { transactionId: last.transactionId, globalPosition: last.globalPosition },
-    });
-  }
-}
-
 /** How many times the query's plan reads each table (a CTE is inlined wherever it is named). */
 async function tableReads(
   analytics: AnalyticsClient,
@@ -142,7 +124,7 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
     await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
     await migrateAnalytics(empty, ANALYTICS_MIGRATIONS);
     const projectStart = performance.now();
-    await project(analytics, province);
+    await projectProvince(analytics, province, BATCH);
     const projected = performance.now() - projectStart;
     progress(`projected in ${ms(projected / 1000)} s`);
 

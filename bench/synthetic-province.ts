@@ -23,6 +23,8 @@ import {
   studentDecider,
 } from '@junheng/domain';
 import type { Clock, EntryKind, StudentCommand, StudentLevel, StudentState } from '@junheng/domain';
+import { PROJECTIONS, ProjectionWriter } from '@junheng/analytics';
+import type { AnalyticsClient } from '@junheng/analytics';
 import type { RecordedEvent } from '@junheng/event-store';
 
 /**
@@ -226,6 +228,29 @@ const DISTRICT_MIXES: readonly (readonly (readonly [UrbanRuralGroup, number])[])
     ['rural', 55],
   ],
 ];
+
+/**
+ * Projects the province's log the way the projector would, in batches of `batchSize` events,
+ * into every projection table of `analytics` (migrated beforehand).
+ */
+export async function projectProvince(
+  analytics: AnalyticsClient,
+  province: SyntheticProvince,
+  batchSize: number,
+): Promise<void> {
+  const writer = new ProjectionWriter(analytics, PROJECTIONS);
+  const { events } = province;
+  for (let offset = 0; offset < events.length; offset += batchSize) {
+    const batch = events.slice(offset, offset + batchSize);
+    const last = batch.at(-1)!;
+    await writer.apply({
+      events: batch,
+      batchId: `synthetic-province:${offset}`,
+      source: 'bench',
+      position: { transactionId: last.transactionId, globalPosition: last.globalPosition },
+    });
+  }
+}
 
 /** Generates the province. Pure: the same options give the same log. */
 export function syntheticProvince(options: ProvinceOptions): SyntheticProvince {

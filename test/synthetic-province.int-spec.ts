@@ -2,15 +2,13 @@ import {
   ANALYTICS_MIGRATIONS,
   INDICATORS,
   IndicatorQueries,
-  PROJECTIONS,
-  ProjectionWriter,
   migrateAnalytics,
 } from '@junheng/analytics';
 import type { AnalyticsClient } from '@junheng/analytics';
 import { schoolYearOf, studentDecider, upcastEvent } from '@junheng/domain';
 import type { StudentEvent, StudentState } from '@junheng/domain';
 import { openTestAnalytics } from '@junheng/testing';
-import { syntheticProvince } from '../bench/synthetic-province';
+import { projectProvince, syntheticProvince } from '../bench/synthetic-province';
 
 /**
  * The bench's synthetic province (bench/synthetic-province.ts), small: its students' facts span
@@ -32,18 +30,7 @@ describe('the bench’s synthetic province', () => {
   beforeAll(async () => {
     analytics = await openTestAnalytics();
     await migrateAnalytics(analytics, ANALYTICS_MIGRATIONS);
-    const writer = new ProjectionWriter(analytics, PROJECTIONS);
-    const { events } = province;
-    for (let offset = 0; offset < events.length; offset += 20_000) {
-      const batch = events.slice(offset, offset + 20_000);
-      const last = batch.at(-1)!;
-      await writer.apply({
-        events: batch,
-        batchId: `synthetic:${offset}`,
-        source: 'synthetic',
-        position: { transactionId: last.transactionId, globalPosition: last.globalPosition },
-      });
-    }
+    await projectProvince(analytics, province, 20_000);
   });
 
   afterAll(async () => {
