@@ -8,6 +8,7 @@ import type { AnalyticsClient } from '@junheng/analytics';
 import { schoolYearOf, studentDecider, upcastEvent } from '@junheng/domain';
 import type { StudentEvent, StudentState } from '@junheng/domain';
 import { openTestAnalytics } from '@junheng/testing';
+import { rollupsAgreeWithFacts } from '../libs/analytics/src/indicators/golden/rollups-agree.fixture';
 import { projectProvince, syntheticProvince } from '../bench/synthetic-province';
 
 /**
@@ -100,5 +101,21 @@ describe('the bench’s synthetic province', () => {
         expect(figure.rate).toBeLessThanOrEqual(100);
       }
     }
+  });
+
+  it('answers from the rollups as from the facts, over six years of promotions, repeats, returns and deaths', async () => {
+    const questions = [2020, 2023, 2024].flatMap((schoolYear) => [
+      { schoolYear },
+      { schoolYear, level: 'primary' as const },
+      { schoolYear, group: 'town' as const },
+      { schoolYear, term: 2 as const },
+      { schoolYear, month: 10 },
+      // As of the middle of a school year: what was recorded after it does not count.
+      { schoolYear, asOf: `${schoolYear + 1}-01-15T12:00:00.000Z` },
+    ]);
+    const agreement = await rollupsAgreeWithFacts(analytics, questions);
+    expect(agreement.differences).toEqual([]);
+    expect(agreement.questions).toBe(4 * 4 * questions.length);
+    expect(agreement.rows).toBeGreaterThan(2_000);
   });
 });

@@ -59,39 +59,60 @@ holders_yearStart AS (
   FROM chains_yearStart AS chain
   LEFT JOIN schools_yearStart AS heir ON heir.school_code = chain.holder_code
 ),
-student_facts AS (
-  SELECT *
-  FROM {db:Identifier}.student_events FINAL
-  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+register_changes_yearStart AS (
+  SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+  FROM (
+    SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+    FROM {db:Identifier}.register_changes
+    WHERE change_year < toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1))
+    GROUP BY school_code, level, final_grade, grade_base
+    UNION ALL
+    SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+    FROM {db:Identifier}.register_changes
+    WHERE change_year = toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)) AND changed_on <= {yearStart:Date}
+    GROUP BY school_code, level, final_grade, grade_base
+    UNION ALL
+    SELECT school_code, level, final_grade, grade_base, -sum(delta) AS delta
+    FROM {db:Identifier}.register_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((change_year < toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1))) OR (change_year = toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)) AND changed_on <= {yearStart:Date}))
+    GROUP BY school_code, level, final_grade, grade_base
+  )
+  GROUP BY school_code, level, final_grade, grade_base
+  HAVING delta != 0
 ),
 register_yearStart AS (
-  SELECT student,
-         last.1 AS type,
-         if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         toUInt8(least(last.7, last.4 + greatest(0, if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1) - if(toMonth(last.8) >= 9, toYear(last.8), toYear(last.8) - 1)))) AS grade,
-         last.5 AS event_id,
-         last.6 AS level
+  SELECT school_code,
+         level,
+         toUInt8(least(final_grade, grade_base + toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)))) AS grade,
+         sum(delta) AS students
+  FROM register_changes_yearStart
+  GROUP BY school_code, level, grade
+  HAVING students != 0
+),
+period_dropouts AS (
+  SELECT school_code, district_code, level, dropped_out_on, sum(delta) AS delta
   FROM (
-    SELECT student,
-           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id), level,
-                        final_grade, event_date),
-                  tuple(event_date, global_position)) AS last
-    FROM student_facts
-    WHERE event_date <= {yearStart:Date}
-    GROUP BY student
+    SELECT school_code, district_code, level, dropped_out_on, sum(delta) AS delta
+    FROM {db:Identifier}.dropout_changes
+    WHERE kind = 'dropout' AND dropped_out_on BETWEEN {from:Date} AND {to:Date}
+    GROUP BY school_code, district_code, level, dropped_out_on
+    UNION ALL
+    SELECT school_code, district_code, level, dropped_out_on, -sum(delta) AS delta
+    FROM {db:Identifier}.dropout_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((kind = 'dropout' AND dropped_out_on BETWEEN {from:Date} AND {to:Date}))
+    GROUP BY school_code, district_code, level, dropped_out_on
   )
-  WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
-                 'StudentSkippedGrade')
+  GROUP BY school_code, district_code, level, dropped_out_on
+  HAVING delta != 0
 ),
 attributed_dropouts AS (
   SELECT fact.*,
          if(period.district_code = '', fact.district_code, period.district_code) AS attributed_district,
          multiIf(period.urban_rural_code IN ('111', '112'), 'urban', period.urban_rural_code IN ('121', '122', '123'), 'town', period.urban_rural_code IN ('210', '220'), 'rural', '') AS attributed_group,
          period.weak AS attributed_weak
-  FROM student_facts AS fact
+  FROM period_dropouts AS fact
   ASOF LEFT JOIN school_periods AS period
-    ON period.school_code = fact.school_code AND fact.event_date >= period.valid_from
+    ON period.school_code = fact.school_code AND fact.dropped_out_on >= period.valid_from
 ),
 contributions AS (
   SELECT holder.holder_code AS school_code,
@@ -99,18 +120,12 @@ contributions AS (
          holder.urban_rural_group AS urban_rural_group,
          register.level AS level,
          'enrolled_start' AS measure,
-         [register.event_id] AS event_ids
+         register.students AS n
   FROM register_yearStart AS register
   INNER JOIN holders_yearStart AS holder ON holder.school_code = register.school_code
   UNION ALL
-  SELECT school_code,
-         attributed_district,
-         attributed_group,
-         level,
-         'dropouts',
-         [toString(event_id)]
+  SELECT school_code, attributed_district, attributed_group, level, 'dropouts', delta
   FROM attributed_dropouts
-  WHERE type = 'StudentDroppedOut' AND event_date BETWEEN {from:Date} AND {to:Date}
 ),
 scoped AS (
   SELECT *, multiIf({grain:String} = 'school', school_code, {grain:String} = 'district', district_code, {grain:String} = 'city', substring(district_code, 1, 4), substring(district_code, 1, 2)) AS unit
@@ -124,8 +139,8 @@ scoped AS (
 )
 SELECT unit,
        level,
-       toUInt32(countIf(measure = 'enrolled_start')) AS enrolled_start,
-       toUInt32(countIf(measure = 'dropouts')) AS dropouts,
+       toUInt32(sumIf(n, measure = 'enrolled_start')) AS enrolled_start,
+       toUInt32(sumIf(n, measure = 'dropouts')) AS dropouts,
        if(enrolled_start > 0, dropouts / enrolled_start * 100, NULL) AS rate
 FROM scoped
 GROUP BY unit, level

@@ -26,33 +26,30 @@ school_periods AS (
   )
   GROUP BY school_code, valid_from
 ),
-student_facts AS (
-  SELECT *
-  FROM {db:Identifier}.student_events FINAL
-  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
-),
-last_movements AS (
-  SELECT student, last.1 AS type, last.2 AS school_code, last.3 AS district_code,
-         last.4 AS level, last.5 AS event_date, last.6 AS reason, last.7 AS event_id
+still_out AS (
+  SELECT school_code, district_code, level, reason, dropped_out_on, sum(delta) AS delta
   FROM (
-    SELECT student,
-           argMax(tuple(type, school_code, district_code, level, event_date, reason,
-                        toString(event_id)),
-                  tuple(event_date, global_position)) AS last
-    FROM student_facts
-    WHERE event_date <= {on:Date}
-    GROUP BY student
+    SELECT school_code, district_code, level, reason, dropped_out_on, sum(delta) AS delta
+    FROM {db:Identifier}.dropout_changes
+    WHERE changed_on <= {on:Date}
+    GROUP BY school_code, district_code, level, reason, dropped_out_on
+    UNION ALL
+    SELECT school_code, district_code, level, reason, dropped_out_on, -sum(delta) AS delta
+    FROM {db:Identifier}.dropout_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((changed_on <= {on:Date}))
+    GROUP BY school_code, district_code, level, reason, dropped_out_on
   )
-  WHERE type = 'StudentDroppedOut'
+  GROUP BY school_code, district_code, level, reason, dropped_out_on
+  HAVING delta != 0
 ),
 attributed_out AS (
   SELECT fact.*,
          if(period.district_code = '', fact.district_code, period.district_code) AS attributed_district,
          multiIf(period.urban_rural_code IN ('111', '112'), 'urban', period.urban_rural_code IN ('121', '122', '123'), 'town', period.urban_rural_code IN ('210', '220'), 'rural', '') AS attributed_group,
          period.weak AS attributed_weak
-  FROM last_movements AS fact
+  FROM still_out AS fact
   ASOF LEFT JOIN school_periods AS period
-    ON period.school_code = fact.school_code AND fact.event_date >= period.valid_from
+    ON period.school_code = fact.school_code AND fact.dropped_out_on >= period.valid_from
 ),
 contributions AS (
   SELECT school_code,
@@ -60,7 +57,7 @@ contributions AS (
          attributed_group AS urban_rural_group,
          level,
          reason AS measure,
-         [event_id] AS event_ids
+         toUInt32(delta) AS n
   FROM attributed_out
 ),
 scoped AS (
@@ -75,8 +72,8 @@ scoped AS (
 )
 SELECT unit,
        level,
-       toUInt32(count()) AS out_of_school,
-       CAST(sumMap(map(measure, toUInt32(1))), 'Map(String, UInt32)') AS by_reason
+       toUInt32(sum(n)) AS out_of_school,
+       CAST(sumMap(map(measure, toUInt32(n))), 'Map(String, UInt32)') AS by_reason
 FROM scoped
 GROUP BY unit, level
 ORDER BY unit, level

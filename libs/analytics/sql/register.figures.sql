@@ -59,30 +59,35 @@ holders_registerDay AS (
   FROM chains_registerDay AS chain
   LEFT JOIN schools_registerDay AS heir ON heir.school_code = chain.holder_code
 ),
-student_facts AS (
-  SELECT *
-  FROM {db:Identifier}.student_events FINAL
-  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+register_changes_registerDay AS (
+  SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+  FROM (
+    SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+    FROM {db:Identifier}.register_changes
+    WHERE change_year < toUInt16(if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1))
+    GROUP BY school_code, level, final_grade, grade_base
+    UNION ALL
+    SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+    FROM {db:Identifier}.register_changes
+    WHERE change_year = toUInt16(if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1)) AND changed_on <= {registerDay:Date}
+    GROUP BY school_code, level, final_grade, grade_base
+    UNION ALL
+    SELECT school_code, level, final_grade, grade_base, -sum(delta) AS delta
+    FROM {db:Identifier}.register_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((change_year < toUInt16(if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1))) OR (change_year = toUInt16(if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1)) AND changed_on <= {registerDay:Date}))
+    GROUP BY school_code, level, final_grade, grade_base
+  )
+  GROUP BY school_code, level, final_grade, grade_base
+  HAVING delta != 0
 ),
 register_registerDay AS (
-  SELECT student,
-         last.1 AS type,
-         if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         toUInt8(least(last.7, last.4 + greatest(0, if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1) - if(toMonth(last.8) >= 9, toYear(last.8), toYear(last.8) - 1)))) AS grade,
-         last.5 AS event_id,
-         last.6 AS level
-  FROM (
-    SELECT student,
-           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id), level,
-                        final_grade, event_date),
-                  tuple(event_date, global_position)) AS last
-    FROM student_facts
-    WHERE event_date <= {registerDay:Date}
-    GROUP BY student
-  )
-  WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
-                 'StudentSkippedGrade')
+  SELECT school_code,
+         level,
+         toUInt8(least(final_grade, grade_base + toUInt16(if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1)))) AS grade,
+         sum(delta) AS students
+  FROM register_changes_registerDay
+  GROUP BY school_code, level, grade
+  HAVING students != 0
 ),
 contributions AS (
   SELECT holder.holder_code AS school_code,
@@ -90,7 +95,7 @@ contributions AS (
          holder.urban_rural_group AS urban_rural_group,
          register.level AS level,
          toString(register.grade) AS measure,
-         [register.event_id] AS event_ids
+         toUInt32(register.students) AS n
   FROM register_registerDay AS register
   INNER JOIN holders_registerDay AS holder ON holder.school_code = register.school_code
 ),
@@ -106,8 +111,8 @@ scoped AS (
 )
 SELECT unit,
        level,
-       toUInt32(count()) AS students,
-       CAST(sumMap(map(measure, toUInt32(1))), 'Map(String, UInt32)') AS by_grade
+       toUInt32(sum(n)) AS students,
+       CAST(sumMap(map(measure, toUInt32(n))), 'Map(String, UInt32)') AS by_grade
 FROM scoped
 GROUP BY unit, level
 ORDER BY unit, level

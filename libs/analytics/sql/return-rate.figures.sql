@@ -26,49 +26,40 @@ school_periods AS (
   )
   GROUP BY school_code, valid_from
 ),
-student_facts AS (
-  SELECT *
-  FROM {db:Identifier}.student_events FINAL
-  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
-),
-dropouts AS (
-  SELECT * FROM student_facts
-  WHERE type = 'StudentDroppedOut' AND event_date BETWEEN {from:Date} AND {to:Date}
+period_dropouts AS (
+  SELECT kind, school_code, district_code, level, dropped_out_on, days_out, sum(delta) AS delta
+  FROM (
+    SELECT kind, school_code, district_code, level, dropped_out_on, days_out, sum(delta) AS delta
+    FROM {db:Identifier}.dropout_changes
+    WHERE kind IN ('dropout', 'return') AND dropped_out_on BETWEEN {from:Date} AND {to:Date}
+    GROUP BY kind, school_code, district_code, level, dropped_out_on, days_out
+    UNION ALL
+    SELECT kind, school_code, district_code, level, dropped_out_on, days_out, -sum(delta) AS delta
+    FROM {db:Identifier}.dropout_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((kind IN ('dropout', 'return') AND dropped_out_on BETWEEN {from:Date} AND {to:Date}))
+    GROUP BY kind, school_code, district_code, level, dropped_out_on, days_out
+  )
+  GROUP BY kind, school_code, district_code, level, dropped_out_on, days_out
+  HAVING delta != 0
 ),
 attributed_dropouts AS (
   SELECT fact.*,
          if(period.district_code = '', fact.district_code, period.district_code) AS attributed_district,
          multiIf(period.urban_rural_code IN ('111', '112'), 'urban', period.urban_rural_code IN ('121', '122', '123'), 'town', period.urban_rural_code IN ('210', '220'), 'rural', '') AS attributed_group,
          period.weak AS attributed_weak
-  FROM dropouts AS fact
+  FROM period_dropouts AS fact
   ASOF LEFT JOIN school_periods AS period
-    ON period.school_code = fact.school_code AND fact.event_date >= period.valid_from
-),
-returns AS (
-  SELECT student, event_date - days_out AS dropped_out_on, days_out, event_id AS return_id
-  FROM student_facts
-  WHERE type = 'StudentReturned'
+    ON period.school_code = fact.school_code AND fact.dropped_out_on >= period.valid_from
 ),
 contributions AS (
   SELECT school_code,
          attributed_district AS district_code,
          attributed_group AS urban_rural_group,
          level,
-         'dropouts' AS measure,
-         toInt32(-1) AS days_out,
-         [toString(event_id)] AS event_ids
+         if(kind = 'dropout', 'dropouts', 'returned') AS measure,
+         days_out,
+         toUInt32(abs(delta)) AS n
   FROM attributed_dropouts
-  UNION ALL
-  SELECT dropout.school_code,
-         dropout.attributed_district,
-         dropout.attributed_group,
-         dropout.level,
-         'returned',
-         back.days_out,
-         [toString(back.return_id)]
-  FROM attributed_dropouts AS dropout
-  INNER JOIN returns AS back
-    ON back.student = dropout.student AND back.dropped_out_on = dropout.event_date
 ),
 scoped AS (
   SELECT *, multiIf({grain:String} = 'school', school_code, {grain:String} = 'district', district_code, {grain:String} = 'city', substring(district_code, 1, 4), substring(district_code, 1, 2)) AS unit
@@ -82,11 +73,15 @@ scoped AS (
 )
 SELECT unit,
        level,
-       toUInt32(countIf(measure = 'dropouts')) AS dropouts,
-       toUInt32(countIf(measure = 'returned')) AS returned,
+       toUInt32(sumIf(n, measure = 'dropouts')) AS dropouts,
+       toUInt32(sumIf(n, measure = 'returned')) AS returned,
        if(dropouts > 0, returned / dropouts * 100, NULL) AS rate,
-       if(returned > 0, quantileExactInclusiveIf(0.5)(days_out, measure = 'returned'), NULL)
-         AS median_days_to_return
+       -- The median of the days out, each count of returns standing for that many returns.
+       if(returned > 0,
+          arrayReduce('quantileExactInclusive(0.5)',
+                      arrayFlatten(groupArrayIf(arrayWithConstant(n, days_out),
+                                                measure = 'returned'))),
+          NULL) AS median_days_to_return
 FROM scoped
 GROUP BY unit, level
 ORDER BY unit, level

@@ -65,12 +65,14 @@ describe('analytics on the ClickHouse engine', () => {
     );
     expect(tables.map((table) => table.name)).toEqual([
       'dead_letters',
+      'dropout_changes',
       'events',
       'fund_flows',
       'lesson_exchanges',
       'pairing_changes',
       'projection_checkpoints',
       'projection_rebuilds',
+      'register_changes',
       'schema_migrations',
       'school_changes',
       'school_reports',

@@ -34,6 +34,22 @@ export class IndicatorQueries {
     );
   }
 
+  /**
+   * The same figures computed directly from the fact tables, student by student, for an
+   * indicator read from rollups (`factsSql`); the rollups' own answer for any other. Slow by
+   * design: the check that a rollup agrees with its facts, not a dashboard read.
+   */
+  async figuresFromFacts<Row extends object>(
+    indicator: IndicatorDefinition,
+    request: IndicatorRequest,
+  ): Promise<Row[]> {
+    this.requireGrain(indicator, request);
+    return this.analytics.query<Row>(
+      indicator.factsSql ?? indicator.figuresSql,
+      indicatorParameters(applicable(indicator, request), this.settings),
+    );
+  }
+
   /** The events behind the figures of `request` (narrow it with `unit`), a page at a time. */
   async events(
     indicator: IndicatorDefinition,

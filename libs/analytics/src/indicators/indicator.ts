@@ -31,7 +31,13 @@ export interface IndicatorDefinition {
   readonly byPeriod: boolean;
   /** Whether a reader may narrow the figures to one urban-rural group. */
   readonly byGroup: boolean;
+  /** The figures, from the rollups where the indicator has them (migration 0009). */
   readonly figuresSql: string;
+  /**
+   * The same figures computed directly from the fact tables, student by student: what the
+   * rollups must agree with, cell for cell (the consistency test), and the drill-down's basis.
+   */
+  readonly factsSql?: string;
   readonly eventsSql: string;
 }
 

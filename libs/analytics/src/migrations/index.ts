@@ -6,6 +6,7 @@ import { projectionSourcesMigration } from './0005-projection-sources.migration'
 import { projectionRebuildsMigration } from './0006-projection-rebuilds.migration';
 import { indicatorFactsMigration } from './0007-indicator-facts.migration';
 import { studentClassesMigration } from './0008-student-classes.migration';
+import { indicatorRollupsMigration } from './0009-indicator-rollups.migration';
 import type { AnalyticsMigration } from './migration';
 
 export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
@@ -17,6 +18,7 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   projectionRebuildsMigration,
   indicatorFactsMigration,
   studentClassesMigration,
+  indicatorRollupsMigration,
 ];
 
 export type { AnalyticsMigration } from './migration';

@@ -2,8 +2,10 @@ import { lessonExchangesProjection } from './lesson-exchanges.projection';
 import type { Projection } from './projection';
 import { rawEventsProjection } from './raw-events.projection';
 
+import { dropoutChangesProjection } from './dropout-changes.projection';
 import { fundFlowsProjection } from './fund-flows.projection';
 import { pairingChangesProjection } from './pairing-changes.projection';
+import { registerChangesProjection } from './register-changes.projection';
 import { schoolChangesProjection } from './school-changes.projection';
 import { schoolReportsProjection } from './school-reports.projection';
 import { studentEventsProjection } from './student-events.projection';
@@ -18,13 +20,21 @@ export const PROJECTIONS: readonly Projection[] = [
   teacherRotationsProjection,
   pairingChangesProjection,
   fundFlowsProjection,
+  // The rollups come after the facts: they read a returning or dying student's dropout back
+  // from `student_events`, the batch's own included (student-history.ts).
+  registerChangesProjection,
+  dropoutChangesProjection,
 ];
 
 export type { Projection } from './projection';
 export { clickhouseDateTime } from './projection';
 export { lessonExchangesProjection } from './lesson-exchanges.projection';
 export { rawEventsProjection } from './raw-events.projection';
+export type { DropoutFact, StudentHistory } from './student-history';
+export { loadStudentHistory } from './student-history';
 export {
+  dropoutChangesProjection,
+  registerChangesProjection,
   fundFlowsProjection,
   pairingChangesProjection,
   schoolChangesProjection,

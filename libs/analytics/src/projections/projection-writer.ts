@@ -3,6 +3,7 @@ import type { LogPosition, RecordedEvent } from '@junheng/event-store';
 import type { AnalyticsClient } from '../client/analytics-client';
 import { clickhouseDateTime } from './projection';
 import type { Projection } from './projection';
+import { loadStudentHistory } from './student-history';
 
 export interface ProjectedBatch {
   readonly events: readonly RecordedEvent[];
@@ -141,7 +142,10 @@ export class ProjectionWriter {
       if (fresh.length === 0) continue;
       const first = fresh[0]!;
       const last = fresh.at(-1)!;
-      const rows = projection.rows(fresh).map((row) => ({ ...row, source: batch.source }));
+      const history = projection.readsStudentHistory
+        ? await loadStudentHistory(this.analytics, fresh)
+        : undefined;
+      const rows = projection.rows(fresh, history).map((row) => ({ ...row, source: batch.source }));
       const done = observer?.insertStarted?.(projection.table);
       try {
         await this.analytics.insert(projection.table, rows, {

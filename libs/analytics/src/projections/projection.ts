@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@junheng/event-store';
+import type { StudentHistory } from './student-history';
 
 /**
  * One read model: the rows a batch of events adds to one table. Pure. Every row carries its
@@ -7,7 +8,12 @@ import type { RecordedEvent } from '@junheng/event-store';
  */
 export interface Projection {
   readonly table: string;
-  rows(events: readonly RecordedEvent[]): object[];
+  /**
+   * A rollup whose rows depend on a student's earlier movements (a return ends a dropout it
+   * does not describe): the writer reads them first (student-history.ts) and passes them in.
+   */
+  readonly readsStudentHistory?: boolean;
+  rows(events: readonly RecordedEvent[], history?: StudentHistory): object[];
 }
 
 /** ClickHouse DateTime64 input: `2024-10-15 08:00:00.000` in UTC. */

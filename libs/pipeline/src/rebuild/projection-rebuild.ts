@@ -75,9 +75,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   );
   say('building', { table, building });
 
-  const writer = new ProjectionWriter(analytics, [
-    { table: building, rows: (events) => projection.rows(events) },
-  ]);
+  const writer = new ProjectionWriter(analytics, [{ ...projection, table: building }]);
   const held = await options.deadLetters.heldStreams();
   await options.source.start(async (batch) => {
     const { apply } = routeBatch(batch.source, batch.messages, new Map(held));

@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { registerTotalsOn } from '../rollup-fragments';
 import {
   CONTRIBUTING_EVENTS,
   SCHOOL_PERIODS,
@@ -24,7 +25,37 @@ import {
  *
  * Parameters: schoolYear, month or term, and the common ones. No threshold.
  * Source: domain.md "The school year turns over"; the 学籍 register (在籍 = 在校 + 休学).
+ *
+ * Read from `register_changes` (the register as signed movements, by year and by day); the
+ * facts below find each student's last movement.
  */
+const ROLLUP_CONTRIBUTIONS = withClauses(
+  SCHOOL_PERIODS,
+  holdersOn('registerDay'),
+  registerTotalsOn('registerDay'),
+  `
+contributions AS (
+  SELECT holder.holder_code AS school_code,
+         holder.district_code AS district_code,
+         holder.urban_rural_group AS urban_rural_group,
+         register.level AS level,
+         toString(register.grade) AS measure,
+         toUInt32(register.students) AS n
+  FROM register_registerDay AS register
+  INNER JOIN holders_registerDay AS holder ON holder.school_code = register.school_code
+)`,
+  SCOPED,
+);
+
+const FIGURES = (students: string): string => `
+SELECT unit,
+       level,
+       toUInt32(sum(${students})) AS students,
+       CAST(sumMap(map(measure, toUInt32(${students}))), 'Map(String, UInt32)') AS by_grade
+FROM scoped
+GROUP BY unit, level
+ORDER BY unit, level`;
+
 const CONTRIBUTIONS = withClauses(
   SCHOOL_PERIODS,
   holdersOn('registerDay'),
@@ -52,13 +83,7 @@ export const registerIndicator: IndicatorDefinition = {
   byLevel: true,
   byGroup: true,
   byPeriod: true,
-  figuresSql: `${CONTRIBUTIONS}
-SELECT unit,
-       level,
-       toUInt32(count()) AS students,
-       CAST(sumMap(map(measure, toUInt32(1))), 'Map(String, UInt32)') AS by_grade
-FROM scoped
-GROUP BY unit, level
-ORDER BY unit, level`,
+  figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES('n')}`,
+  factsSql: `${CONTRIBUTIONS}${FIGURES('1')}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
 };

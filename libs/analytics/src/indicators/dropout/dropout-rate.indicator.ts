@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { registerTotalsOn, rollupTotals } from '../rollup-fragments';
 import {
   CONTRIBUTING_EVENTS,
   SCHOOL_PERIODS,
@@ -21,7 +22,48 @@ import {
  *   it), at the school and district that held the school on the day.
  * Thresholds (configurable): primary 0 (any dropout flags), junior below 2%, a school above 4%.
  * Source: domain.md "Dropout rate"; seed 003 (控辍保学), seed 001.
+ *
+ * Read from the rollups: the register on 1 September from `register_changes`, the dropouts
+ * from `dropout_changes`; the facts below compute the same, student by student.
  */
+const ROLLUP_CONTRIBUTIONS = withClauses(
+  SCHOOL_PERIODS,
+  holdersOn('yearStart'),
+  registerTotalsOn('yearStart'),
+  rollupTotals(
+    'period_dropouts',
+    'dropout_changes',
+    'school_code, district_code, level, dropped_out_on',
+    [`kind = 'dropout' AND dropped_out_on BETWEEN {from:Date} AND {to:Date}`],
+  ),
+  attributedOn('dropouts', 'period_dropouts', 'school_code', 'dropped_out_on', 'district_code'),
+  `
+contributions AS (
+  SELECT holder.holder_code AS school_code,
+         holder.district_code AS district_code,
+         holder.urban_rural_group AS urban_rural_group,
+         register.level AS level,
+         'enrolled_start' AS measure,
+         register.students AS n
+  FROM register_yearStart AS register
+  INNER JOIN holders_yearStart AS holder ON holder.school_code = register.school_code
+  UNION ALL
+  SELECT school_code, attributed_district, attributed_group, level, 'dropouts', delta
+  FROM attributed_dropouts
+)`,
+  SCOPED,
+);
+
+const FIGURES = (count: (measure: string) => string): string => `
+SELECT unit,
+       level,
+       toUInt32(${count('enrolled_start')}) AS enrolled_start,
+       toUInt32(${count('dropouts')}) AS dropouts,
+       if(enrolled_start > 0, dropouts / enrolled_start * 100, NULL) AS rate
+FROM scoped
+GROUP BY unit, level
+ORDER BY unit, level`;
+
 const CONTRIBUTIONS = withClauses(
   SCHOOL_PERIODS,
   holdersOn('yearStart'),
@@ -59,14 +101,7 @@ export const dropoutRateIndicator: IndicatorDefinition = {
   byLevel: true,
   byGroup: true,
   byPeriod: true,
-  figuresSql: `${CONTRIBUTIONS}
-SELECT unit,
-       level,
-       toUInt32(countIf(measure = 'enrolled_start')) AS enrolled_start,
-       toUInt32(countIf(measure = 'dropouts')) AS dropouts,
-       if(enrolled_start > 0, dropouts / enrolled_start * 100, NULL) AS rate
-FROM scoped
-GROUP BY unit, level
-ORDER BY unit, level`,
+  figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES((measure) => `sumIf(n, measure = '${measure}')`)}`,
+  factsSql: `${CONTRIBUTIONS}${FIGURES((measure) => `countIf(measure = '${measure}')`)}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
 };

@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { rollupTotals } from '../rollup-fragments';
 import {
   CONTRIBUTING_EVENTS,
   SCHOOL_PERIODS,
@@ -19,7 +20,42 @@ import {
  * - attributed to the school and district that held the dropout's school on its day.
  * Threshold: none by default (every child counts; the list is the work). Source: domain.md
  * "Dropout rate"; seed 003 ("每年3月和9月…排查").
+ *
+ * Read from `dropout_changes`: each dropout +1, the return or death that ends it −1 on its day,
+ * so the students out of school on the day are the sum up to it; the facts below compute the
+ * same from each student's last movement.
  */
+const ROLLUP_CONTRIBUTIONS = withClauses(
+  SCHOOL_PERIODS,
+  rollupTotals(
+    'still_out',
+    'dropout_changes',
+    'school_code, district_code, level, reason, dropped_out_on',
+    ['changed_on <= {on:Date}'],
+  ),
+  attributedOn('out', 'still_out', 'school_code', 'dropped_out_on', 'district_code'),
+  `
+contributions AS (
+  SELECT school_code,
+         attributed_district AS district_code,
+         attributed_group AS urban_rural_group,
+         level,
+         reason AS measure,
+         toUInt32(delta) AS n
+  FROM attributed_out
+)`,
+  SCOPED,
+);
+
+const FIGURES = (students: string): string => `
+SELECT unit,
+       level,
+       toUInt32(sum(${students})) AS out_of_school,
+       CAST(sumMap(map(measure, toUInt32(${students}))), 'Map(String, UInt32)') AS by_reason
+FROM scoped
+GROUP BY unit, level
+ORDER BY unit, level`;
+
 const CONTRIBUTIONS = withClauses(
   SCHOOL_PERIODS,
   STUDENT_FACTS,
@@ -60,13 +96,7 @@ export const outOfSchoolIndicator: IndicatorDefinition = {
   byLevel: true,
   byGroup: true,
   byPeriod: false,
-  figuresSql: `${CONTRIBUTIONS}
-SELECT unit,
-       level,
-       toUInt32(count()) AS out_of_school,
-       CAST(sumMap(map(measure, toUInt32(1))), 'Map(String, UInt32)') AS by_reason
-FROM scoped
-GROUP BY unit, level
-ORDER BY unit, level`,
+  figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES('n')}`,
+  factsSql: `${CONTRIBUTIONS}${FIGURES('1')}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
 };

@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { rollupTotals } from '../rollup-fragments';
 import {
   CONTRIBUTING_EVENTS,
   SCHOOL_PERIODS,
@@ -20,7 +21,33 @@ import {
  * - both attributed to the dropout's school on the dropout day, so the two sides match.
  * - the median of an even count is the mean of the middle two.
  * Threshold: none by default. Source: domain.md "Dropout rate" (return rate, median days).
+ *
+ * Read from `dropout_changes`: the period's dropouts and the returns counted against them, by
+ * days out; the facts below match each return to its dropout student by student.
  */
+const ROLLUP_CONTRIBUTIONS = withClauses(
+  SCHOOL_PERIODS,
+  rollupTotals(
+    'period_dropouts',
+    'dropout_changes',
+    'kind, school_code, district_code, level, dropped_out_on, days_out',
+    [`kind IN ('dropout', 'return') AND dropped_out_on BETWEEN {from:Date} AND {to:Date}`],
+  ),
+  attributedOn('dropouts', 'period_dropouts', 'school_code', 'dropped_out_on', 'district_code'),
+  `
+contributions AS (
+  SELECT school_code,
+         attributed_district AS district_code,
+         attributed_group AS urban_rural_group,
+         level,
+         if(kind = 'dropout', 'dropouts', 'returned') AS measure,
+         days_out,
+         toUInt32(abs(delta)) AS n
+  FROM attributed_dropouts
+)`,
+  SCOPED,
+);
+
 const CONTRIBUTIONS = withClauses(
   SCHOOL_PERIODS,
   STUDENT_FACTS,
@@ -69,7 +96,22 @@ export const returnRateIndicator: IndicatorDefinition = {
   byLevel: true,
   byGroup: true,
   byPeriod: true,
-  figuresSql: `${CONTRIBUTIONS}
+  figuresSql: `${ROLLUP_CONTRIBUTIONS}
+SELECT unit,
+       level,
+       toUInt32(sumIf(n, measure = 'dropouts')) AS dropouts,
+       toUInt32(sumIf(n, measure = 'returned')) AS returned,
+       if(dropouts > 0, returned / dropouts * 100, NULL) AS rate,
+       -- The median of the days out, each count of returns standing for that many returns.
+       if(returned > 0,
+          arrayReduce('quantileExactInclusive(0.5)',
+                      arrayFlatten(groupArrayIf(arrayWithConstant(n, days_out),
+                                                measure = 'returned'))),
+          NULL) AS median_days_to_return
+FROM scoped
+GROUP BY unit, level
+ORDER BY unit, level`,
+  factsSql: `${CONTRIBUTIONS}
 SELECT unit,
        level,
        toUInt32(countIf(measure = 'dropouts')) AS dropouts,
