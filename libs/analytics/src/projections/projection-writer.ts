@@ -4,6 +4,7 @@ import type { AnalyticsClient } from '../client/analytics-client';
 import { clickhouseDateTime } from './projection';
 import type { Projection } from './projection';
 import { loadStudentHistory } from './student-history';
+import type { StudentHistory } from './student-history';
 
 export interface ProjectedBatch {
   readonly events: readonly RecordedEvent[];
@@ -124,6 +125,7 @@ export class ProjectionWriter {
     // old one does not hold for the new. The table's id tells them apart.
     const tableIds = this.exactlyOnce ? await this.tableIds() : new Map<string, string>();
     this.options.faultPoint?.('before-insert');
+    let history: StudentHistory | undefined;
     for (const [index, projection] of this.projections.entries()) {
       if (index > 0) this.options.faultPoint?.('between-inserts');
       const fresh = this.exactlyOnce
@@ -142,9 +144,10 @@ export class ProjectionWriter {
       if (fresh.length === 0) continue;
       const first = fresh[0]!;
       const last = fresh.at(-1)!;
-      const history = projection.readsStudentHistory
-        ? await loadStudentHistory(this.analytics, fresh)
-        : undefined;
+      // Read once per batch for every rollup that needs it: the whole batch's students, so it
+      // answers for whichever part of the batch a table has not applied yet.
+      if (projection.readsStudentHistory)
+        history ??= await loadStudentHistory(this.analytics, batch.events);
       const rows = projection.rows(fresh, history).map((row) => ({ ...row, source: batch.source }));
       const done = observer?.insertStarted?.(projection.table);
       try {

@@ -42,24 +42,30 @@ const studentOf = (event: RecordedEvent): string => {
 const before = (a: Movement, b: Movement): boolean =>
   a.date < b.date || (a.date === b.date && a.globalPosition < b.globalPosition);
 
+/** A movement of the student_events facts, or of the batch (the same columns). */
+function movement(
+  type: string,
+  position: { transactionId: number; globalPosition: number },
+  fact: DropoutFact,
+): Movement {
+  return {
+    type,
+    date: fact.date,
+    transactionId: position.transactionId,
+    globalPosition: position.globalPosition,
+    dropout: type === 'StudentDroppedOut' ? fact : undefined,
+  };
+}
+
 function movementOf(event: RecordedEvent): Movement {
   const data = event.data as Record<string, unknown>;
-  return {
-    type: event.type,
+  return movement(event.type, event, {
+    schoolCode: String(data.schoolCode),
+    districtCode: String(data.districtCode),
+    level: String(data.level),
+    reason: String(data.reason),
     date: String(data.date),
-    transactionId: event.transactionId,
-    globalPosition: event.globalPosition,
-    dropout:
-      event.type === 'StudentDroppedOut'
-        ? {
-            schoolCode: String(data.schoolCode),
-            districtCode: String(data.districtCode),
-            level: String(data.level),
-            reason: String(data.reason),
-            date: String(data.date),
-          }
-        : undefined,
-  };
+  });
 }
 
 /**
@@ -101,22 +107,20 @@ export async function loadStudentHistory(
     byStudent.set(student, known);
   };
   for (const row of rows)
-    remember(row.student, {
-      type: row.type,
-      date: row.event_date,
-      transactionId: Number(row.transaction_id),
-      globalPosition: Number(row.global_position),
-      dropout:
-        row.type === 'StudentDroppedOut'
-          ? {
-              schoolCode: row.school_code,
-              districtCode: row.district_code,
-              level: row.level,
-              reason: row.reason,
-              date: row.event_date,
-            }
-          : undefined,
-    });
+    remember(
+      row.student,
+      movement(
+        row.type,
+        { transactionId: Number(row.transaction_id), globalPosition: Number(row.global_position) },
+        {
+          schoolCode: row.school_code,
+          districtCode: row.district_code,
+          level: row.level,
+          reason: row.reason,
+          date: row.event_date,
+        },
+      ),
+    );
   const wanted = new Set(students);
   for (const event of events) {
     const student = studentOf(event);
