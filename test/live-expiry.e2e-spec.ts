@@ -98,16 +98,21 @@ describeWith(
 
     it('ends a stream when its token expires, saying why, and releases its watcher', async () => {
       // A screen with a long-lived token watches the same area throughout.
+      const openedAt = Date.now();
       const steady = await openStream(port, {
         Authorization: bearer('district-clerk', '44/4403/440311'),
       });
+      // The short token must outlive the first scorecard, computed before the stream opens
+      // (a stream whose token expired meanwhile ends at once, as it should): seconds on a busy
+      // machine, so its lifetime is measured against the first stream's opening.
+      const ttlSeconds = 3 + Math.ceil((3 * (Date.now() - openedAt)) / 1000);
       const issuedAt = new Date();
       const token = mintToken(
         Buffer.from(TEST_JWT_SECRET),
-        { subject: 'short-lived', role: 'district-clerk', scope: '44/4403/440311', ttlSeconds: 3 },
+        { subject: 'short-lived', role: 'district-clerk', scope: '44/4403/440311', ttlSeconds },
         issuedAt,
       );
-      const expiresAt = (Math.floor(issuedAt.getTime() / 1000) + 3) * 1000;
+      const expiresAt = (Math.floor(issuedAt.getTime() / 1000) + ttlSeconds) * 1000;
       const short = await openStream(port, { Authorization: `Bearer ${token}` });
       expect(short.events[0]).toMatchObject({ event: 'scorecard', data: { area: '440311' } });
       expect(streams()).toBe(2);
@@ -135,6 +140,7 @@ describeWith(
         role: 'dashboard',
         scope: parseOrgScope('44'),
       });
+      await eventually(() => expect(streams()).toBe(0));
       const stream = await openStream(port, { 'X-Api-Key': issued.key });
       expect(stream.events[0]).toMatchObject({ event: 'scorecard' });
       // Unrevoked, it stays open over several checks.
