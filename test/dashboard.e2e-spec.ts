@@ -2,8 +2,7 @@ import type { AddressInfo, Server } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { ANALYTICS_CLIENT } from '@junheng/analytics';
-import type { AnalyticsClient } from '@junheng/analytics';
+import { ANALYTICS_CLIENT, AnalyticsClient } from '@junheng/analytics';
 import { EVENT_SOURCE } from '@junheng/messaging';
 import type { EventSource } from '@junheng/messaging';
 import { ProjectorService, RelayService } from '@junheng/pipeline';
@@ -922,6 +921,67 @@ for (const topology of TOPOLOGIES) {
         .send({ query: `{ area { ${fields} } }` })
         .expect(400);
       expect(costly.body.errors[0].extensions.code).toBe('urn:junheng:problem:query-too-complex');
+    });
+    it('computes a scorecard once per projection version, however many screens ask at once', async () => {
+      // Every client of the engine, the dashboard's time-limited view included; indicator
+      // queries only (they are the ones given a grain), made while serving a caller.
+      const original = AnalyticsClient.prototype.query;
+      let figureQueries = 0;
+      const spy = jest.spyOn(AnalyticsClient.prototype, 'query').mockImplementation(function (
+        this: AnalyticsClient,
+        sql: string,
+        parameters?: Parameters<AnalyticsClient['query']>[1],
+      ) {
+        if (currentPrincipal() !== undefined && parameters?.grain !== undefined) {
+          figureQueries += 1;
+        }
+        return original.call(this, sql, parameters);
+      });
+      const scorecard = async () =>
+        (
+          await http()
+            .get('/v1/areas/440103/scorecard')
+            .set('Authorization', liwanClerk)
+            .query({ schoolYear: 2024 })
+            .expect(200)
+        ).body as { freshness: { globalPosition: number }; indicators: unknown[] };
+      try {
+        // A new fact moves the version: the next scorecard is computed afresh, once.
+        const recorded = await dropOut(B, 19, '2024-11-04');
+        await eventually(async () =>
+          expect((await scorecard()).freshness.globalPosition).toBeGreaterThanOrEqual(
+            recorded.globalPosition,
+          ),
+        );
+        figureQueries = 0;
+        const first = await scorecard();
+        expect(figureQueries).toBe(0);
+
+        const another = await dropOut(B, 18, '2024-11-05');
+        await eventually(async () => {
+          const position = (
+            await http()
+              .get('/v1/indicators/dropout-rate/figures')
+              .set('Authorization', liwanClerk)
+              .query({ schoolYear: 2024, level: 'junior' })
+              .expect(200)
+          ).body as { freshness: { globalPosition: number } };
+          expect(position.freshness.globalPosition).toBeGreaterThanOrEqual(another.globalPosition);
+        });
+        figureQueries = 0;
+        const screens = await Promise.all(Array.from({ length: 6 }, () => scorecard()));
+        // Six screens at one version: one query per indicator shown, not six.
+        expect(figureQueries).toBe(first.indicators.length);
+        for (const screen of screens) expect(screen).toEqual(screens[0]);
+        // The new dropout is in them: they are not the previous version's figures.
+        expect(screens[0]!.indicators).not.toEqual(first.indicators);
+
+        figureQueries = 0;
+        expect(await scorecard()).toEqual(screens[0]);
+        expect(figureQueries).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
     });
   });
 }

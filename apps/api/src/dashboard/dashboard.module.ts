@@ -12,6 +12,7 @@ import {
 import { DashboardScope } from './dashboard-scope';
 import { DashboardService, INDICATOR_SETTINGS } from './dashboard.service';
 import type { IndicatorSettings } from './dashboard.service';
+import { FigureCache } from './figure-cache';
 import { LiveScorecards } from './live-scorecards';
 import { ProjectionProgress } from './projection-progress';
 
@@ -35,6 +36,7 @@ import { ProjectionProgress } from './projection-progress';
     },
     ProjectionProgress,
     DashboardScope,
+    FigureCache,
     DashboardService,
     LiveScorecards,
     DashboardResolver,

@@ -28,6 +28,7 @@ import { DashboardScope } from './dashboard-scope';
 import type { AreaLevel, ScopedQuestion } from './dashboard-scope';
 import { ReadRefusedException } from './dashboard.exceptions';
 import { toFigure } from './figure';
+import { FigureCache } from './figure-cache';
 import type { Figure } from './figure';
 import { commonPrefix, figureLoader } from './figure-loader';
 import type { FigureKey } from './figure-loader';
@@ -268,6 +269,7 @@ export class DashboardService {
     private readonly progress: ProjectionProgress,
     readonly scope: DashboardScope,
     @Inject(INDICATOR_SETTINGS) private readonly settings: IndicatorSettings,
+    private readonly figureCache: FigureCache,
   ) {
     this.analytics = analytics.withReadLimits({ maxExecutionTimeMs: settings.queryTimeoutMs });
     this.queries = new IndicatorQueries(this.analytics, settings.formulas);
@@ -285,11 +287,20 @@ export class DashboardService {
   session(request: object): DashboardSession {
     let session = this.sessions.get(request);
     if (session === undefined) {
-      const figures = <Row extends object>(
+      // Figures are memoised per projection version: the version this request reads at (its
+      // freshness, read before any figure) is the version its figures are computed at.
+      const figures = async <Row extends object>(
         indicator: IndicatorDefinition,
-        request: IndicatorRequest,
-      ): Promise<Row[]> => answeredInTime(this.queries.figures<Row>(indicator, request));
-      session = new DashboardSession(figureLoader({ figures }), this.progress, this.analytics);
+        question: IndicatorRequest,
+      ): Promise<Row[]> => {
+        const { version } = await opened.state();
+        const rows = await this.figureCache.figures(version, indicator.name, question, () =>
+          answeredInTime(this.queries.figures<FigureRow>(indicator, question)),
+        );
+        return rows as Row[];
+      };
+      const opened = new DashboardSession(figureLoader({ figures }), this.progress, this.analytics);
+      session = opened;
       this.sessions.set(request, session);
     }
     return session;

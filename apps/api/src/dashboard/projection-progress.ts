@@ -37,12 +37,13 @@ export interface ProjectionState {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function versionOf(checkpoints: readonly SourceCheckpoint[]): string {
+function versionOf(checkpoints: readonly SourceCheckpoint[], rebuilds: number): string {
   const applied = checkpoints
     .map(
       (checkpoint) =>
         `${checkpoint.source}@${checkpoint.transactionId}.${checkpoint.globalPosition}`,
     )
+    .concat(`rebuilds:${rebuilds}`)
     .join(',');
   return createHash('sha256').update(applied).digest('base64url').slice(0, 22);
 }
@@ -85,7 +86,7 @@ export class ProjectionProgress implements OnApplicationShutdown {
 
   async state(): Promise<ProjectionState> {
     if (this.config.kafkaBrokers.length === 0) {
-      const checkpoints = await this.writer.sourceCheckpoints();
+      const { checkpoints, rebuilds } = await this.writer.appliedState();
       // The store tail is the one source, in commit order: its checkpoint is gap-free.
       const furthest = checkpoints.reduce<SourceCheckpoint | null>(
         (best, checkpoint) =>
@@ -101,7 +102,7 @@ export class ProjectionProgress implements OnApplicationShutdown {
                 globalPosition: furthest.globalPosition,
                 recordedAt: furthest.recordedAt,
               },
-        version: versionOf(checkpoints),
+        version: versionOf(checkpoints, rebuilds),
       };
     }
     return this.throughKafka();
@@ -137,7 +138,7 @@ export class ProjectionProgress implements OnApplicationShutdown {
   private async throughKafka(): Promise<ProjectionState> {
     const published = await this.store.loadCheckpoint(RELAY_CHECKPOINT);
     const lagging = await this.laggingPartitions();
-    const checkpoints = await this.writer.sourceCheckpoints();
+    const { checkpoints, rebuilds } = await this.writer.appliedState();
     const bySource = new Map<string, SourceCheckpoint>(
       checkpoints.map((checkpoint) => [checkpoint.source, checkpoint]),
     );
@@ -146,7 +147,7 @@ export class ProjectionProgress implements OnApplicationShutdown {
       const source = `kafka:${this.config.kafkaTopic}:${partition}`;
       complete = earlier(complete, bySource.get(source) ?? START_OF_LOG);
     }
-    const version = versionOf(checkpoints);
+    const version = versionOf(checkpoints, rebuilds);
     if (compareLogPositions(complete, START_OF_LOG) <= 0) {
       return { freshness: { transactionId: 0, globalPosition: 0, recordedAt: null }, version };
     }

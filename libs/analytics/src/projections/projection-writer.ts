@@ -251,22 +251,36 @@ export class ProjectionWriter {
 
   /** Every source's checkpoint: how far the projection has applied each ordered source. */
   async sourceCheckpoints(): Promise<SourceCheckpoint[]> {
+    return (await this.appliedState()).checkpoints;
+  }
+
+  /**
+   * What the read models are a function of, in one query: every source's checkpoint, and how
+   * many rebuilds have been swapped in (a rebuild changes tables without moving a checkpoint).
+   */
+  async appliedState(): Promise<{ checkpoints: SourceCheckpoint[]; rebuilds: number }> {
     const rows = await this.analytics.query<{
       source: string;
       transaction_id: string;
       global_position: string;
       last_recorded_at: string;
+      rebuilds: string;
     }>(
-      `SELECT source, transaction_id, global_position, last_recorded_at
+      `SELECT source, transaction_id, global_position, last_recorded_at,
+              (SELECT count() FROM {db:Identifier}.projection_rebuilds) AS rebuilds
        FROM {db:Identifier}.projection_checkpoints FINAL
        ORDER BY source`,
     );
-    return rows.map((row) => ({
-      source: row.source,
-      transactionId: Number(row.transaction_id),
-      globalPosition: Number(row.global_position),
-      recordedAt: new Date(row.last_recorded_at).toISOString(),
-    }));
+    return {
+      checkpoints: rows.map((row) => ({
+        source: row.source,
+        transactionId: Number(row.transaction_id),
+        globalPosition: Number(row.global_position),
+        recordedAt: new Date(row.last_recorded_at).toISOString(),
+      })),
+      // No checkpoint yet: nothing applied, nothing rebuilt that a reader could have seen.
+      rebuilds: Number(rows[0]?.rebuilds ?? 0),
+    };
   }
 
   async watermark(): Promise<Watermark> {

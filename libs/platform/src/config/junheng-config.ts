@@ -106,6 +106,12 @@ export interface JunhengConfig {
    */
   readonly indicatorQueryTimeoutMs: number;
   /**
+   * How many figure rows the api keeps memoised, by projection version (0: none). Figures at
+   * one version never change, so a dashboard asked again before the projection advances, or
+   * by many screens at once, is answered without the engine.
+   */
+  readonly figureCacheRows: number;
+  /**
    * Skip what a table already holds and deduplicate retried inserts. Off only for the crash
    * tests' negative control (JUNHENG_PROJECTOR_EXACTLY_ONCE=false).
    */
@@ -313,6 +319,7 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     liveQuestionsPerProcess: integer('JUNHENG_LIVE_QUESTIONS_PER_PROCESS', 200, 1, 100_000),
     // Below the ClickHouse client's 60 s HTTP timeout, so the engine's limit is the one met.
     indicatorQueryTimeoutMs: integer('JUNHENG_INDICATOR_QUERY_TIMEOUT_MS', 30_000, 1, 50_000),
+    figureCacheRows: integer('JUNHENG_FIGURE_CACHE_ROWS', 200_000, 0, 100_000_000),
     projectorExactlyOnce: flag('JUNHENG_PROJECTOR_EXACTLY_ONCE', true),
     analyticsFreezeMerges: flag('JUNHENG_ANALYTICS_FREEZE_MERGES', false),
     faultKillAt:
