@@ -78,7 +78,7 @@ export class FigureCache {
     return rows ?? compute();
   }
 
-  /** How many questions' figures are held (for tests and metrics). */
+  /** How many questions' figures are held. */
   size(): number {
     return this.entries?.size ?? 0;
   }

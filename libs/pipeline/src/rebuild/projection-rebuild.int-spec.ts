@@ -100,6 +100,7 @@ describe('a projection rebuilt blue-green under live traffic', () => {
     });
     const before = await tableState();
     const checkpointBefore = await liveWriter.checkpoint(STORE_TAIL_SOURCE);
+    const rebuildsBefore = (await liveWriter.appliedState()).rebuilds;
 
     // Live traffic and a dashboard reading, both for as long as the rebuild runs.
     let running = true;
@@ -153,6 +154,9 @@ describe('a projection rebuilt blue-green under live traffic', () => {
       if (index > 0) expect(watermark).toBeGreaterThanOrEqual(watermarks[index - 1]!);
     }
     expect((await liveWriter.checkpoint(STORE_TAIL_SOURCE)).globalPosition).toBe(appended);
+    // The swap is part of what the read models are a function of: the version dashboards,
+    // ETags and the figure cache rest on moves with it, though no checkpoint did.
+    expect((await liveWriter.appliedState()).rebuilds).toBe(rebuildsBefore + 1);
 
     const after = await tableState();
     expect(report).toMatchObject({ table: 'lesson_exchanges', version: 2 });
