@@ -55,6 +55,20 @@ export interface ProvinceOptions {
   readonly years?: number;
 }
 
+/**
+ * The three datasets of `../shared/design/quality.md`: `small` for tests and the demo, `medium`
+ * CI-sized, `large` for benchmarks. Six school years each, so that cohorts graduate.
+ */
+export const PROVINCE_SCALES = {
+  small: { cities: 1, districtsPerCity: 3, schools: 60, students: 20_000 },
+  medium: { cities: 2, districtsPerCity: 5, schools: 1_000, students: 300_000 },
+  large: { cities: 10, districtsPerCity: 10, schools: 10_000, students: 5_000_000 },
+} as const satisfies Record<
+  string,
+  Pick<ProvinceOptions, 'cities' | 'districtsPerCity' | 'schools' | 'students'>
+>;
+export type ProvinceScale = keyof typeof PROVINCE_SCALES;
+
 export type UrbanRuralGroup = 'urban' | 'town' | 'rural';
 
 export interface SyntheticSchool {
