@@ -59,103 +59,111 @@ holders_yearEnd AS (
   FROM chains_yearEnd AS chain
   LEFT JOIN schools_yearEnd AS heir ON heir.school_code = chain.holder_code
 ),
-student_facts AS (
-  SELECT *
-  FROM {db:Identifier}.student_events FINAL
-  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
+register_changes_yearStart AS (
+  SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+  FROM (
+    SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+    FROM {db:Identifier}.register_changes
+    WHERE change_year < toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1))
+    GROUP BY school_code, level, final_grade, grade_base
+    UNION ALL
+    SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+    FROM {db:Identifier}.register_changes
+    WHERE change_year = toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)) AND changed_on <= {yearStart:Date}
+    GROUP BY school_code, level, final_grade, grade_base
+    UNION ALL
+    SELECT school_code, level, final_grade, grade_base, -sum(delta) AS delta
+    FROM {db:Identifier}.register_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((change_year < toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1))) OR (change_year = toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)) AND changed_on <= {yearStart:Date}))
+    GROUP BY school_code, level, final_grade, grade_base
+  )
+  GROUP BY school_code, level, final_grade, grade_base
+  HAVING delta != 0
 ),
 register_yearStart AS (
-  SELECT student,
-         last.1 AS type,
-         if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         toUInt8(least(last.7, last.4 + greatest(0, if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1) - if(toMonth(last.8) >= 9, toYear(last.8), toYear(last.8) - 1)))) AS grade,
-         last.5 AS event_id,
-         last.6 AS level
-  FROM (
-    SELECT student,
-           argMax(tuple(type, school_code, to_school_code, grade, toString(event_id), level,
-                        final_grade, event_date),
-                  tuple(event_date, global_position)) AS last
-    FROM student_facts
-    WHERE event_date <= {yearStart:Date}
-    GROUP BY student
-  )
-  WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
-                 'StudentSkippedGrade')
+  SELECT school_code,
+         level,
+         toUInt8(least(final_grade, grade_base + toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)))) AS grade,
+         sum(delta) AS students
+  FROM register_changes_yearStart
+  GROUP BY school_code, level, grade
+  HAVING students != 0
 ),
-year_end_fates AS (
-  -- Where each student stands at the end of the year: their last movement up to 31 August,
-  -- ordered like the registers (on the register at a school, graduated, died, or gone). The
-  -- year-end register is the part of it still on a register (registerOn's rule, one scan less).
-  SELECT student,
-         last.1 AS type,
-         if(last.1 = 'StudentTransferred', last.3, last.2) AS school_code,
-         last.4 AS level,
-         last.5 AS event_id
+register_changes_yearEnd AS (
+  SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
   FROM (
-    SELECT student,
-           argMax(tuple(type, school_code, to_school_code, level, toString(event_id)),
-                  tuple(event_date, global_position)) AS last
-    FROM student_facts
-    WHERE event_date <= {yearEnd:Date}
-    GROUP BY student
+    SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+    FROM {db:Identifier}.register_changes
+    WHERE change_year < toUInt16(if(toMonth({yearEnd:Date}) >= 9, toYear({yearEnd:Date}), toYear({yearEnd:Date}) - 1))
+    GROUP BY school_code, level, final_grade, grade_base
+    UNION ALL
+    SELECT school_code, level, final_grade, grade_base, sum(delta) AS delta
+    FROM {db:Identifier}.register_changes
+    WHERE change_year = toUInt16(if(toMonth({yearEnd:Date}) >= 9, toYear({yearEnd:Date}), toYear({yearEnd:Date}) - 1)) AND changed_on <= {yearEnd:Date}
+    GROUP BY school_code, level, final_grade, grade_base
+    UNION ALL
+    SELECT school_code, level, final_grade, grade_base, -sum(delta) AS delta
+    FROM {db:Identifier}.register_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((change_year < toUInt16(if(toMonth({yearEnd:Date}) >= 9, toYear({yearEnd:Date}), toYear({yearEnd:Date}) - 1))) OR (change_year = toUInt16(if(toMonth({yearEnd:Date}) >= 9, toYear({yearEnd:Date}), toYear({yearEnd:Date}) - 1)) AND changed_on <= {yearEnd:Date}))
+    GROUP BY school_code, level, final_grade, grade_base
   )
+  GROUP BY school_code, level, final_grade, grade_base
+  HAVING delta != 0
 ),
-opening AS (
-  SELECT register.school_code AS at_school,
-         register.level AS level,
-         register.event_id AS event_id,
-         fate.type AS fate,
-         fate.school_code AS fate_school,
-         fate.event_id AS fate_event_id
-  FROM register_yearStart AS register
-  INNER JOIN year_end_fates AS fate ON fate.student = register.student
+register_yearEnd AS (
+  SELECT school_code,
+         level,
+         toUInt8(least(final_grade, grade_base + toUInt16(if(toMonth({yearEnd:Date}) >= 9, toYear({yearEnd:Date}), toYear({yearEnd:Date}) - 1)))) AS grade,
+         sum(delta) AS students
+  FROM register_changes_yearEnd
+  GROUP BY school_code, level, grade
+  HAVING students != 0
+),
+year_changes AS (
+  SELECT kind, school_code, level, fate_school_code, sum(delta) AS delta
+  FROM (
+    SELECT kind, school_code, level, fate_school_code, sum(delta) AS delta
+    FROM {db:Identifier}.in_year_changes
+    WHERE school_year = {schoolYear:UInt16}
+    GROUP BY kind, school_code, level, fate_school_code
+    UNION ALL
+    SELECT kind, school_code, level, fate_school_code, -sum(delta) AS delta
+    FROM {db:Identifier}.in_year_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((school_year = {schoolYear:UInt16}))
+    GROUP BY kind, school_code, level, fate_school_code
+  )
+  GROUP BY kind, school_code, level, fate_school_code
+  HAVING delta != 0
 ),
 year_parts AS (
-  -- Each student of the opening register once: in the base, and, still on a register or
-  -- graduated, 'stayed' (kept or transferred out, depending on the unit of the school where the
-  -- student ended up, decided in contributions at the requested grain), or died. One pass over
-  -- the opening register, not one per measure: ClickHouse computes a named subquery again
-  -- wherever it is used.
-  -- (Qualified names: the output's event_id is an alias, and aliases are query-wide.)
-  SELECT opening.at_school AS at_school, opening.level AS level, counted.1 AS measure,
-         counted.2 AS event_id, counted.3 AS end_school
-  FROM opening
-  ARRAY JOIN arrayFilter(candidate -> candidate.1 != '', [
-    ('enrolled_start', opening.event_id, ''),
-    (if(opening.fate IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
-                 'StudentSkippedGrade', 'StudentGraduated'), 'stayed', ''),
-     opening.fate_event_id, opening.fate_school),
-    (if(opening.fate = 'StudentDeceased', 'deaths', ''), opening.fate_event_id, '')
-  ]) AS counted
+  SELECT school_code AS at_school, level, 'enrolled_start' AS measure, students AS n,
+         '' AS end_school
+  FROM register_yearStart
   UNION ALL
-  SELECT school_code, level, 'enrolled_end', event_id, ''
-  FROM year_end_fates
-  WHERE type IN ('StudentEnrolled', 'StudentTransferred', 'StudentReturned',
-                 'StudentSuspended', 'StudentResumed', 'StudentRepeatedGrade',
-                 'StudentSkippedGrade')
+  -- Each opening student ends the year where they began it until a movement says otherwise.
+  SELECT school_code, level, 'stayed', students, school_code
+  FROM register_yearStart
   UNION ALL
-  SELECT school_code, level, 'graduates', toString(event_id), ''
-  FROM student_facts
-  WHERE type = 'StudentGraduated'
-    AND event_date > {yearStart:Date} AND event_date <= {yearEnd:Date}
+  SELECT school_code, level, multiIf(kind = 'stayed', 'stayed', kind = 'died', 'deaths', kind),
+         delta, fate_school_code
+  FROM year_changes
+  WHERE kind IN ('stayed', 'died', 'graduated')
+  UNION ALL
+  SELECT school_code, level, 'enrolled_end', students, ''
+  FROM register_yearEnd
 ),
 contributions AS (
   SELECT holder.holder_code AS school_code,
          holder.district_code AS district_code,
          holder.urban_rural_group AS urban_rural_group,
          part.level AS level,
-         -- Kept when the school the student ended up at is in the same unit as the one they
-         -- started at (and in the requested group): a move within a district is no loss to it.
          if(part.measure = 'stayed',
             if(multiIf({grain:String} = 'school', holder.holder_code, {grain:String} = 'district', holder.district_code, {grain:String} = 'city', substring(holder.district_code, 1, 4), substring(holder.district_code, 1, 2))
                  = multiIf({grain:String} = 'school', end_holder.holder_code, {grain:String} = 'district', end_holder.district_code, {grain:String} = 'city', substring(end_holder.district_code, 1, 4), substring(end_holder.district_code, 1, 2))
                AND ({group:String} = '' OR end_holder.urban_rural_group = {group:String}),
                'kept', 'transferred_out'),
-            part.measure) AS measure,
-         [part.event_id] AS event_ids
+            if(part.measure = 'graduated', 'graduates', part.measure)) AS measure,
+         part.n AS n
   FROM year_parts AS part
   INNER JOIN holders_yearEnd AS holder ON holder.school_code = part.at_school
   LEFT JOIN holders_yearEnd AS end_holder ON end_holder.school_code = part.end_school
@@ -172,12 +180,12 @@ scoped AS (
 )
 SELECT unit,
        level,
-       toUInt32(countIf(measure = 'enrolled_start')) AS enrolled_start,
-       toUInt32(countIf(measure = 'enrolled_end')) AS enrolled_end,
-       toUInt32(countIf(measure = 'graduates')) AS graduates,
-       toUInt32(countIf(measure = 'deaths')) AS deaths,
-       toUInt32(countIf(measure = 'kept')) AS kept,
-       toUInt32(countIf(measure = 'transferred_out')) AS transferred_out,
+       toUInt32(sumIf(n, measure = 'enrolled_start')) AS enrolled_start,
+       toUInt32(sumIf(n, measure = 'enrolled_end')) AS enrolled_end,
+       toUInt32(sumIf(n, measure = 'graduates')) AS graduates,
+       toUInt32(sumIf(n, measure = 'deaths')) AS deaths,
+       toUInt32(sumIf(n, measure = 'kept')) AS kept,
+       toUInt32(sumIf(n, measure = 'transferred_out')) AS transferred_out,
        toInt32(toInt32(enrolled_start) - if({deathsLeaveDenominator:UInt8} = 1, deaths, 0)) AS base,
        if(base > 0, kept / base * 100, NULL) AS rate
 FROM scoped

@@ -68,6 +68,7 @@ describe('analytics on the ClickHouse engine', () => {
       'dropout_changes',
       'events',
       'fund_flows',
+      'in_year_changes',
       'lesson_exchanges',
       'pairing_changes',
       'projection_checkpoints',

@@ -4,6 +4,7 @@ import { rawEventsProjection } from './raw-events.projection';
 
 import { dropoutChangesProjection } from './dropout-changes.projection';
 import { fundFlowsProjection } from './fund-flows.projection';
+import { inYearChangesProjection } from './in-year-changes.projection';
 import { pairingChangesProjection } from './pairing-changes.projection';
 import { registerChangesProjection } from './register-changes.projection';
 import { schoolChangesProjection } from './school-changes.projection';
@@ -24,16 +25,18 @@ export const PROJECTIONS: readonly Projection[] = [
   // from `student_events`, the batch's own included (student-history.ts).
   registerChangesProjection,
   dropoutChangesProjection,
+  inYearChangesProjection,
 ];
 
 export type { Projection } from './projection';
 export { clickhouseDateTime } from './projection';
 export { lessonExchangesProjection } from './lesson-exchanges.projection';
 export { rawEventsProjection } from './raw-events.projection';
-export type { DropoutFact, StudentHistory } from './student-history';
+export type { DropoutFact, StudentHistory, StudentMovement } from './student-history';
 export { loadStudentHistory } from './student-history';
 export {
   dropoutChangesProjection,
+  inYearChangesProjection,
   registerChangesProjection,
   fundFlowsProjection,
   pairingChangesProjection,

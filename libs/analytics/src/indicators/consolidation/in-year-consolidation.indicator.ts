@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { registerTotalsOn, rollupTotals } from '../rollup-fragments';
 import {
   CONTRIBUTING_EVENTS,
   ON_REGISTER,
@@ -121,6 +122,73 @@ contributions AS (
   SCOPED,
 );
 
+/**
+ * Read from the rollups: the opening register and the year-end register from
+ * `register_changes`, each opening student's fate from `in_year_changes` (their school at the
+ * start, `stayed` there unless a movement of the year moved them to another fate), graduations
+ * from the same table. The facts below compute the same, student by student.
+ */
+const ROLLUP_CONTRIBUTIONS = withClauses(
+  SCHOOL_PERIODS,
+  holdersOn('yearEnd'),
+  registerTotalsOn('yearStart'),
+  registerTotalsOn('yearEnd'),
+  rollupTotals('year_changes', 'in_year_changes', 'kind, school_code, level, fate_school_code', [
+    'school_year = {schoolYear:UInt16}',
+  ]),
+  `
+year_parts AS (
+  SELECT school_code AS at_school, level, 'enrolled_start' AS measure, students AS n,
+         '' AS end_school
+  FROM register_yearStart
+  UNION ALL
+  -- Each opening student ends the year where they began it until a movement says otherwise.
+  SELECT school_code, level, 'stayed', students, school_code
+  FROM register_yearStart
+  UNION ALL
+  SELECT school_code, level, multiIf(kind = 'stayed', 'stayed', kind = 'died', 'deaths', kind),
+         delta, fate_school_code
+  FROM year_changes
+  WHERE kind IN ('stayed', 'died', 'graduated')
+  UNION ALL
+  SELECT school_code, level, 'enrolled_end', students, ''
+  FROM register_yearEnd
+)`,
+  `
+contributions AS (
+  SELECT holder.holder_code AS school_code,
+         holder.district_code AS district_code,
+         holder.urban_rural_group AS urban_rural_group,
+         part.level AS level,
+         if(part.measure = 'stayed',
+            if(${unitOf('holder.holder_code', 'holder.district_code')}
+                 = ${unitOf('end_holder.holder_code', 'end_holder.district_code')}
+               AND ({group:String} = '' OR end_holder.urban_rural_group = {group:String}),
+               'kept', 'transferred_out'),
+            if(part.measure = 'graduated', 'graduates', part.measure)) AS measure,
+         part.n AS n
+  FROM year_parts AS part
+  INNER JOIN holders_yearEnd AS holder ON holder.school_code = part.at_school
+  LEFT JOIN holders_yearEnd AS end_holder ON end_holder.school_code = part.end_school
+)`,
+  SCOPED,
+);
+
+const FIGURES = (count: (measure: string) => string): string => `
+SELECT unit,
+       level,
+       toUInt32(${count('enrolled_start')}) AS enrolled_start,
+       toUInt32(${count('enrolled_end')}) AS enrolled_end,
+       toUInt32(${count('graduates')}) AS graduates,
+       toUInt32(${count('deaths')}) AS deaths,
+       toUInt32(${count('kept')}) AS kept,
+       toUInt32(${count('transferred_out')}) AS transferred_out,
+       toInt32(toInt32(enrolled_start) - if({deathsLeaveDenominator:UInt8} = 1, deaths, 0)) AS base,
+       if(base > 0, kept / base * 100, NULL) AS rate
+FROM scoped
+GROUP BY unit, level
+ORDER BY unit, level`;
+
 export const inYearConsolidationIndicator: IndicatorDefinition = {
   name: 'in-year-consolidation',
   family: 'consolidation',
@@ -129,19 +197,7 @@ export const inYearConsolidationIndicator: IndicatorDefinition = {
   byLevel: true,
   byGroup: true,
   byPeriod: false,
-  figuresSql: `${CONTRIBUTIONS}
-SELECT unit,
-       level,
-       toUInt32(countIf(measure = 'enrolled_start')) AS enrolled_start,
-       toUInt32(countIf(measure = 'enrolled_end')) AS enrolled_end,
-       toUInt32(countIf(measure = 'graduates')) AS graduates,
-       toUInt32(countIf(measure = 'deaths')) AS deaths,
-       toUInt32(countIf(measure = 'kept')) AS kept,
-       toUInt32(countIf(measure = 'transferred_out')) AS transferred_out,
-       toInt32(toInt32(enrolled_start) - if({deathsLeaveDenominator:UInt8} = 1, deaths, 0)) AS base,
-       if(base > 0, kept / base * 100, NULL) AS rate
-FROM scoped
-GROUP BY unit, level
-ORDER BY unit, level`,
+  figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES((measure) => `sumIf(n, measure = '${measure}')`)}`,
+  factsSql: `${CONTRIBUTIONS}${FIGURES((measure) => `countIf(measure = '${measure}')`)}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
 };

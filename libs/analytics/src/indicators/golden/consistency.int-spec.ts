@@ -246,7 +246,7 @@ describe('indicator consistency', () => {
     ]);
     const agreement = await rollupsAgreeWithFacts(analytics, questions);
     expect(agreement.differences).toEqual([]);
-    expect(agreement.questions).toBe(4 * 4 * questions.length);
+    expect(agreement.questions).toBe(5 * 4 * questions.length);
     expect(agreement.rows).toBeGreaterThan(400);
   });
 
