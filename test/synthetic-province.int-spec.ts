@@ -115,7 +115,7 @@ describe('the bench’s synthetic province', () => {
     ]);
     const agreement = await rollupsAgreeWithFacts(analytics, questions);
     expect(agreement.differences).toEqual([]);
-    expect(agreement.questions).toBe(5 * 4 * questions.length);
+    expect(agreement.questions).toBe(6 * 4 * questions.length);
     expect(agreement.rows).toBeGreaterThan(2_000);
   });
 });

@@ -59,62 +59,21 @@ holders_yearEnd AS (
   FROM chains_yearEnd AS chain
   LEFT JOIN schools_yearEnd AS heir ON heir.school_code = chain.holder_code
 ),
-student_facts AS (
-  SELECT *
-  FROM {db:Identifier}.student_events FINAL
-  WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')}
-),
-movements AS (
-  SELECT *
+class_changes AS (
+  SELECT measure, school_code, level, sum(delta) AS delta
   FROM (
-    SELECT *,
-           if(toMonth(event_date) >= 9, toYear(event_date), toYear(event_date) - 1) AS year,
-           -- The years of the level less one: a class graduates in (its cohort + this).
-           toInt32(year) + final_grade - grade - cohort AS span,
-           cohort + span AS graduates_in,
-           from_cohort + span AS left_class_graduating_in,
-           entry_cohort + span AS entry_class_graduates_in,
-           type IN ('StudentRepeatedGrade', 'StudentSkippedGrade', 'StudentReturned')
-             AND from_cohort != cohort AS changes_class
-    FROM student_facts
+    SELECT measure, school_code, level, sum(delta) AS delta
+    FROM {db:Identifier}.cohort_changes
+    WHERE mode = if({repeatersCountIn:UInt8} = 1, 'class', 'entry') AND class_year = {schoolYear:UInt16}
+    GROUP BY measure, school_code, level
+    UNION ALL
+    SELECT measure, school_code, level, -sum(delta) AS delta
+    FROM {db:Identifier}.cohort_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
+      AND ((mode = if({repeatersCountIn:UInt8} = 1, 'class', 'entry') AND class_year = {schoolYear:UInt16}))
+    GROUP BY measure, school_code, level
   )
-  -- Up to Y; and after it, a repeat of a student held in the final grade, who leaves the class
-  -- they did not graduate with when the repeat is recorded the year after.
-  WHERE (year <= {schoolYear:UInt16} OR (changes_class AND left_class_graduating_in = {schoolYear:UInt16}))
-    AND if({repeatersCountIn:UInt8} = 1,
-           graduates_in = {schoolYear:UInt16} OR left_class_graduating_in = {schoolYear:UInt16},
-           entry_class_graduates_in = {schoolYear:UInt16})
-),
-class_movements AS (
-  -- Each movement as it counts for the class graduating in Y: 'in' the class, or, for a change
-  -- of class, 'joined' or 'left' it (by class: only when repeaters count in their class).
-  SELECT *,
-         multiIf({repeatersCountIn:UInt8} = 0 OR NOT changes_class, 'in',
-                 graduates_in = {schoolYear:UInt16}, 'joined', 'left') AS part
-  FROM movements
-),
-cohort_parts AS (
-  SELECT school_code AS at_school, level, 'entrants' AS measure, event_id
-  FROM class_movements
-  WHERE part = 'in' AND type = 'StudentEnrolled' AND entry = 'new-entrant'
-  UNION ALL
-  SELECT school_code, level, 'transfers_in', event_id
-  FROM class_movements
-  WHERE (part = 'in' AND type = 'StudentEnrolled' AND entry = 'transfer-in') OR part = 'joined'
-  UNION ALL
-  SELECT to_school_code, level, 'transfers_in', event_id
-  FROM class_movements WHERE part = 'in' AND type = 'StudentTransferred'
-  UNION ALL
-  SELECT school_code, level, 'transfers_out', event_id
-  FROM class_movements WHERE (part = 'in' AND type = 'StudentTransferred') OR part = 'left'
-  UNION ALL
-  SELECT school_code, level, 'deaths', event_id
-  FROM class_movements WHERE part = 'in' AND type = 'StudentDeceased'
-  UNION ALL
-  SELECT school_code, level, 'graduates', event_id
-  FROM class_movements
-  WHERE part = 'in' AND type = 'StudentGraduated'
-    AND (year = {schoolYear:UInt16} OR {repeatersCountIn:UInt8} = 0)
+  GROUP BY measure, school_code, level
+  HAVING delta != 0
 ),
 contributions AS (
   SELECT holder.holder_code AS school_code,
@@ -122,9 +81,9 @@ contributions AS (
          holder.urban_rural_group AS urban_rural_group,
          part.level AS level,
          part.measure AS measure,
-         [toString(part.event_id)] AS event_ids
-  FROM cohort_parts AS part
-  INNER JOIN holders_yearEnd AS holder ON holder.school_code = part.at_school
+         part.delta AS n
+  FROM class_changes AS part
+  INNER JOIN holders_yearEnd AS holder ON holder.school_code = part.school_code
 ),
 scoped AS (
   SELECT *, multiIf({grain:String} = 'school', school_code, {grain:String} = 'district', district_code, {grain:String} = 'city', substring(district_code, 1, 4), substring(district_code, 1, 2)) AS unit
@@ -138,11 +97,11 @@ scoped AS (
 )
 SELECT unit,
        level,
-       toUInt32(countIf(measure = 'entrants')) AS entrants,
-       toUInt32(countIf(measure = 'transfers_in')) AS transfers_in,
-       toUInt32(countIf(measure = 'transfers_out')) AS transfers_out,
-       toUInt32(countIf(measure = 'deaths')) AS deaths,
-       toUInt32(countIf(measure = 'graduates')) AS graduates,
+       toUInt32(sumIf(n, measure = 'entrants')) AS entrants,
+       toUInt32(sumIf(n, measure = 'transfers_in')) AS transfers_in,
+       toUInt32(sumIf(n, measure = 'transfers_out')) AS transfers_out,
+       toUInt32(sumIf(n, measure = 'deaths')) AS deaths,
+       toUInt32(sumIf(n, measure = 'graduates')) AS graduates,
        toInt32(toInt32(entrants) + transfers_in - transfers_out
          - if({deathsLeaveDenominator:UInt8} = 1, deaths, 0)) AS cohort_size,
        -- A class's rate is given once its last school year is over (as of the question, and

@@ -64,6 +64,7 @@ describe('analytics on the ClickHouse engine', () => {
       'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
     );
     expect(tables.map((table) => table.name)).toEqual([
+      'cohort_changes',
       'dead_letters',
       'dropout_changes',
       'events',

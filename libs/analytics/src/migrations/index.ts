@@ -7,7 +7,7 @@ import { projectionRebuildsMigration } from './0006-projection-rebuilds.migratio
 import { indicatorFactsMigration } from './0007-indicator-facts.migration';
 import { studentClassesMigration } from './0008-student-classes.migration';
 import { indicatorRollupsMigration } from './0009-indicator-rollups.migration';
-import { inYearChangesMigration } from './0010-in-year-changes.migration';
+import { consolidationRollupsMigration } from './0010-consolidation-rollups.migration';
 import type { AnalyticsMigration } from './migration';
 
 export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
@@ -20,7 +20,7 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   indicatorFactsMigration,
   studentClassesMigration,
   indicatorRollupsMigration,
-  inYearChangesMigration,
+  consolidationRollupsMigration,
 ];
 
 export type { AnalyticsMigration } from './migration';

@@ -2,6 +2,7 @@ import { lessonExchangesProjection } from './lesson-exchanges.projection';
 import type { Projection } from './projection';
 import { rawEventsProjection } from './raw-events.projection';
 
+import { cohortChangesProjection } from './cohort-changes.projection';
 import { dropoutChangesProjection } from './dropout-changes.projection';
 import { fundFlowsProjection } from './fund-flows.projection';
 import { inYearChangesProjection } from './in-year-changes.projection';
@@ -26,6 +27,7 @@ export const PROJECTIONS: readonly Projection[] = [
   registerChangesProjection,
   dropoutChangesProjection,
   inYearChangesProjection,
+  cohortChangesProjection,
 ];
 
 export type { Projection } from './projection';
@@ -35,6 +37,7 @@ export { rawEventsProjection } from './raw-events.projection';
 export type { DropoutFact, StudentHistory, StudentMovement } from './student-history';
 export { loadStudentHistory } from './student-history';
 export {
+  cohortChangesProjection,
   dropoutChangesProjection,
   inYearChangesProjection,
   registerChangesProjection,

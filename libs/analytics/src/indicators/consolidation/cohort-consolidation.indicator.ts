@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { rollupTotals } from '../rollup-fragments';
 import {
   CONTRIBUTING_EVENTS,
   SCHOOL_PERIODS,
@@ -111,22 +112,39 @@ contributions AS (
   SCOPED,
 );
 
-export const cohortConsolidationIndicator: IndicatorDefinition = {
-  name: 'cohort-consolidation',
-  family: 'consolidation',
-  title: '小学六年巩固率 / 初中三年巩固率',
-  grains: ['school', 'district', 'city', 'province'],
-  byLevel: true,
-  byGroup: true,
-  byPeriod: false,
-  figuresSql: `${CONTRIBUTIONS}
+/**
+ * Read from the rollup `cohort_changes`: each movement counted for the classes it concerns when
+ * it was projected (cohort-changes.projection.ts). The facts above compute the same, student by
+ * student.
+ */
+const ROLLUP_CONTRIBUTIONS = withClauses(
+  SCHOOL_PERIODS,
+  holdersOn('yearEnd'),
+  rollupTotals('class_changes', 'cohort_changes', 'measure, school_code, level', [
+    `mode = if({repeatersCountIn:UInt8} = 1, 'class', 'entry') AND class_year = {schoolYear:UInt16}`,
+  ]),
+  `
+contributions AS (
+  SELECT holder.holder_code AS school_code,
+         holder.district_code AS district_code,
+         holder.urban_rural_group AS urban_rural_group,
+         part.level AS level,
+         part.measure AS measure,
+         part.delta AS n
+  FROM class_changes AS part
+  INNER JOIN holders_yearEnd AS holder ON holder.school_code = part.school_code
+)`,
+  SCOPED,
+);
+
+const FIGURES = (count: (measure: string) => string): string => `
 SELECT unit,
        level,
-       toUInt32(countIf(measure = 'entrants')) AS entrants,
-       toUInt32(countIf(measure = 'transfers_in')) AS transfers_in,
-       toUInt32(countIf(measure = 'transfers_out')) AS transfers_out,
-       toUInt32(countIf(measure = 'deaths')) AS deaths,
-       toUInt32(countIf(measure = 'graduates')) AS graduates,
+       toUInt32(${count('entrants')}) AS entrants,
+       toUInt32(${count('transfers_in')}) AS transfers_in,
+       toUInt32(${count('transfers_out')}) AS transfers_out,
+       toUInt32(${count('deaths')}) AS deaths,
+       toUInt32(${count('graduates')}) AS graduates,
        toInt32(toInt32(entrants) + transfers_in - transfers_out
          - if({deathsLeaveDenominator:UInt8} = 1, deaths, 0)) AS cohort_size,
        -- A class's rate is given once its last school year is over (as of the question, and
@@ -136,6 +154,17 @@ SELECT unit,
           least(100, graduates / cohort_size * 100), NULL) AS rate
 FROM scoped
 GROUP BY unit, level
-ORDER BY unit, level`,
+ORDER BY unit, level`;
+
+export const cohortConsolidationIndicator: IndicatorDefinition = {
+  name: 'cohort-consolidation',
+  family: 'consolidation',
+  title: '小学六年巩固率 / 初中三年巩固率',
+  grains: ['school', 'district', 'city', 'province'],
+  byLevel: true,
+  byGroup: true,
+  byPeriod: false,
+  figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES((measure) => `sumIf(n, measure = '${measure}')`)}`,
+  factsSql: `${CONTRIBUTIONS}${FIGURES((measure) => `countIf(measure = '${measure}')`)}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
 };

@@ -8,6 +8,7 @@ import { INDICATORS, INDICATOR_NAMES } from '../catalogue';
 import type { IndicatorName } from '../catalogue';
 import type { Grain } from '../indicator';
 import { IndicatorQueries } from '../indicator-queries';
+import { DEFAULT_FORMULA_SETTINGS } from '../indicator-parameters';
 import { EventLog, project } from './event-log.fixture';
 import { differences, rollupsAgreeWithFacts } from './rollups-agree.fixture';
 
@@ -246,8 +247,26 @@ describe('indicator consistency', () => {
     ]);
     const agreement = await rollupsAgreeWithFacts(analytics, questions);
     expect(agreement.differences).toEqual([]);
-    expect(agreement.questions).toBe(5 * 4 * questions.length);
+    expect(agreement.questions).toBe(6 * 4 * questions.length);
     expect(agreement.rows).toBeGreaterThan(400);
+  });
+
+  it('the rollups answer as the facts do under the other formula settings too', async () => {
+    // Repeaters counted in the class they entered with, deaths kept in the denominator: the
+    // consolidation rollups hold both ways of counting, chosen at read time.
+    const questions = [2023, 2024].flatMap((schoolYear) => [
+      { schoolYear },
+      { schoolYear, level: 'primary' as const },
+      { schoolYear, asOf: '2024-12-31T00:00:00.000Z' },
+    ]);
+    const agreement = await rollupsAgreeWithFacts(analytics, questions, {
+      ...DEFAULT_FORMULA_SETTINGS,
+      repeatersCountIn: 'entry',
+      deathsLeaveDenominator: false,
+    });
+    expect(agreement.differences).toEqual([]);
+    expect(agreement.questions).toBe(6 * 4 * questions.length);
+    expect(agreement.rows).toBeGreaterThan(100);
   });
 
   it('replaying the log into fresh projections, cut and redelivered differently, gives identical figures', async () => {

@@ -1,6 +1,7 @@
 import type { AnalyticsClient } from '@junheng/analytics';
 import { INDICATORS, INDICATOR_NAMES } from '../catalogue';
-import type { IndicatorRequest } from '../indicator-parameters';
+import { DEFAULT_FORMULA_SETTINGS } from '../indicator-parameters';
+import type { FormulaSettings, IndicatorRequest } from '../indicator-parameters';
 import { IndicatorQueries } from '../indicator-queries';
 
 type Row = Record<string, unknown>;
@@ -38,13 +39,14 @@ export interface Agreement {
 
 /**
  * Asks every indicator that is read from rollups each question at every grain it has, and
- * compares the rollups' answer with the facts' (`factsSql`) cell for cell.
+ * compares the rollups' answer with the facts' (`factsSql`) cell for cell, under `settings`.
  */
 export async function rollupsAgreeWithFacts(
   analytics: AnalyticsClient,
   questions: readonly Omit<IndicatorRequest, 'grain'>[],
+  settings: FormulaSettings = DEFAULT_FORMULA_SETTINGS,
 ): Promise<Agreement> {
-  const queries = new IndicatorQueries(analytics);
+  const queries = new IndicatorQueries(analytics, settings);
   const found: string[] = [];
   let asked = 0;
   let rows = 0;
