@@ -6,7 +6,6 @@ import {
   INDICATORS,
   INDICATOR_NAMES,
   IndicatorQueries,
-  minimumsMet,
   schoolDirectory,
 } from '@junheng/analytics';
 import type {
@@ -486,11 +485,7 @@ export class DashboardService {
   ): IndicatorResult {
     const definition = INDICATORS[indicator];
     const { thresholds } = this.settings;
-    const figures = rows.map((row) =>
-      toFigure(indicator, row, scoped.grain, thresholds, (figure) =>
-        minimumsMet(figure, thresholds),
-      ),
-    );
+    const figures = rows.map((row) => toFigure(definition, row, scoped.grain, thresholds));
     return {
       indicator,
       title: definition.title,

@@ -1,17 +1,13 @@
-import { DEFAULT_INDICATOR_THRESHOLDS, minimumsMet } from '@junheng/analytics';
+import { DEFAULT_INDICATOR_THRESHOLDS, INDICATORS } from '@junheng/analytics';
 import { toFigure } from './figure';
-
-const met = (row: Readonly<Record<string, unknown>>) =>
-  minimumsMet(row, DEFAULT_INDICATOR_THRESHOLDS);
 
 describe('a figure from an indicator row', () => {
   it('takes the headline, camel-cases the measures and judges the thresholds', () => {
     const figure = toFigure(
-      'dropout-rate',
+      INDICATORS['dropout-rate'],
       { unit: '440103', level: 'junior', enrolled_start: 20, dropouts: 1, rate: 5 },
       'district',
       DEFAULT_INDICATOR_THRESHOLDS,
-      met,
     );
     expect(figure).toEqual({
       unit: '440103',
@@ -38,11 +34,10 @@ describe('a figure from an indicator row', () => {
       multimedia_classrooms: 2.5,
     };
     const figure = toFigure(
-      'school-minimums',
+      INDICATORS['school-minimums'],
       { unit: '440103', school_code: '4401030001', level: 'primary', enrolment: 420, values },
       'district',
       DEFAULT_INDICATOR_THRESHOLDS,
-      met,
     );
     // Six of seven: PE and arts teachers 0.5 < 0.9 per 100 students.
     expect(figure).toMatchObject({
@@ -57,7 +52,7 @@ describe('a figure from an indicator row', () => {
 
   it('keeps a programme’s level as a label, not as primary or junior', () => {
     const figure = toFigure(
-      'budget-execution',
+      INDICATORS['budget-execution'],
       {
         unit: 'P-2024',
         name: '百校扶百校',
@@ -69,7 +64,6 @@ describe('a figure from an indicator row', () => {
       },
       'programme',
       DEFAULT_INDICATOR_THRESHOLDS,
-      met,
     );
     expect(figure).toMatchObject({
       level: null,
@@ -82,15 +76,14 @@ describe('a figure from an indicator row', () => {
   it('shows a pairing its exchange lessons, an area its share of weak schools paired', () => {
     const row = { unit: 'x', exchanges: 12, weak_paired_share: null };
     expect(
-      toFigure('pairing-activity', row, 'pairing', DEFAULT_INDICATOR_THRESHOLDS, met),
+      toFigure(INDICATORS['pairing-activity'], row, 'pairing', DEFAULT_INDICATOR_THRESHOLDS),
     ).toMatchObject({ value: 12, valueUnit: 'count' });
     expect(
       toFigure(
-        'pairing-activity',
+        INDICATORS['pairing-activity'],
         { ...row, weak_paired_share: 50 },
         'district',
         DEFAULT_INDICATOR_THRESHOLDS,
-        met,
       ),
     ).toMatchObject({ value: 50, valueUnit: 'percent' });
   });

@@ -1,8 +1,13 @@
 import { judge } from '@junheng/analytics';
-import type { FigureRow, Grain, IndicatorName, IndicatorThresholds } from '@junheng/analytics';
+import type {
+  FigureRow,
+  Grain,
+  IndicatorDefinition,
+  IndicatorThresholds,
+  ValueUnit,
+} from '@junheng/analytics';
 
-/** What a figure's headline value counts in. */
-export type ValueUnit = 'percent' | 'coefficient' | 'ratio' | 'count' | 'yuan' | 'schools';
+export type { ValueUnit } from '@junheng/analytics';
 
 /**
  * One figure of an indicator, the same over GraphQL, JSON and CSV: the unit it is for, its
@@ -24,36 +29,6 @@ export interface Figure {
   readonly rules: readonly string[];
 }
 
-interface Headline {
-  /** The column the headline value comes from; `minimums-met` is computed from the verdict. */
-  readonly value: string | ((grain: Grain) => string);
-  readonly valueUnit: ValueUnit;
-  readonly dimension?: string;
-}
-
-/** Which column of each indicator's SQL is the figure a dashboard shows first. */
-const HEADLINES: Readonly<Record<IndicatorName, Headline>> = {
-  'cohort-consolidation': { value: 'rate', valueUnit: 'percent' },
-  'in-year-consolidation': { value: 'rate', valueUnit: 'percent' },
-  register: { value: 'students', valueUnit: 'count' },
-  'dropout-rate': { value: 'rate', valueUnit: 'percent' },
-  'out-of-school': { value: 'out_of_school', valueUnit: 'count' },
-  'return-rate': { value: 'rate', valueUnit: 'percent' },
-  'urban-rural-gap': { value: 'ratio', valueUnit: 'ratio', dimension: 'indicator' },
-  'basic-balance': { value: 'cv', valueUnit: 'coefficient', dimension: 'indicator' },
-  'high-quality-balance': { value: 'cv', valueUnit: 'coefficient', dimension: 'indicator' },
-  'school-minimums': { value: 'minimums_met', valueUnit: 'count', dimension: 'school_code' },
-  'rotation-coverage': { value: 'coverage', valueUnit: 'percent' },
-  // A pairing has no weak-school share of its own: it shows its exchange lessons.
-  'pairing-activity': {
-    value: (grain) =>
-      grain === 'pairing' || grain === 'programme' ? 'exchanges' : 'weak_paired_share',
-    valueUnit: 'percent',
-  },
-  'budget-execution': { value: 'execution', valueUnit: 'percent' },
-  'funds-distribution': { value: 'per_student_yuan', valueUnit: 'yuan' },
-};
-
 const isLevel = (cell: unknown): cell is string => cell === 'primary' || cell === 'junior';
 
 const camel = (column: string): string =>
@@ -61,14 +36,14 @@ const camel = (column: string): string =>
 
 /** Turns one row of an indicator's SQL into a Figure, judged by `thresholds`. */
 export function toFigure(
-  indicator: IndicatorName,
+  indicator: IndicatorDefinition,
   row: FigureRow,
   grain: Grain,
   thresholds: IndicatorThresholds,
-  minimumsMet: (row: FigureRow) => number,
 ): Figure {
-  const headline = HEADLINES[indicator];
-  const valueColumn = typeof headline.value === 'function' ? headline.value(grain) : headline.value;
+  const { headline } = indicator;
+  const valueColumn =
+    typeof headline.column === 'function' ? headline.column(grain) : headline.column;
   const verdict = judge(indicator, row, grain, thresholds);
   const measures: Record<string, number | null> = {};
   const breakdown: Record<string, number> = {};
@@ -86,7 +61,11 @@ export function toFigure(
   }
   const cell = row[valueColumn];
   const value =
-    valueColumn === 'minimums_met' ? minimumsMet(row) : typeof cell === 'number' ? cell : null;
+    headline.computed !== undefined
+      ? headline.computed(row, thresholds)
+      : typeof cell === 'number'
+        ? cell
+        : null;
   const dimension = headline.dimension === undefined ? null : row[headline.dimension];
   return {
     unit: String(row.unit),
@@ -94,9 +73,7 @@ export function toFigure(
     dimension: typeof dimension === 'string' ? dimension : null,
     value,
     valueUnit:
-      indicator === 'pairing-activity' && valueColumn === 'exchanges'
-        ? 'count'
-        : headline.valueUnit,
+      typeof headline.valueUnit === 'function' ? headline.valueUnit(grain) : headline.valueUnit,
     measures,
     breakdown,
     labels,

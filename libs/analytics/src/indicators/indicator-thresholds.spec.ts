@@ -1,9 +1,21 @@
+import { INDICATORS } from './catalogue';
+import type { IndicatorName } from './catalogue';
+import type { FigureRow, Grain } from './indicator';
 import {
   DEFAULT_INDICATOR_THRESHOLDS,
   indicatorThresholds,
-  judge,
+  judge as judgeBy,
   minimumsMet,
 } from './indicator-thresholds';
+import type { IndicatorThresholds } from './indicator-thresholds';
+
+/** Each indicator's verdict, as the catalogue carries it. */
+const judge = (
+  name: IndicatorName,
+  row: FigureRow,
+  grain: Grain,
+  thresholds?: IndicatorThresholds,
+) => judgeBy(INDICATORS[name], row, grain, thresholds);
 
 describe('indicator thresholds', () => {
   it('judges junior consolidation against 95 % and leaves primary unjudged by default', () => {

@@ -1,5 +1,4 @@
-import type { AreaGrain, Grain } from './indicator';
-import type { IndicatorName } from './catalogue';
+import type { FigureRow, Grain, IndicatorDefinition } from './indicator';
 import type { Resource } from './balance/school-resources.sql';
 
 type PerLevel<T> = { readonly primary: T; readonly junior: T };
@@ -97,97 +96,37 @@ function deepMerge<T>(base: T, overrides: Record<string, unknown>): T {
   return merged as T;
 }
 
-/** A figure row as the indicator SQL returns it. */
-export type FigureRow = Readonly<Record<string, unknown>>;
-
 /** Whether a figure breaches its thresholds, and the rules it breaches. */
 export interface Judgement {
   readonly breaches: boolean;
   readonly rules: readonly string[];
 }
 
-const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+/** A number cell of a figure row, or null. */
+export const numberCell = (value: unknown): number | null =>
+  typeof value === 'number' ? value : null;
+
+/** The level a figure row's thresholds are read for (rows without a level: primary's). */
+export const levelOfRow = (row: FigureRow): 'primary' | 'junior' =>
+  row.level === 'junior' ? 'junior' : 'primary';
 
 /**
- * Judges one figure row of `indicator` at `grain`. Indicators without a threshold (counts,
- * funds, pairing activity) never breach.
+ * Judges one figure row of `indicator` at `grain` by the indicator's own verdict. Indicators
+ * without one (counts, funds, pairing activity) never breach.
  */
 export function judge(
-  indicator: IndicatorName,
+  indicator: IndicatorDefinition,
   row: FigureRow,
   grain: Grain,
   thresholds: IndicatorThresholds = DEFAULT_INDICATOR_THRESHOLDS,
 ): Judgement {
-  const rules: string[] = [];
-  const level = row.level === 'junior' ? 'junior' : 'primary';
-  switch (indicator) {
-    case 'cohort-consolidation': {
-      const min = thresholds.cohortConsolidationMin[level];
-      const rate = num(row.rate);
-      if (min !== null && rate !== null && rate < min) rules.push(`consolidation-below-${min}`);
-      break;
-    }
-    case 'dropout-rate': {
-      const rate = num(row.rate);
-      if (rate === null) break;
-      if (level === 'primary' && rate > thresholds.dropoutPrimaryMax) rules.push('primary-dropout');
-      if (level === 'junior' && rate >= thresholds.dropoutJuniorBelow)
-        rules.push(`junior-dropout-not-below-${thresholds.dropoutJuniorBelow}`);
-      if ((grain as AreaGrain) === 'school' && rate > thresholds.dropoutSchoolMax)
-        rules.push(`school-dropout-above-${thresholds.dropoutSchoolMax}`);
-      break;
-    }
-    case 'basic-balance': {
-      const cv = num(row.cv);
-      const max = thresholds.basicBalanceCompositeMax[level];
-      if (row.indicator === 'composite' && cv !== null && cv > max)
-        rules.push(`composite-cv-above-${max}`);
-      break;
-    }
-    case 'high-quality-balance': {
-      const cv = num(row.cv);
-      const max = thresholds.highQualityCvMax[level];
-      if (cv !== null && cv > max) rules.push(`cv-above-${max}`);
-      break;
-    }
-    case 'school-minimums': {
-      const met = minimumsMet(row, thresholds);
-      if (met < thresholds.schoolMinimumsRequired)
-        rules.push(
-          `minimums-met-${met}-of-${Object.keys(thresholds.schoolMinimums[level]).length}`,
-        );
-      break;
-    }
-    case 'urban-rural-gap': {
-      const ratio = num(row.ratio);
-      if (ratio !== null && ratio < thresholds.parityLow)
-        rules.push(`below-parity-${thresholds.parityLow}`);
-      break;
-    }
-    case 'rotation-coverage': {
-      const coverage = num(row.coverage);
-      const backbone = num(row.backbone_share);
-      if (coverage !== null && coverage < thresholds.rotationCoverageMin)
-        rules.push(`coverage-below-${thresholds.rotationCoverageMin}`);
-      if (backbone !== null && backbone < thresholds.backboneShareMin)
-        rules.push(`backbone-share-below-${thresholds.backboneShareMin}`);
-      break;
-    }
-    case 'in-year-consolidation':
-    case 'register':
-    case 'out-of-school':
-    case 'return-rate':
-    case 'pairing-activity':
-    case 'budget-execution':
-    case 'funds-distribution':
-      break;
-  }
+  const rules = indicator.verdict?.(row, grain, thresholds) ?? [];
   return { breaches: rules.length > 0, rules };
 }
 
 /** How many of the level's minimums a school-minimums row meets. */
 export function minimumsMet(row: FigureRow, thresholds: IndicatorThresholds): number {
-  const level = row.level === 'junior' ? 'junior' : 'primary';
+  const level = levelOfRow(row);
   const values = (row.values ?? {}) as Readonly<Record<string, number>>;
   return Object.entries(thresholds.schoolMinimums[level]).filter(
     ([resource, minimum]) => (values[resource] ?? 0) >= (minimum ?? Infinity),

@@ -1,3 +1,5 @@
+import type { IndicatorThresholds } from './indicator-thresholds';
+
 /** Where a figure is computed: one row per school, district (区县), city (市) or province (省). */
 export const AREA_GRAINS = ['school', 'district', 'city', 'province'] as const;
 export type AreaGrain = (typeof AREA_GRAINS)[number];
@@ -15,10 +17,32 @@ export const INDICATOR_FAMILIES = [
 ] as const;
 export type IndicatorFamily = (typeof INDICATOR_FAMILIES)[number];
 
+/** What a figure's headline value counts in. */
+export type ValueUnit = 'percent' | 'coefficient' | 'ratio' | 'count' | 'yuan' | 'schools';
+
+/** A figure row as the indicator SQL returns it. */
+export type FigureRow = Readonly<Record<string, unknown>>;
+
+/** The figure a dashboard shows first, and what it counts in. */
+export interface IndicatorHeadline {
+  /** The column of the figures SQL the headline comes from, at the grain asked. */
+  readonly column: string | ((grain: Grain) => string);
+  readonly valueUnit: ValueUnit | ((grain: Grain) => ValueUnit);
+  /** The column telling what a row is about inside its unit (a resource, a school), if any. */
+  readonly dimension?: string;
+  /**
+   * A headline computed from the row and the thresholds instead of read from `column` (a
+   * school's minimums met), for headlines that depend on the province's rules.
+   */
+  readonly computed?: (row: FigureRow, thresholds: IndicatorThresholds) => number | null;
+}
+
 /**
- * One indicator: the SQL that computes its figures and the SQL that lists the events behind
- * them. Both are parameterised the same way (indicator-parameters.ts) and committed as text
- * under libs/analytics/sql by `npm run sync:sql`.
+ * One indicator, described in one place: the SQL that computes its figures and the SQL that
+ * lists the events behind them (both parameterised the same way, indicator-parameters.ts, and
+ * committed as text under libs/analytics/sql by `npm run sync:sql`), its headline and unit, and
+ * the rules its figures are judged by. The catalogue (catalogue.ts) lists every definition;
+ * REST, GraphQL, OpenAPI and the schema follow from it.
  */
 export interface IndicatorDefinition {
   readonly name: string;
@@ -39,6 +63,12 @@ export interface IndicatorDefinition {
    */
   readonly factsSql?: string;
   readonly eventsSql: string;
+  readonly headline: IndicatorHeadline;
+  /**
+   * The rules a figure row breaches under `thresholds` (indicator-thresholds.ts: the province's
+   * configurable values), as stable rule names; absent: the indicator is never judged.
+   */
+  readonly verdict?: (row: FigureRow, grain: Grain, thresholds: IndicatorThresholds) => string[];
 }
 
 /** `WITH a, b, c` from the named common table expressions. */

@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { levelOfRow, numberCell } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
 import {
   BASIC_BALANCE_RESOURCES,
@@ -61,4 +62,12 @@ FROM (
 )
 ORDER BY unit, level, indicator`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'cv', valueUnit: 'coefficient', dimension: 'indicator' },
+  verdict: (row, _grain, thresholds) => {
+    const cv = numberCell(row.cv);
+    const max = thresholds.basicBalanceCompositeMax[levelOfRow(row)];
+    return row.indicator === 'composite' && cv !== null && cv > max
+      ? [`composite-cv-above-${max}`]
+      : [];
+  },
 };

@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { levelOfRow, numberCell } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
 import {
   COEFFICIENTS,
@@ -41,4 +42,10 @@ export const highQualityBalanceIndicator: IndicatorDefinition = {
 ${COEFFICIENT_FIGURES}
   ORDER BY unit, level, indicator`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'cv', valueUnit: 'coefficient', dimension: 'indicator' },
+  verdict: (row, _grain, thresholds) => {
+    const cv = numberCell(row.cv);
+    const max = thresholds.highQualityCvMax[levelOfRow(row)];
+    return cv !== null && cv > max ? [`cv-above-${max}`] : [];
+  },
 };

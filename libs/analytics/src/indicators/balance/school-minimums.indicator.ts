@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { levelOfRow, minimumsMet } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
 import { HIGH_QUALITY_RESOURCES, SCHOOL_RESOURCES } from './school-resources.sql';
 
@@ -44,4 +45,16 @@ FROM scoped
 GROUP BY unit, school_code, level
 ORDER BY unit, school_code, level`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  // The headline is how many of the province's minimums the school meets.
+  headline: {
+    column: 'minimums_met',
+    valueUnit: 'count',
+    dimension: 'school_code',
+    computed: (row, thresholds) => minimumsMet(row, thresholds),
+  },
+  verdict: (row, _grain, thresholds) => {
+    const met = minimumsMet(row, thresholds);
+    const of = Object.keys(thresholds.schoolMinimums[levelOfRow(row)]).length;
+    return met < thresholds.schoolMinimumsRequired ? [`minimums-met-${met}-of-${of}`] : [];
+  },
 };

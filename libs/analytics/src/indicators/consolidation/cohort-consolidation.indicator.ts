@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { levelOfRow, numberCell } from '../indicator-thresholds';
 import { rollupTotals } from '../rollup-fragments';
 import {
   CONTRIBUTING_EVENTS,
@@ -167,4 +168,10 @@ export const cohortConsolidationIndicator: IndicatorDefinition = {
   figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES((measure) => `sumIf(n, measure = '${measure}')`)}`,
   factsSql: `${CONTRIBUTIONS}${FIGURES((measure) => `countIf(measure = '${measure}')`)}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'rate', valueUnit: 'percent' },
+  verdict: (row, _grain, thresholds) => {
+    const min = thresholds.cohortConsolidationMin[levelOfRow(row)];
+    const rate = numberCell(row.rate);
+    return min !== null && rate !== null && rate < min ? [`consolidation-below-${min}`] : [];
+  },
 };

@@ -86,4 +86,5 @@ export const registerIndicator: IndicatorDefinition = {
   figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES('n')}`,
   factsSql: `${CONTRIBUTIONS}${FIGURES('1')}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'students', valueUnit: 'count' },
 };

@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { levelOfRow, numberCell } from '../indicator-thresholds';
 import { registerTotalsOn, rollupTotals } from '../rollup-fragments';
 import {
   CONTRIBUTING_EVENTS,
@@ -104,4 +105,17 @@ export const dropoutRateIndicator: IndicatorDefinition = {
   figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES((measure) => `sumIf(n, measure = '${measure}')`)}`,
   factsSql: `${CONTRIBUTIONS}${FIGURES((measure) => `countIf(measure = '${measure}')`)}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'rate', valueUnit: 'percent' },
+  verdict: (row, grain, thresholds) => {
+    const rate = numberCell(row.rate);
+    if (rate === null) return [];
+    const level = levelOfRow(row);
+    const rules: string[] = [];
+    if (level === 'primary' && rate > thresholds.dropoutPrimaryMax) rules.push('primary-dropout');
+    if (level === 'junior' && rate >= thresholds.dropoutJuniorBelow)
+      rules.push(`junior-dropout-not-below-${thresholds.dropoutJuniorBelow}`);
+    if (grain === 'school' && rate > thresholds.dropoutSchoolMax)
+      rules.push(`school-dropout-above-${thresholds.dropoutSchoolMax}`);
+    return rules;
+  },
 };

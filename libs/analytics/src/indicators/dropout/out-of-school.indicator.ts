@@ -99,4 +99,5 @@ export const outOfSchoolIndicator: IndicatorDefinition = {
   figuresSql: `${ROLLUP_CONTRIBUTIONS}${FIGURES('n')}`,
   factsSql: `${CONTRIBUTIONS}${FIGURES('1')}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'out_of_school', valueUnit: 'count' },
 };

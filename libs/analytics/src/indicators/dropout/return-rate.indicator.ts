@@ -123,4 +123,5 @@ FROM scoped
 GROUP BY unit, level
 ORDER BY unit, level`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'rate', valueUnit: 'percent' },
 };

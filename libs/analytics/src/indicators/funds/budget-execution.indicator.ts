@@ -59,4 +59,5 @@ FROM (
 )
 ORDER BY unit, measure, event_id
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+  headline: { column: 'execution', valueUnit: 'percent' },
 };

@@ -95,4 +95,5 @@ FROM scoped
 GROUP BY unit
 ORDER BY unit`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'per_student_yuan', valueUnit: 'yuan' },
 };

@@ -184,4 +184,10 @@ FROM (
 )
 ORDER BY school_code, event_id
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+  // A pairing has no weak-school share of its own: it shows its exchange lessons.
+  headline: {
+    column: (grain) =>
+      grain === 'pairing' || grain === 'programme' ? 'exchanges' : 'weak_paired_share',
+    valueUnit: (grain) => (grain === 'pairing' || grain === 'programme' ? 'count' : 'percent'),
+  },
 };

@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { numberCell } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCHOOL_PERIODS, SCOPED, attributedOn } from '../sql-fragments';
 
 /**
@@ -80,4 +81,15 @@ FROM scoped
 GROUP BY unit
 ORDER BY unit`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'coverage', valueUnit: 'percent' },
+  verdict: (row, _grain, thresholds) => {
+    const coverage = numberCell(row.coverage);
+    const backbone = numberCell(row.backbone_share);
+    const rules: string[] = [];
+    if (coverage !== null && coverage < thresholds.rotationCoverageMin)
+      rules.push(`coverage-below-${thresholds.rotationCoverageMin}`);
+    if (backbone !== null && backbone < thresholds.backboneShareMin)
+      rules.push(`backbone-share-below-${thresholds.backboneShareMin}`);
+    return rules;
+  },
 };

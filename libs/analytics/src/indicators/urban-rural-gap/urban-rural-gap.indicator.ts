@@ -1,5 +1,6 @@
 import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
+import { numberCell } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
 import { SCHOOL_RESOURCES } from '../balance/school-resources.sql';
 
@@ -80,4 +81,11 @@ FROM scoped
 GROUP BY unit, level, measure
 ORDER BY unit, level, indicator`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  headline: { column: 'ratio', valueUnit: 'ratio', dimension: 'indicator' },
+  verdict: (row, _grain, thresholds) => {
+    const ratio = numberCell(row.ratio);
+    return ratio !== null && ratio < thresholds.parityLow
+      ? [`below-parity-${thresholds.parityLow}`]
+      : [];
+  },
 };
