@@ -425,6 +425,7 @@ for (const topology of TOPOLOGIES) {
         'SCHOOL_MINIMUMS',
         'ROTATION_COVERAGE',
         'PAIRING_ACTIVITY',
+        'LESSON_EXCHANGES',
         'BUDGET_EXECUTION',
         'FUNDS_DISTRIBUTION',
       ]);
@@ -822,7 +823,7 @@ for (const topology of TOPOLOGIES) {
         expect(first.value).toMatchObject({ event: 'scorecard', data: { area: '440103' } });
         const initial = (first.value as { data: { indicators: Array<{ indicator: string }> } })
           .data;
-        expect(initial.indicators).toHaveLength(14);
+        expect(initial.indicators).toHaveLength(15);
         const written = await dropOut(A, 3, '2025-01-08');
         type Update = {
           event: string;

@@ -158,7 +158,7 @@ describeWith(topology.engines, `read limits (${topology.name})`, () => {
         .join(' ')} } }`;
 
     it('refuses a handful of aliased scorecards before running any of them', async () => {
-      // Four school years: 4 × 14 indicator queries, past the 50 queries a request may cost.
+      // Four school years: 4 × 15 indicator queries, past the 50 queries a request may cost.
       const refused = await graphql(cityViewer, scorecards([2020, 2021, 2022, 2023]));
       expect(refused.status).toBe(400);
       expect(refused.body.errors?.[0]?.extensions.code).toBe(

@@ -1,13 +1,18 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import {
+  INDICATOR_DOCS_FILE,
+  withCatalogueTable,
+} from '../libs/analytics/src/indicators/indicator-docs';
 import {
   INDICATOR_SQL_DIR,
   renderIndicatorSql,
 } from '../libs/analytics/src/indicators/indicator-sql-files';
 
 /**
- * `npm run sync:sql`: writes the SQL of every indicator query to libs/analytics/sql and removes
- * the .sql files there that no indicator produces any more.
+ * `npm run sync:sql`: writes the SQL of every indicator query to libs/analytics/sql, removes the
+ * .sql files there that no indicator produces any more, and writes the catalogue's table into
+ * docs/indicators.md.
  */
 function main(): void {
   // Run from dist/tools: the repository root is two levels up.
@@ -21,6 +26,8 @@ function main(): void {
     (name) => name.endsWith('.sql') && !produced.has(name),
   );
   for (const name of stale) rmSync(join(directory, name));
+  const docs = join(root, INDICATOR_DOCS_FILE);
+  writeFileSync(docs, withCatalogueTable(readFileSync(docs, 'utf8')));
   process.stdout.write(
     `wrote ${files.size} files to ${directory}` +
       (stale.length > 0 ? `, removed ${stale.join(', ')}` : '') +

@@ -20,7 +20,6 @@ import { DemoDataLoader } from './demo/demo-data.loader';
 import { graphqlApiModule } from './graphql/graphql-api.module';
 import { FundsModule } from './funds/funds.module';
 import { ImportsModule } from './imports/imports.module';
-import { IndicatorsModule } from './indicators/indicators.module';
 import { LessonExchangesModule } from './lesson-exchanges/lesson-exchanges.module';
 import { PairingsModule } from './pairings/pairings.module';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
@@ -69,7 +68,6 @@ export class ApiModule {
         FundsModule,
         StudentsModule,
         ImportsModule,
-        IndicatorsModule,
         DashboardModule,
         ...(options.withPipeline ? [PipelineModule.forRoot(config)] : []),
       ],

@@ -2,11 +2,30 @@ import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@junheng/event-store';
 import { openTestAnalytics } from '@junheng/testing';
 import type { AnalyticsClient } from './client/analytics-client';
-import { lessonExchangesIndicator } from './indicators/lesson-exchanges.indicator';
+import { INDICATORS } from './indicators/catalogue';
+import { IndicatorQueries } from './indicators/indicator-queries';
 import { ANALYTICS_MIGRATIONS, migrateAnalytics } from './migrations';
 import { PROJECTIONS } from './projections';
 import { ProjectionWriter } from './projections/projection-writer';
 import { freezeProjectionMerges } from './analytics.module';
+
+/** The catalogue's lesson-exchanges figure of one district in one month (YYYY-MM). */
+async function lessonExchangesIndicator(
+  analytics: AnalyticsClient,
+  { district, month }: { district: string; month: string },
+): Promise<{ exchanges: number; attendees: number }> {
+  const [year, monthOfYear] = month.split('-').map(Number) as [number, number];
+  const [figure] = await new IndicatorQueries(analytics).figures<{
+    exchanges: number;
+    attendees: number;
+  }>(INDICATORS['lesson-exchanges'], {
+    grain: 'district',
+    unit: district,
+    schoolYear: monthOfYear >= 9 ? year : year - 1,
+    month: monthOfYear,
+  });
+  return { exchanges: figure?.exchanges ?? 0, attendees: figure?.attendees ?? 0 };
+}
 
 let position = 0;
 function lessonExchanged(district: string, date: string, attendees: number): RecordedEvent {

@@ -1,12 +1,13 @@
 export * from './client/analytics-client';
-export * from './indicators/lesson-exchanges.indicator';
 export * from './migrations';
 export * from './projections';
 export * from './projections/projection-writer';
 export * from './analytics.module';
 export * from './dead-letters/dead-letter-store';
-export * from './indicators/catalogue';
+// The building blocks of an indicator file come before the catalogue that lists the files.
 export * from './indicators/indicator';
+export * from './indicators/sql-fragments';
+export * from './indicators/catalogue';
 export * from './indicators/indicator-parameters';
 export * from './indicators/indicator-queries';
 export * from './indicators/indicator-thresholds';

@@ -186,3 +186,18 @@ export class RestDirectoryQuery {
   @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
+
+/**
+ * The first skeleton's question, GET /v1/indicators/lesson-exchanges?district=440311&month=2024-10
+ * and its GraphQL query: deprecated, answered by the catalogue's `lesson-exchanges` indicator.
+ */
+@ArgsType()
+export class LessonExchangeIndicatorQuery {
+  @Field({ description: '6-digit county code' })
+  @Matches(/^[1-9]\d{5}$/, { message: 'district must be a 6-digit county code' })
+  district!: string;
+
+  @Field({ description: 'YYYY-MM' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  month!: string;
+}

@@ -8,7 +8,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiParam, ApiProduces } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { INDICATOR_NAMES } from '@junheng/analytics';
 import type { Grain, IndicatorName } from '@junheng/analytics';
@@ -16,6 +16,7 @@ import { RequirePermission } from '@junheng/identity';
 import { ApiQueryAnswers } from '../openapi/api-answers';
 import { RequestValidationException } from '../problem-details/request-validation.exception';
 import {
+  LessonExchangeIndicatorQuery,
   RestAreaQuery,
   RestBreachesQuery,
   RestDirectoryQuery,
@@ -25,12 +26,13 @@ import {
 } from './dashboard.args';
 import { questionOf, seriesSpan } from './dashboard.resolver';
 import { DashboardService } from './dashboard.service';
-import type { IndicatorResult, Scorecard } from './dashboard.service';
+import type { IndicatorResult, LessonExchangesOfMonth, Scorecard } from './dashboard.service';
 import {
   BreachListType,
   EventPageType,
   IndicatorDescriptionType,
   IndicatorResultType,
+  LessonExchangeIndicatorType,
   ScorecardType,
   SchoolNodeType,
   SeriesType,
@@ -111,6 +113,36 @@ export class DashboardController {
   @RequirePermission('indicators:read')
   catalogue(): IndicatorDescriptionType[] {
     return this.dashboard.catalogue();
+  }
+
+  /**
+   * Deprecated: the first skeleton's question. `GET /v1/indicators/lesson-exchanges/figures`
+   * answers it and every other grain and period (the successor the Link header names).
+   */
+  @Get('indicators/lesson-exchanges')
+  @ApiOperation({
+    deprecated: true,
+    summary: 'Deprecated: one district’s lesson exchanges in one month',
+  })
+  @ApiQueryAnswers(LessonExchangeIndicatorType)
+  @RequirePermission('indicators:read')
+  lessonExchanges(
+    @Query() query: LessonExchangeIndicatorQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<LessonExchangesOfMonth> {
+    const [year, month] = query.month.split('-').map(Number) as [number, number];
+    const schoolYear = month >= 9 ? year : year - 1;
+    response.setHeader('Deprecation', 'true');
+    response.setHeader(
+      'Link',
+      `</v1/indicators/lesson-exchanges/figures?area=${query.district}&schoolYear=${schoolYear}&month=${month}>; rel="successor-version"`,
+    );
+    return this.dashboard.lessonExchangesOfMonth(
+      this.dashboard.session(request),
+      query.district,
+      query.month,
+    );
   }
 
   @Get('indicators/:indicator/figures')

@@ -11,6 +11,7 @@ import {
   BreachesArgs,
   EventsArgs,
   IndicatorArgs,
+  LessonExchangeIndicatorQuery,
   SchoolArgs,
   SeriesArgs,
 } from './dashboard.args';
@@ -25,6 +26,7 @@ import type {
   BreachList,
   EventPage,
   IndicatorResult,
+  LessonExchangesOfMonth,
   Scorecard,
   Series,
   SeriesSpan,
@@ -38,6 +40,7 @@ import {
   IndicatorDescriptionType,
   IndicatorResultType,
   LabelType,
+  LessonExchangeIndicatorType,
   MeasureType,
   ScorecardType,
   SchoolNodeType,
@@ -148,6 +151,23 @@ export class DashboardResolver {
     if (school === undefined) throw new NotFoundException(`No open school ${args.code}`);
     this.dashboard.scope.school(school.schoolCode, school.districtCode);
     return school;
+  }
+
+  @Query(() => LessonExchangeIndicatorType, {
+    description: 'Lesson exchanges of a district in a month',
+    deprecationReason: 'Area.indicator(indicator: LESSON_EXCHANGES, month: …) answers it',
+    complexity: engineQueries(1),
+  })
+  @RequirePermission('indicators:read')
+  lessonExchangeIndicator(
+    @Args() query: LessonExchangeIndicatorQuery,
+    @Context('req') request: Request,
+  ): Promise<LessonExchangesOfMonth> {
+    return this.dashboard.lessonExchangesOfMonth(
+      this.dashboard.session(request),
+      query.district,
+      query.month,
+    );
   }
 
   @Query(() => [IndicatorDescriptionType], { description: 'every indicator (docs/indicators.md)' })

@@ -35,6 +35,17 @@ import type { FigureQuestion } from './figure-question';
 import { ProjectionProgress } from './projection-progress';
 import type { Freshness, ProjectionState } from './projection-progress';
 
+/** The first skeleton's answer: one district's lesson exchanges in one month (deprecated). */
+export interface LessonExchangesOfMonth {
+  readonly district: string;
+  /** YYYY-MM */
+  readonly month: string;
+  readonly exchanges: number;
+  /** 人次 */
+  readonly attendees: number;
+  readonly freshness: Freshness;
+}
+
 export const INDICATOR_SETTINGS = Symbol('INDICATOR_SETTINGS');
 
 export interface IndicatorSettings {
@@ -315,6 +326,31 @@ export class DashboardService {
     const freshness = await session.freshness();
     const rows = await session.figures.load({ indicator, ...scoped, question });
     return this.result(indicator, scoped, question, rows, freshness);
+  }
+
+  /**
+   * The first skeleton's question (a district's lesson exchanges in one month, `YYYY-MM`), kept
+   * for its callers and answered by the catalogue's `lesson-exchanges` indicator like any other.
+   */
+  async lessonExchangesOfMonth(
+    session: DashboardSession,
+    district: string,
+    month: string,
+  ): Promise<LessonExchangesOfMonth> {
+    const [year, monthOfYear] = month.split('-').map(Number) as [number, number];
+    const scoped = this.scope.question({ area: district, grain: 'district', unit: district });
+    const result = await this.indicator(session, 'lesson-exchanges', scoped, {
+      schoolYear: monthOfYear >= 9 ? year : year - 1,
+      month: monthOfYear,
+    });
+    const measures = result.figures[0]?.measures ?? {};
+    return {
+      district,
+      month,
+      exchanges: measures.exchanges ?? 0,
+      attendees: measures.attendees ?? 0,
+      freshness: result.freshness,
+    };
   }
 
   /** Every indicator computed for the area (or school) itself. */

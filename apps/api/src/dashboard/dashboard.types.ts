@@ -2,8 +2,9 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { INDICATOR_NAMES } from '@junheng/analytics';
 import type { ContributingEvent, IndicatorName } from '@junheng/analytics';
-import { FreshnessType } from '../indicators/lesson-exchange-indicator.type';
+import type { LessonExchangesOfMonth } from './dashboard.service';
 import type { ValueUnit } from './figure';
+import type { Freshness } from './projection-progress';
 
 /** GraphQL names the indicators in capitals: COHORT_CONSOLIDATION is cohort-consolidation. */
 export const IndicatorNameEnum = Object.fromEntries(
@@ -13,6 +14,27 @@ registerEnumType(IndicatorNameEnum, {
   name: 'IndicatorName',
   description: 'docs/indicators.md describes each one',
 });
+
+@ApiSchema({ name: 'Freshness' })
+@ObjectType('Freshness', { description: 'How far the projection has applied the log' })
+export class FreshnessType implements Freshness {
+  @Field(() => Float)
+  @ApiProperty({ type: 'integer' })
+  transactionId!: number;
+
+  @Field(() => Float)
+  @ApiProperty({ type: 'integer' })
+  globalPosition!: number;
+
+  @Field(() => String, { nullable: true, description: 'recorded time of the last event applied' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'recorded time of the last event applied',
+  })
+  recordedAt!: string | null;
+}
 
 export const FigureGrainEnum = {
   SCHOOL: 'school',
@@ -423,4 +445,30 @@ export class AreaNodeType {
   @Field(() => String, { nullable: true })
   @ApiProperty({ type: String, nullable: true })
   parentCode!: string | null;
+}
+
+@ApiSchema({ name: 'LessonExchangeIndicator' })
+@ObjectType('LessonExchangeIndicator', {
+  description: 'deprecated: the lesson-exchanges indicator of one district in one month',
+})
+export class LessonExchangeIndicatorType implements LessonExchangesOfMonth {
+  @Field()
+  @ApiProperty({ example: '440311' })
+  district!: string;
+
+  @Field()
+  @ApiProperty({ example: '2024-10' })
+  month!: string;
+
+  @Field(() => Int)
+  @ApiProperty({ type: 'integer' })
+  exchanges!: number;
+
+  @Field(() => Int, { description: '人次' })
+  @ApiProperty({ type: 'integer', description: '人次' })
+  attendees!: number;
+
+  @Field(() => FreshnessType)
+  @ApiProperty({ type: () => FreshnessType })
+  freshness!: FreshnessType;
 }

@@ -11,7 +11,6 @@ import {
   SchoolNodeResolver,
 } from '../dashboard/dashboard.resolver';
 import { FundsResolver } from '../funds/funds.resolver';
-import { IndicatorsResolver } from '../indicators/indicators.resolver';
 import { LessonExchangesResolver } from '../lesson-exchanges/lesson-exchanges.resolver';
 import { PairingsResolver } from '../pairings/pairings.resolver';
 import { SchoolsResolver } from '../schools/schools.resolver';
@@ -26,7 +25,6 @@ export const RESOLVERS = [
   SchoolNodeResolver,
   FigureResolver,
   FundsResolver,
-  IndicatorsResolver,
   LessonExchangesResolver,
   PairingsResolver,
   SchoolsResolver,

@@ -10,6 +10,7 @@ import { returnRateIndicator } from './dropout/return-rate.indicator';
 import { budgetExecutionIndicator } from './funds/budget-execution.indicator';
 import { fundsDistributionIndicator } from './funds/funds-distribution.indicator';
 import type { IndicatorDefinition } from './indicator';
+import { lessonExchangesIndicator } from './pairing/lesson-exchanges.indicator';
 import { pairingActivityIndicator } from './pairing/pairing-activity.indicator';
 import { rotationCoverageIndicator } from './rotation/rotation-coverage.indicator';
 import { urbanRuralGapIndicator } from './urban-rural-gap/urban-rural-gap.indicator';
@@ -28,6 +29,7 @@ export const INDICATORS = {
   'school-minimums': schoolMinimumsIndicator,
   'rotation-coverage': rotationCoverageIndicator,
   'pairing-activity': pairingActivityIndicator,
+  'lesson-exchanges': lessonExchangesIndicator,
   'budget-execution': budgetExecutionIndicator,
   'funds-distribution': fundsDistributionIndicator,
 } as const satisfies Record<string, IndicatorDefinition>;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { INDICATORS, INDICATOR_NAMES } from './catalogue';
+import { INDICATOR_DOCS_FILE, withCatalogueTable } from './indicator-docs';
 import { INDICATOR_SQL_DIR, renderIndicatorSql } from './indicator-sql-files';
 import { correctionOf } from './rollup-fragments';
 
@@ -26,6 +27,14 @@ describe('the committed indicator SQL (libs/analytics/sql)', () => {
       (name) => name.endsWith('.sql') && !produced.has(name),
     );
     if (extra.length > 0) throw new Error(`${extra.join(', ')} ${STALE}`);
+  });
+});
+
+describe('the catalogue table of docs/indicators.md', () => {
+  it('lists every indicator of the catalogue as it describes itself', () => {
+    const page = readFileSync(join(ROOT, INDICATOR_DOCS_FILE), 'utf8');
+    if (withCatalogueTable(page) !== page) throw new Error(`${INDICATOR_DOCS_FILE} ${STALE}`);
+    for (const name of INDICATOR_NAMES) expect(page).toContain(`| [\`${name}\`](#${name}) |`);
   });
 });
 

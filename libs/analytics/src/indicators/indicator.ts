@@ -49,6 +49,8 @@ export interface IndicatorDefinition {
   readonly family: IndicatorFamily;
   /** The Chinese name the assessment rules use. */
   readonly title: string;
+  /** The default thresholds in a few words, for the catalogue's table (docs/indicators.md). */
+  readonly thresholdsInBrief: string;
   readonly grains: readonly Grain[];
   /** Whether the figures split by level (primary / junior), the period is a month or term too. */
   readonly byLevel: boolean;

@@ -40,6 +40,7 @@ export const basicBalanceIndicator: IndicatorDefinition = {
   name: 'basic-balance',
   family: 'difference-coefficient',
   title: '基本均衡 校际差异系数',
+  thresholdsInBrief: 'composite ≤ 0.65 / 0.55',
   grains: ['district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

@@ -34,6 +34,7 @@ export const highQualityBalanceIndicator: IndicatorDefinition = {
   name: 'high-quality-balance',
   family: 'difference-coefficient',
   title: '优质均衡 校际差异系数',
+  thresholdsInBrief: 'each CV ≤ 0.50 / 0.45',
   grains: ['district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

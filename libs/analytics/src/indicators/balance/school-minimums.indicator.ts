@@ -31,6 +31,7 @@ export const schoolMinimumsIndicator: IndicatorDefinition = {
   name: 'school-minimums',
   family: 'difference-coefficient',
   title: '优质均衡 学校达标（7项中至少6项）',
+  thresholdsInBrief: '6 of 7 minimums',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

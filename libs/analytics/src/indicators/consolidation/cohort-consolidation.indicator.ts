@@ -161,6 +161,7 @@ export const cohortConsolidationIndicator: IndicatorDefinition = {
   name: 'cohort-consolidation',
   family: 'consolidation',
   title: '小学六年巩固率 / 初中三年巩固率',
+  thresholdsInBrief: 'junior ≥ 95%',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

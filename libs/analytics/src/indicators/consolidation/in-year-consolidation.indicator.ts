@@ -193,6 +193,7 @@ export const inYearConsolidationIndicator: IndicatorDefinition = {
   name: 'in-year-consolidation',
   family: 'consolidation',
   title: '年巩固率',
+  thresholdsInBrief: 'none',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

@@ -79,6 +79,7 @@ export const registerIndicator: IndicatorDefinition = {
   name: 'register',
   family: 'consolidation',
   title: '在籍学生数（分年级）',
+  thresholdsInBrief: 'none',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

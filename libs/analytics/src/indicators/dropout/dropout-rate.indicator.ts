@@ -98,6 +98,7 @@ export const dropoutRateIndicator: IndicatorDefinition = {
   name: 'dropout-rate',
   family: 'dropout',
   title: '辍学率',
+  thresholdsInBrief: 'primary 0, junior < 2%, school ≤ 4%',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

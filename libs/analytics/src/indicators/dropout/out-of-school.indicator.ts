@@ -92,6 +92,7 @@ export const outOfSchoolIndicator: IndicatorDefinition = {
   name: 'out-of-school',
   family: 'dropout',
   title: '失学辍学学生（未返校）',
+  thresholdsInBrief: 'none',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

@@ -92,6 +92,7 @@ export const returnRateIndicator: IndicatorDefinition = {
   name: 'return-rate',
   family: 'dropout',
   title: '劝返率 / 返校天数',
+  thresholdsInBrief: 'none',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: true,
   byGroup: true,

@@ -32,6 +32,7 @@ export const budgetExecutionIndicator: IndicatorDefinition = {
   name: 'budget-execution',
   family: 'funds',
   title: '专项经费执行率',
+  thresholdsInBrief: 'none',
   grains: ['programme'],
   byLevel: false,
   byGroup: false,

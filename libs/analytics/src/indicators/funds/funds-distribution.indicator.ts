@@ -73,6 +73,7 @@ export const fundsDistributionIndicator: IndicatorDefinition = {
   name: 'funds-distribution',
   family: 'funds',
   title: '经费生均 / 薄弱学校占比',
+  thresholdsInBrief: 'none',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: false,
   byGroup: true,

@@ -153,6 +153,7 @@ export const pairingActivityIndicator: IndicatorDefinition = {
   name: 'pairing-activity',
   family: 'pairing',
   title: '结对帮扶活动',
+  thresholdsInBrief: 'none',
   grains: ['pairing', 'programme', 'school', 'district', 'city', 'province'],
   byLevel: false,
   byGroup: false,

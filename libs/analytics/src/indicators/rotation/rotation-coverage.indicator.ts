@@ -65,6 +65,7 @@ export const rotationCoverageIndicator: IndicatorDefinition = {
   name: 'rotation-coverage',
   family: 'rotation',
   title: '交流轮岗比例 / 骨干教师比例',
+  thresholdsInBrief: '≥ 10%, backbone ≥ 20%',
   grains: ['school', 'district', 'city', 'province'],
   byLevel: false,
   byGroup: true,

@@ -62,6 +62,7 @@ export const urbanRuralGapIndicator: IndicatorDefinition = {
   name: 'urban-rural-gap',
   family: 'urban-rural-gap',
   title: '城乡差距（乡村 ÷ 城区 生均）',
+  thresholdsInBrief: 'parity 0.97-1.03',
   grains: ['district', 'city', 'province'],
   byLevel: true,
   byGroup: false,
