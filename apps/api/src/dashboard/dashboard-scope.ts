@@ -92,6 +92,24 @@ export class DashboardScope {
     }
   }
 
+  /**
+   * A figure question with its defaults decided once, for REST and GraphQL alike: without a
+   * grain, the area's own figure (a school clerk's: its own school's); asked at the area's own
+   * level, the area itself is the unit (its series, its events).
+   */
+  ask(request: { area?: string; grain?: Grain; unit?: string }): ScopedQuestion {
+    if (this.isSchoolCaller())
+      return this.question({ ...request, grain: request.grain ?? 'school' });
+    const area = request.area ?? this.home();
+    const level = areaLevelOf(area);
+    const grain = request.grain ?? level ?? 'district';
+    return this.question({
+      area: request.area,
+      grain,
+      unit: request.unit ?? (grain === level ? area : undefined),
+    });
+  }
+
   /** Figures of `grain` inside `area` (default: the caller's home), for one unit or all. */
   question(request: { area?: string; grain: Grain; unit?: string }): ScopedQuestion {
     const { scope } = this.caller.principal();

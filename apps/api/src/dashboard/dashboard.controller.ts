@@ -11,7 +11,7 @@ import {
 import { ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { INDICATOR_NAMES } from '@junheng/analytics';
-import type { Grain, IndicatorName } from '@junheng/analytics';
+import type { IndicatorName } from '@junheng/analytics';
 import { RequirePermission } from '@junheng/identity';
 import { ApiQueryAnswers } from '../openapi/api-answers';
 import { RequestValidationException } from '../problem-details/request-validation.exception';
@@ -42,6 +42,7 @@ import { LiveScorecards } from './live-scorecards';
 import type { LiveEndReason, LiveUpdate } from './live-scorecards';
 import { CallerContext } from '../security/caller-context';
 import { answerRead } from './rest-answer';
+import { areaLevelOf } from './dashboard-scope';
 
 const indicatorParam = new ParseEnumPipe(
   Object.fromEntries(INDICATOR_NAMES.map((name) => [name, name])),
@@ -54,7 +55,7 @@ const indicatorParam = new ParseEnumPipe(
 );
 
 const areaParam = (code: string): string => {
-  if (!/^[1-9]\d(\d{2}){0,2}$/.test(code)) {
+  if (areaLevelOf(code) === null) {
     throw new RequestValidationException([
       { field: 'code', reason: 'code must be a 2-, 4- or 6-digit administrative code' },
     ]);
@@ -157,11 +158,7 @@ export class DashboardController {
     @Res() response: Response,
   ): Promise<void> {
     const session = this.dashboard.session(request);
-    const scoped = this.dashboard.scope.question({
-      area: query.area,
-      grain: query.grain ?? this.defaultGrain(query.area),
-      unit: query.unit,
-    });
+    const scoped = this.dashboard.scope.ask(query);
     return answerRead(
       request,
       response,
@@ -184,12 +181,7 @@ export class DashboardController {
     @Res() response: Response,
   ): Promise<void> {
     const session = this.dashboard.session(request);
-    const grain = query.grain ?? this.defaultGrain(query.area);
-    const scoped = this.dashboard.scope.question({
-      area: query.area,
-      grain,
-      unit: query.unit ?? this.ownUnit(query.area, grain),
-    });
+    const scoped = this.dashboard.scope.ask(query);
     return answerRead(
       request,
       response,
@@ -217,12 +209,7 @@ export class DashboardController {
     @Res() response: Response,
   ): Promise<void> {
     const session = this.dashboard.session(request);
-    const grain = query.grain ?? this.defaultGrain(query.area);
-    const scoped = this.dashboard.scope.question({
-      area: query.area,
-      grain,
-      unit: query.unit ?? this.ownUnit(query.area, grain),
-    });
+    const scoped = this.dashboard.scope.ask(query);
     return answerRead(
       request,
       response,
@@ -419,20 +406,5 @@ export class DashboardController {
         ),
       (scorecard) => scorecard.indicators.flatMap(resultRows),
     );
-  }
-
-  /** Without a grain, an area's own figure (a school clerk's: its school's). */
-  private defaultGrain(area: string | undefined): Grain {
-    const code = area ?? this.dashboard.scope.home();
-    if (this.dashboard.scope.isSchoolCaller()) return 'school';
-    return code.length === 2 ? 'province' : code.length === 4 ? 'city' : 'district';
-  }
-
-  /** Series and events of an area's own figure when no unit is named. */
-  private ownUnit(area: string | undefined, grain: Grain): string | undefined {
-    const code = area ?? this.dashboard.scope.home();
-    return grain === this.defaultGrain(code) && !this.dashboard.scope.isSchoolCaller()
-      ? code
-      : undefined;
   }
 }

@@ -31,6 +31,7 @@ import type {
   Series,
   SeriesSpan,
 } from './dashboard.service';
+import { areaLevelOf } from './dashboard-scope';
 import type { AreaLevel } from './dashboard-scope';
 import {
   AreaNodeType,
@@ -57,11 +58,10 @@ export interface AreaNode {
 }
 
 const parentOf = (code: string): string | null => (code.length > 2 ? code.slice(0, -2) : null);
-const levelOfLength = (code: string): AreaLevel =>
-  code.length === 2 ? 'province' : code.length === 4 ? 'city' : 'district';
+/** A node of an area the directory or the scope has shown to exist (so its code is valid). */
 const areaNode = (code: string): AreaNode => ({
   code,
-  level: levelOfLength(code),
+  level: areaLevelOf(code) ?? 'district',
   parentCode: parentOf(code),
 });
 
@@ -218,12 +218,7 @@ export class AreaNodeResolver {
     @Args() args: IndicatorArgs,
     @Context('req') request: Request,
   ): Promise<IndicatorResult> {
-    const grain: Grain = args.grain ?? area.level;
-    const scoped = this.dashboard.scope.question({
-      area: area.code,
-      grain,
-      unit: grain === area.level ? area.code : undefined,
-    });
+    const scoped = this.dashboard.scope.ask({ area: area.code, grain: args.grain ?? undefined });
     return this.dashboard.indicator(
       this.dashboard.session(request),
       args.indicator,
@@ -254,11 +249,7 @@ export class AreaNodeResolver {
     @Args() args: SeriesArgs,
     @Context('req') request: Request,
   ): Promise<Series> {
-    const scoped = this.dashboard.scope.question({
-      area: area.code,
-      grain: area.level,
-      unit: area.code,
-    });
+    const scoped = this.dashboard.scope.ask({ area: area.code });
     return this.dashboard.series(
       this.dashboard.session(request),
       args.indicator,
@@ -292,11 +283,7 @@ export class AreaNodeResolver {
     @Args() args: EventsArgs,
     @Context('req') request: Request,
   ): Promise<EventPage> {
-    const scoped = this.dashboard.scope.question({
-      area: area.code,
-      grain: area.level,
-      unit: area.code,
-    });
+    const scoped = this.dashboard.scope.ask({ area: area.code });
     return this.dashboard.events(
       this.dashboard.session(request),
       args.indicator,
