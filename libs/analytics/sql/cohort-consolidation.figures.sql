@@ -66,11 +66,13 @@ class_changes AS (
     FROM {db:Identifier}.cohort_changes
     WHERE mode = if({repeatersCountIn:UInt8} = 1, 'class', 'entry') AND class_year = {schoolYear:UInt16}
     GROUP BY measure, school_code, level
+    /* as-of correction */
     UNION ALL
     SELECT measure, school_code, level, -sum(delta) AS delta
     FROM {db:Identifier}.cohort_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((mode = if({repeatersCountIn:UInt8} = 1, 'class', 'entry') AND class_year = {schoolYear:UInt16}))
     GROUP BY measure, school_code, level
+    /* end of as-of correction */
   )
   GROUP BY measure, school_code, level
   HAVING delta != 0

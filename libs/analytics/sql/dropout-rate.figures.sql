@@ -71,11 +71,13 @@ register_changes_yearStart AS (
     FROM {db:Identifier}.register_changes
     WHERE change_year = toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)) AND changed_on <= {yearStart:Date}
     GROUP BY school_code, level, final_grade, grade_base
+    /* as-of correction */
     UNION ALL
     SELECT school_code, level, final_grade, grade_base, -sum(delta) AS delta
     FROM {db:Identifier}.register_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((change_year < toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1))) OR (change_year = toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)) AND changed_on <= {yearStart:Date}))
     GROUP BY school_code, level, final_grade, grade_base
+    /* end of as-of correction */
   )
   GROUP BY school_code, level, final_grade, grade_base
   HAVING delta != 0
@@ -96,11 +98,13 @@ period_dropouts AS (
     FROM {db:Identifier}.dropout_changes
     WHERE kind = 'dropout' AND dropped_out_on BETWEEN {from:Date} AND {to:Date}
     GROUP BY school_code, district_code, level, dropped_out_on
+    /* as-of correction */
     UNION ALL
     SELECT school_code, district_code, level, dropped_out_on, -sum(delta) AS delta
     FROM {db:Identifier}.dropout_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((kind = 'dropout' AND dropped_out_on BETWEEN {from:Date} AND {to:Date}))
     GROUP BY school_code, district_code, level, dropped_out_on
+    /* end of as-of correction */
   )
   GROUP BY school_code, district_code, level, dropped_out_on
   HAVING delta != 0

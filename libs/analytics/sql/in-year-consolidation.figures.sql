@@ -71,11 +71,13 @@ register_changes_yearStart AS (
     FROM {db:Identifier}.register_changes
     WHERE change_year = toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)) AND changed_on <= {yearStart:Date}
     GROUP BY school_code, level, final_grade, grade_base
+    /* as-of correction */
     UNION ALL
     SELECT school_code, level, final_grade, grade_base, -sum(delta) AS delta
     FROM {db:Identifier}.register_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((change_year < toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1))) OR (change_year = toUInt16(if(toMonth({yearStart:Date}) >= 9, toYear({yearStart:Date}), toYear({yearStart:Date}) - 1)) AND changed_on <= {yearStart:Date}))
     GROUP BY school_code, level, final_grade, grade_base
+    /* end of as-of correction */
   )
   GROUP BY school_code, level, final_grade, grade_base
   HAVING delta != 0
@@ -101,11 +103,13 @@ register_changes_yearEnd AS (
     FROM {db:Identifier}.register_changes
     WHERE change_year = toUInt16(if(toMonth({yearEnd:Date}) >= 9, toYear({yearEnd:Date}), toYear({yearEnd:Date}) - 1)) AND changed_on <= {yearEnd:Date}
     GROUP BY school_code, level, final_grade, grade_base
+    /* as-of correction */
     UNION ALL
     SELECT school_code, level, final_grade, grade_base, -sum(delta) AS delta
     FROM {db:Identifier}.register_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((change_year < toUInt16(if(toMonth({yearEnd:Date}) >= 9, toYear({yearEnd:Date}), toYear({yearEnd:Date}) - 1))) OR (change_year = toUInt16(if(toMonth({yearEnd:Date}) >= 9, toYear({yearEnd:Date}), toYear({yearEnd:Date}) - 1)) AND changed_on <= {yearEnd:Date}))
     GROUP BY school_code, level, final_grade, grade_base
+    /* end of as-of correction */
   )
   GROUP BY school_code, level, final_grade, grade_base
   HAVING delta != 0
@@ -126,11 +130,13 @@ year_changes AS (
     FROM {db:Identifier}.in_year_changes
     WHERE school_year = {schoolYear:UInt16}
     GROUP BY kind, school_code, level, fate_school_code
+    /* as-of correction */
     UNION ALL
     SELECT kind, school_code, level, fate_school_code, -sum(delta) AS delta
     FROM {db:Identifier}.in_year_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((school_year = {schoolYear:UInt16}))
     GROUP BY kind, school_code, level, fate_school_code
+    /* end of as-of correction */
   )
   GROUP BY kind, school_code, level, fate_school_code
   HAVING delta != 0

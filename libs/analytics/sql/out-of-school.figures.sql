@@ -33,11 +33,13 @@ still_out AS (
     FROM {db:Identifier}.dropout_changes
     WHERE changed_on <= {on:Date}
     GROUP BY school_code, district_code, level, reason, dropped_out_on
+    /* as-of correction */
     UNION ALL
     SELECT school_code, district_code, level, reason, dropped_out_on, -sum(delta) AS delta
     FROM {db:Identifier}.dropout_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((changed_on <= {on:Date}))
     GROUP BY school_code, district_code, level, reason, dropped_out_on
+    /* end of as-of correction */
   )
   GROUP BY school_code, district_code, level, reason, dropped_out_on
   HAVING delta != 0

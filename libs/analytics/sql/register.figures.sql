@@ -71,11 +71,13 @@ register_changes_registerDay AS (
     FROM {db:Identifier}.register_changes
     WHERE change_year = toUInt16(if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1)) AND changed_on <= {registerDay:Date}
     GROUP BY school_code, level, final_grade, grade_base
+    /* as-of correction */
     UNION ALL
     SELECT school_code, level, final_grade, grade_base, -sum(delta) AS delta
     FROM {db:Identifier}.register_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((change_year < toUInt16(if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1))) OR (change_year = toUInt16(if(toMonth({registerDay:Date}) >= 9, toYear({registerDay:Date}), toYear({registerDay:Date}) - 1)) AND changed_on <= {registerDay:Date}))
     GROUP BY school_code, level, final_grade, grade_base
+    /* end of as-of correction */
   )
   GROUP BY school_code, level, final_grade, grade_base
   HAVING delta != 0

@@ -33,11 +33,13 @@ period_dropouts AS (
     FROM {db:Identifier}.dropout_changes
     WHERE kind IN ('dropout', 'return') AND dropped_out_on BETWEEN {from:Date} AND {to:Date}
     GROUP BY kind, school_code, district_code, level, dropped_out_on, days_out
+    /* as-of correction */
     UNION ALL
     SELECT kind, school_code, district_code, level, dropped_out_on, days_out, -sum(delta) AS delta
     FROM {db:Identifier}.dropout_changes WHERE recorded_at > {asOf:DateTime64(3, 'UTC')}
       AND ((kind IN ('dropout', 'return') AND dropped_out_on BETWEEN {from:Date} AND {to:Date}))
     GROUP BY kind, school_code, district_code, level, dropped_out_on, days_out
+    /* end of as-of correction */
   )
   GROUP BY kind, school_code, district_code, level, dropped_out_on, days_out
   HAVING delta != 0

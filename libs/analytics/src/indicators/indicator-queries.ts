@@ -2,6 +2,7 @@ import type { AnalyticsClient } from '../client/analytics-client';
 import type { IndicatorDefinition } from './indicator';
 import { DEFAULT_FORMULA_SETTINGS, indicatorParameters } from './indicator-parameters';
 import type { FormulaSettings, IndicatorRequest } from './indicator-parameters';
+import { asOfNow } from './rollup-fragments';
 
 /** One event behind a figure: which school's figure, which part of the formula. */
 export interface ContributingEvent {
@@ -29,7 +30,7 @@ export class IndicatorQueries {
   ): Promise<Row[]> {
     this.requireGrain(indicator, request);
     return this.analytics.query<Row>(
-      indicator.figuresSql,
+      request.asOf === undefined ? figuresNowSql(indicator) : indicator.figuresSql,
       indicatorParameters(applicable(indicator, request), this.settings),
     );
   }
@@ -84,6 +85,18 @@ export class IndicatorQueries {
 }
 
 /** What an indicator does not split by is not a filter on it. */
+const nowSql = new WeakMap<IndicatorDefinition, string>();
+
+/** An indicator's figures SQL for a question asked as of now (rollup-fragments.ts `asOfNow`). */
+function figuresNowSql(indicator: IndicatorDefinition): string {
+  let sql = nowSql.get(indicator);
+  if (sql === undefined) {
+    sql = asOfNow(indicator.figuresSql);
+    nowSql.set(indicator, sql);
+  }
+  return sql;
+}
+
 function applicable(indicator: IndicatorDefinition, request: IndicatorRequest): IndicatorRequest {
   return {
     ...request,

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { INDICATORS, INDICATOR_NAMES } from './catalogue';
 import { INDICATOR_DOCS_FILE, withCatalogueTable } from './indicator-docs';
 import { INDICATOR_SQL_DIR, renderIndicatorSql } from './indicator-sql-files';
-import { correctionOf } from './rollup-fragments';
+import { asOfNow, correctionOf } from './rollup-fragments';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const STALE = 'is stale: run `npm run sync:sql` and commit libs/analytics/sql';
@@ -60,5 +60,19 @@ describe('every indicator query', () => {
     expect(figuresSql).toContain('{asOf:');
     expect(readsWithoutAsOf(figuresSql)).toEqual([]);
     expect(readsWithoutAsOf(eventsSql)).toEqual([]);
+  });
+});
+
+describe('a question asked as of now', () => {
+  it.each(INDICATOR_NAMES)('%s plans no as-of correction branch, and keeps the rest', (name) => {
+    const { figuresSql } = INDICATORS[name];
+    const now = asOfNow(figuresSql);
+    expect(now).not.toContain('recorded_at >');
+    expect(now).not.toContain('as-of correction');
+    // Only the correction branches go: as many reads less as there were corrections.
+    const corrections = figuresSql.split('/* as-of correction */').length - 1;
+    expect(now.split('{db:Identifier}.').length).toBe(
+      figuresSql.split('{db:Identifier}.').length - corrections,
+    );
   });
 });

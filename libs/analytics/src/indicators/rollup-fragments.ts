@@ -16,6 +16,18 @@ const AS_OF = "{asOf:DateTime64(3, 'UTC')}";
 export const correctionOf = (table: string): string =>
   `FROM {db:Identifier}.${table} WHERE recorded_at > ${AS_OF}`;
 
+const AS_OF_CORRECTION = '/* as-of correction */';
+const END_OF_AS_OF_CORRECTION = '/* end of as-of correction */';
+const CORRECTIONS = /\/\* as-of correction \*\/[\s\S]*?\/\* end of as-of correction \*\//g;
+
+/**
+ * The query asked as of now: without the branches that take away what was recorded after
+ * `asOf` (none was), which the engine would still parse, analyse and plan for every request.
+ */
+export function asOfNow(sql: string): string {
+  return sql.replace(CORRECTIONS, '');
+}
+
 /**
  * `<name>`: the sums of `delta` in `table` by `keys` over the rows matching one of `branches`,
  * as recorded up to `asOf`. Each branch is its own SELECT, so each can be answered by the
@@ -38,11 +50,13 @@ ${name} AS (
     GROUP BY ${keys}`,
     )
     .join('\n    UNION ALL')}
+    ${AS_OF_CORRECTION}
     UNION ALL
     SELECT ${keys}, -sum(delta) AS delta
     ${correctionOf(table)}
       AND (${branches.map((where) => `(${where})`).join(' OR ')})
     GROUP BY ${keys}
+    ${END_OF_AS_OF_CORRECTION}
   )
   GROUP BY ${keys}
   HAVING delta != 0
