@@ -41,6 +41,7 @@ export function analyticsOptionsOf(config: JunhengConfig): AnalyticsOptions {
     password: config.clickhousePassword,
     database: config.clickhouseDatabase,
     chdbPath: config.chdbDataDir,
+    chdbReadConnections: config.chdbReadConnections,
   };
 }
 

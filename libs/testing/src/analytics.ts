@@ -11,10 +11,13 @@ export function chdbTestPath(): string {
   return join(tmpdir(), `junheng-test-chdb-${process.pid}`);
 }
 
-export async function openTestAnalytics(): Promise<AnalyticsClient> {
+export async function openTestAnalytics(
+  options: { chdbReadConnections?: number } = {},
+): Promise<AnalyticsClient> {
   return AnalyticsClient.open({
     database: uniqueName('junheng_test'),
     chdbPath: chdbTestPath(),
     url: process.env.TEST_CLICKHOUSE_URL,
+    ...options,
   });
 }

@@ -62,3 +62,63 @@ describe('analytics reads bounded in engine time', () => {
     expect(await later).toEqual([{ answer: 43 }]);
   });
 });
+
+describe('reads on chDB side by side', () => {
+  it('answers a parameter as the value it is, whatever it holds', async () => {
+    const analytics = await openTestAnalytics({ chdbReadConnections: 2 });
+    try {
+      const tricky = "x' OR 1=1 -- \\' } {s:String} 学籍";
+      expect(
+        await analytics.query<{ s: string; d: string; n: number; a: string[] }>(
+          'SELECT {s:String} AS s, {d:Date} AS d, {n:UInt16} AS n, {a:Array(String)} AS a',
+          { s: tricky, d: '2024-09-01', n: 2024, a: [tricky, ''] },
+        ),
+      ).toEqual([{ s: tricky, d: '2024-09-01', n: 2024, a: [tricky, ''] }]);
+    } finally {
+      await analytics.close();
+    }
+  });
+
+  /** Whether a read sees `marker` running in the engine's own list of statements. */
+  async function seenRunning(analytics: AnalyticsClient, marker: string): Promise<boolean> {
+    const rows = await analytics.query<{ n: number }>(
+      `SELECT toUInt32(count()) AS n FROM system.processes
+       WHERE query LIKE {pattern:String} AND query NOT LIKE '%system.processes%'`,
+      { pattern: `%${marker}%` },
+    );
+    return (rows[0]?.n ?? 0) > 0;
+  }
+
+  /** Starts a two-second read, and asks until it ends whether another read sees it running. */
+  async function readBesideASlowOne(analytics: AnalyticsClient): Promise<boolean> {
+    const marker = `slow_${Math.random().toString(36).slice(2)}`;
+    let done = false;
+    const slow = analytics.query(`SELECT sleep(2) AS ${marker}`).finally(() => {
+      done = true;
+    });
+    let seen = false;
+    while (!done && !seen) seen = await seenRunning(analytics, marker);
+    await slow;
+    return seen;
+  }
+
+  it('runs a read while another runs, on connections of their own', async () => {
+    const analytics = await openTestAnalytics({ chdbReadConnections: 2 });
+    try {
+      // A server runs every request on its own; chDB needs the second connection.
+      expect(await readBesideASlowOne(analytics)).toBe(true);
+    } finally {
+      await analytics.close();
+    }
+  });
+
+  it('queues the reads of one connection one behind the other', async () => {
+    if (process.env.TEST_CLICKHOUSE_URL !== undefined) return;
+    const analytics = await openTestAnalytics({ chdbReadConnections: 1 });
+    try {
+      expect(await readBesideASlowOne(analytics)).toBe(false);
+    } finally {
+      await analytics.close();
+    }
+  });
+});

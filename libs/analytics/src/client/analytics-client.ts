@@ -1,5 +1,6 @@
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { inlineParameters } from './inline-parameters';
 
 export interface AnalyticsOptions {
   /** ClickHouse server endpoint (`http(s)://host:8123`); absent → embedded chDB. */
@@ -10,6 +11,12 @@ export interface AnalyticsOptions {
   readonly database: string;
   /** chDB data directory (ignored with `url`). */
   readonly chdbPath?: string;
+  /**
+   * chDB: how many connections reads are spread over (default 1). One chDB connection runs one
+   * statement at a time; connections to the same data directory share its engine and run side
+   * by side, so a scorecard's queries and many dashboard clients do not wait for each other.
+   */
+  readonly chdbReadConnections?: number;
 }
 
 export type QueryParameters = Readonly<Record<string, unknown>>;
@@ -56,13 +63,33 @@ function isTimeLimitError(error: unknown): boolean {
 /** Runs one task at a time, in the order they came. */
 class Exclusive {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Tasks queued or running. */
+  pending = 0;
 
   run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
+    this.pending += 1;
+    const result = this.tail.then(task).finally(() => {
+      this.pending -= 1;
+    });
     this.tail = result.catch(() => undefined);
     return result;
   }
 }
+
+/** One connection to the engine, and on chDB the queue of its one session. */
+interface Lane {
+  readonly client: ClickHouseClient;
+  readonly session: Exclusive | null;
+}
+
+const DEFAULT_CHDB_READ_CONNECTIONS = 1;
+
+/**
+ * A statement with its parameters written in stays well inside the engine's `max_query_size`
+ * (256 KiB); a longer one (the projector's look-up of a batch's students) keeps the engine's
+ * binding, one at a time.
+ */
+const MAX_INLINED_QUERY = 128 * 1024;
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
@@ -75,11 +102,12 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export class AnalyticsClient {
   private constructor(
-    private readonly client: ClickHouseClient,
+    /** Commands, inserts and pings; reads too, on a server. */
+    private readonly primary: Lane,
     readonly database: string,
     readonly engine: 'clickhouse-server' | 'chdb',
-    /** chDB runs one statement at a time on its session anyway; see `exclusive`. */
-    private readonly session: Exclusive | null,
+    /** chDB: the connections reads are spread over (the primary among them); see `exclusive`. */
+    private readonly readers: readonly Lane[],
     /** Settings every read of this client sends (`withReadLimits`). */
     private readonly readSettings: ClickHouseSettings = READ_SETTINGS,
     private readonly limits: ReadLimits | undefined = undefined,
@@ -99,20 +127,31 @@ export class AnalyticsClient {
         request_timeout: 60_000,
         clickhouse_settings: READ_SETTINGS,
       });
-      return new AnalyticsClient(client, options.database, 'clickhouse-server', null);
+      const lane = { client, session: null };
+      return new AnalyticsClient(lane, options.database, 'clickhouse-server', [lane]);
     }
     // Loaded lazily: the native engine is only needed, and only installed, for embedded use.
     const { createChdbConnection } = await import('chdb/connection');
     // chdb types its connection against @clickhouse/client-common, which the client now bundles
     // under its own name: the shapes are the same, the declarations are not.
-    const connection = createChdbConnection({
-      path: options.chdbPath ?? ':memory:',
-    }) as unknown as ClientConnection;
-    const client = createClient({
-      connection,
-      clickhouse_settings: { ...READ_SETTINGS, ...CHDB_SESSION_DEFAULTS },
+    const lane = (): Lane => ({
+      client: createClient({
+        connection: createChdbConnection({
+          path: options.chdbPath ?? ':memory:',
+        }) as unknown as ClientConnection,
+        clickhouse_settings: { ...READ_SETTINGS, ...CHDB_SESSION_DEFAULTS },
+      }),
+      session: new Exclusive(),
     });
-    return new AnalyticsClient(client, options.database, 'chdb', new Exclusive());
+    const primary = lane();
+    const readers = [
+      primary,
+      ...Array.from(
+        { length: Math.max(0, (options.chdbReadConnections ?? DEFAULT_CHDB_READ_CONNECTIONS) - 1) },
+        lane,
+      ),
+    ];
+    return new AnalyticsClient(primary, options.database, 'chdb', readers);
   }
 
   /**
@@ -123,10 +162,10 @@ export class AnalyticsClient {
    */
   withReadLimits(limits: ReadLimits): AnalyticsClient {
     return new AnalyticsClient(
-      this.client,
+      this.primary,
       this.database,
       this.engine,
-      this.session,
+      this.readers,
       {
         ...READ_SETTINGS,
         // Seconds, to the millisecond (the engine's setting is fractional).
@@ -143,8 +182,8 @@ export class AnalyticsClient {
     parameters: QueryParameters = {},
     settings: ClickHouseSettings = {},
   ): Promise<void> {
-    await this.exclusive(() =>
-      this.client.command({
+    await this.exclusive(this.primary, (client) =>
+      client.command({
         query,
         query_params: this.bind(parameters),
         clickhouse_settings: settings,
@@ -154,10 +193,15 @@ export class AnalyticsClient {
 
   async query<Row>(query: string, parameters: QueryParameters = {}): Promise<Row[]> {
     try {
-      return await this.exclusive(async () => {
-        const result = await this.client.query({
-          query,
-          query_params: this.bind(parameters),
+      return await this.exclusive(this.reader(), async (client) => {
+        // chDB runs parameterised statements one at a time process-wide: its reads are sent
+        // with their parameters written in, so that they run side by side (inline-parameters.ts).
+        const bound = this.bind(parameters);
+        const inlined = this.engine === 'chdb' ? inlineParameters(query, bound) : null;
+        const result = await client.query({
+          ...(inlined !== null && inlined.length <= MAX_INLINED_QUERY
+            ? { query: inlined }
+            : { query, query_params: bound }),
           format: 'JSONEachRow',
           clickhouse_settings: this.readSettings,
         });
@@ -185,8 +229,8 @@ export class AnalyticsClient {
   ): Promise<void> {
     if (rows.length === 0) return;
     if (!IDENTIFIER.test(table)) throw new Error(`Table "${table}" is not an identifier`);
-    await this.exclusive(() =>
-      this.client.insert({
+    await this.exclusive(this.primary, (client) =>
+      client.insert({
         table: `${this.database}.${table}`,
         values: rows,
         format: 'JSONEachRow',
@@ -201,12 +245,12 @@ export class AnalyticsClient {
   }
 
   async ping(): Promise<void> {
-    const result = await this.exclusive(() => this.client.ping());
+    const result = await this.exclusive(this.primary, (client) => client.ping());
     if (!result.success) throw result.error;
   }
 
   async close(): Promise<void> {
-    if (this.ownsConnection) await this.client.close();
+    if (this.ownsConnection) await Promise.all(this.readers.map((reader) => reader.client.close()));
   }
 
   /**
@@ -216,20 +260,27 @@ export class AnalyticsClient {
    * (analytics-client.int-spec.ts). chDB runs one statement at a time on its session anyway, so
    * queueing here costs nothing and keeps the flush next to the failure. A server needs neither.
    */
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const session = this.session;
-    if (session === null) return task();
+  private exclusive<T>(lane: Lane, task: (client: ClickHouseClient) => Promise<T>): Promise<T> {
+    const { client, session } = lane;
+    if (session === null) return task(client);
     return session.run(async () => {
       try {
-        return await task();
+        return await task(client);
       } catch (error) {
-        await this.client
+        await client
           .query({ query: 'SELECT 1', format: 'JSONEachRow' })
           .then((result) => result.text())
           .catch(() => undefined);
         throw error;
       }
     });
+  }
+
+  /** The read connection with the least queued on it (the first of equals). */
+  private reader(): Lane {
+    return this.readers.reduce((least, lane) =>
+      (lane.session?.pending ?? 0) < (least.session?.pending ?? 0) ? lane : least,
+    );
   }
 
   private bind(parameters: QueryParameters): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import pino from 'pino';
 
@@ -110,6 +111,11 @@ export interface JunhengConfig {
    * one version never change, so a dashboard asked again before the projection advances, or
    * by many screens at once, is answered without the engine.
    */
+  /**
+   * chDB only: connections the api's reads are spread over (JUNHENG_CHDB_READ_CONNECTIONS;
+   * default: the cores, at most 4). One chDB connection runs one statement at a time.
+   */
+  readonly chdbReadConnections: number;
   readonly figureCacheRows: number;
   /**
    * Skip what a table already holds and deduplicate retried inserts. Off only for the crash
@@ -320,6 +326,12 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
     // Below the ClickHouse client's 60 s HTTP timeout, so the engine's limit is the one met.
     indicatorQueryTimeoutMs: integer('JUNHENG_INDICATOR_QUERY_TIMEOUT_MS', 30_000, 1, 50_000),
     figureCacheRows: integer('JUNHENG_FIGURE_CACHE_ROWS', 200_000, 0, 100_000_000),
+    chdbReadConnections: integer(
+      'JUNHENG_CHDB_READ_CONNECTIONS',
+      Math.min(4, availableParallelism()),
+      1,
+      64,
+    ),
     projectorExactlyOnce: flag('JUNHENG_PROJECTOR_EXACTLY_ONCE', true),
     analyticsFreezeMerges: flag('JUNHENG_ANALYTICS_FREEZE_MERGES', false),
     faultKillAt:
