@@ -45,6 +45,33 @@ export interface IndicatorApiBenchOptions {
   };
 }
 
+/**
+ * The api is measured under each of these, one after another on the same data: with the figure
+ * cache off every request computes its figures (what the first read after the projection
+ * advances costs), with one chDB read connection the reads queue behind each other as they did
+ * before the client kept several (docs/architecture.md, "Reads side by side on chDB").
+ */
+const CONFIGURATIONS: readonly {
+  readonly name: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly chdbOnly: boolean;
+}[] = [
+  {
+    name: 'figure cache off, one chDB read connection',
+    env: { JUNHENG_FIGURE_CACHE_ROWS: '0', JUNHENG_CHDB_READ_CONNECTIONS: '1' },
+    chdbOnly: true,
+  },
+  {
+    name: 'figure cache off, default read connections',
+    env: { JUNHENG_FIGURE_CACHE_ROWS: '0' },
+    chdbOnly: false,
+  },
+  { name: 'figure cache on (the default)', env: {}, chdbOnly: false },
+];
+
+/** Dashboards asking the province scorecard at the same moment, in the concurrency row. */
+const CONCURRENT_CLIENTS = 8;
+
 /** quality.md, Performance: p95 through the API. */
 const PROVINCE_TARGET_MS = 100;
 const DRILL_DOWN_TARGET_MS = 25;
@@ -128,6 +155,24 @@ const progress = (message: string): void => {
 
 /** Runs the api part; answers its subsection of the indicator report, in markdown lines. */
 export async function indicatorApiBench(options: IndicatorApiBenchOptions): Promise<string[]> {
+  const lines: string[] = [
+    `#### Through the api (HTTP on loopback)`,
+    '',
+    `The api (createApiApplication, the same data directory and database, a fresh PGlite event store, demo data off, LOG_LEVEL=warn) listening on 127.0.0.1, started once per configuration below; a province administrator's token for 44. Each cell: p50 / p95 in ms over ${options.runs} requests one after another, after one warm-up (figures answered), fetch() on loopback including reading the body. The GraphQL rows alternate, request by request, with the same figures asked in process (IndicatorQueries, Promise.all, on the bench's own connection). "${CONCURRENT_CLIENTS} dashboards at once": ${CONCURRENT_CLIENTS} province scorecards sent together, timed until the last answers. The api runs in the bench's process, so its memory is not told apart from the generated province's: not measured here.`,
+    '',
+  ];
+  for (const configuration of CONFIGURATIONS) {
+    if (configuration.chdbOnly && options.clickhouseUrl !== undefined) continue;
+    progress(configuration.name);
+    lines.push(...(await measureConfiguration(options, configuration)));
+  }
+  return lines;
+}
+
+async function measureConfiguration(
+  options: IndicatorApiBenchOptions,
+  configuration: (typeof CONFIGURATIONS)[number],
+): Promise<string[]> {
   const { runs, schoolYear } = options;
   // A fresh event store: the api needs one to start, and the figures come from the projection.
   const dir = mkdtempSync(join(tmpdir(), 'junheng-bench-api-'));
@@ -148,6 +193,7 @@ export async function indicatorApiBench(options: IndicatorApiBenchOptions): Prom
         LOG_LEVEL: 'warn',
         JWT_SECRET: jwtSecret,
         PSEUDONYM_KEY: randomBytes(32).toString('base64'),
+        ...configuration.env,
       }),
     );
     await app.listen(0, '127.0.0.1');
@@ -164,15 +210,20 @@ export async function indicatorApiBench(options: IndicatorApiBenchOptions): Prom
 
     // Counts the ClickHouse queries a request issues. Only those made while an authenticated
     // caller is being served count: the in-process projector's own reads are not the request's.
+    // On the prototype: the dashboard reads through a time-limited view of the client.
     const analytics = app.get<AnalyticsClient>(ANALYTICS_CLIENT);
-    const original = analytics.query.bind(analytics);
+    const prototype = Object.getPrototypeOf(analytics) as AnalyticsClient;
+    // Called with each instance's own `this` below, and put back when the part is done.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const original = prototype.query;
     let queries = 0;
-    analytics.query = <Row>(
+    prototype.query = function <Row>(
+      this: AnalyticsClient,
       sql: string,
       parameters?: Parameters<AnalyticsClient['query']>[1],
-    ): Promise<Row[]> => {
+    ): Promise<Row[]> {
       if (currentPrincipal() !== undefined) queries += 1;
-      return original<Row>(sql, parameters);
+      return original.call(this, sql, parameters) as Promise<Row[]>;
     };
     const counted = async <T>(counts: number[], request: () => Promise<T>): Promise<T> => {
       queries = 0;
@@ -244,6 +295,7 @@ export async function indicatorApiBench(options: IndicatorApiBenchOptions): Prom
     let province: [Timing, Timing];
     let drillDown: [Timing, Timing];
     let rest: Timing;
+    let concurrent: Timing;
     try {
       province = await timedSideBySide(
         runs,
@@ -259,8 +311,17 @@ export async function indicatorApiBench(options: IndicatorApiBenchOptions): Prom
       progress(`drill-down: ${ms(drillDown[0].p50)} / ${ms(drillDown[0].p95)} ms`);
       rest = await timed(runs, restScorecard);
       progress(`REST province scorecard: ${ms(rest.p50)} / ${ms(rest.p95)} ms`);
+      concurrent = await timed(runs, async () =>
+        (await Promise.all(Array.from({ length: CONCURRENT_CLIENTS }, provinceScorecard))).reduce(
+          (sum, figures) => sum + figures,
+          0,
+        ),
+      );
+      progress(
+        `${CONCURRENT_CLIENTS} province scorecards at once: ${ms(concurrent.p50)} / ${ms(concurrent.p95)} ms`,
+      );
     } finally {
-      analytics.query = original;
+      prototype.query = original;
     }
     const measured = performance.now() - measureStart;
     const loadAfter = loadavg()[0] ?? 0;
@@ -280,9 +341,9 @@ export async function indicatorApiBench(options: IndicatorApiBenchOptions): Prom
           : `+${ms(api.p50 - inProcess.p50)} ms (×${(api.p50 / inProcess.p50).toFixed(2)})`
       } | ${spread(counts)} | ${target} |`;
     return [
-      `#### Through the api (HTTP on loopback)`,
+      `##### ${configuration.name}`,
       '',
-      `The api (createApiApplication, ${analytics.engine}, the same data directory and database, a fresh PGlite event store, demo data off, LOG_LEVEL=warn) listening on 127.0.0.1, started in ${ms(started / 1000)} s; a province administrator's token for 44. Each cell: p50 / p95 in ms over ${runs} requests one after another, after one warm-up (figures answered), fetch() on loopback including reading the body. The GraphQL rows alternate, request by request, with the same figures asked in process (IndicatorQueries, Promise.all: the ${INDICATOR_NAMES.length} province queries of the scorecard above; the ${indicatorsPerSchool} indicators computed per school, at school grain within ${district}). Measured in ${ms(measured / 1000)} s; 1-minute load average ${loadBefore.toFixed(1)} when it began, ${loadAfter.toFixed(1)} when it ended (${cpus().length} cores).`,
+      `${analytics.engine}; started in ${ms(started / 1000)} s; measured in ${ms(measured / 1000)} s; 1-minute load average ${loadBefore.toFixed(1)} when it began, ${loadAfter.toFixed(1)} when it ended (${cpus().length} cores). The in-process side: the ${INDICATOR_NAMES.length} province queries of the scorecard; the ${indicatorsPerSchool} indicators computed per school, at school grain within ${district}.`,
       '',
       '| request | through the api: p50 / p95 ms (figures) | the same figures in process, alternating: p50 / p95 ms (rows) | api − in process at p50 (api ÷ in process) | ClickHouse queries per request | quality.md target |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -290,7 +351,7 @@ export async function indicatorApiBench(options: IndicatorApiBenchOptions): Prom
         `GraphQL province scorecard: \`area(code: "44") { districts { scorecard } }\`, ${options.districts.length} districts`,
         province[0],
         province[1],
-        provinceCounts,
+        provinceCounts.slice(0, runs + 1),
         verdict(province[0].p95, PROVINCE_TARGET_MS),
       ),
       row(
@@ -305,6 +366,13 @@ export async function indicatorApiBench(options: IndicatorApiBenchOptions): Prom
         rest,
         undefined,
         restCounts,
+        '(for comparison)',
+      ),
+      row(
+        `${CONCURRENT_CLIENTS} dashboards at once: the GraphQL province scorecard ${CONCURRENT_CLIENTS} times together (figures of all)`,
+        concurrent,
+        undefined,
+        [],
         '(for comparison)',
       ),
       '',
