@@ -16,7 +16,13 @@ import type {
   UrbanRuralCode,
 } from '@junheng/domain';
 import {
+  FUND_PROGRAMME_STREAM_TYPE,
+  LESSON_EXCHANGE_STREAM_TYPE,
+  PAIRING_STREAM_TYPE,
+  SCHOOL_STREAM_TYPE,
+  STUDENT_STREAM_TYPE,
   SchoolStages,
+  TEACHER_STREAM_TYPE,
   gradeOn,
   initialStudentState,
   schoolYearOf,
@@ -1281,7 +1287,7 @@ class Generator {
         districtCode: draft.districtCode,
         data: { ...draft.event.data },
         streamId: draft.streamId,
-        streamType: draft.streamId.slice(0, draft.streamId.lastIndexOf('-')),
+        streamType: streamTypeOf(draft.streamId),
         streamVersion,
         globalPosition: position,
         transactionId: 1_000 + position,
@@ -1294,6 +1300,24 @@ class Generator {
       };
     });
   }
+}
+
+/** The stream types of the domain, longest first: a stream id is `<type>-<id>`. */
+const STREAM_TYPES = [
+  FUND_PROGRAMME_STREAM_TYPE,
+  LESSON_EXCHANGE_STREAM_TYPE,
+  PAIRING_STREAM_TYPE,
+  SCHOOL_STREAM_TYPE,
+  STUDENT_STREAM_TYPE,
+  TEACHER_STREAM_TYPE,
+].sort((a, b) => b.length - a.length);
+
+// By prefix, not by the last '-': a city's programme `fund-programme-C4401-2024` is of type
+// `fund-programme`, as the api records it.
+function streamTypeOf(streamId: string): string {
+  const type = STREAM_TYPES.find((candidate) => streamId.startsWith(`${candidate}-`));
+  if (type === undefined) throw new RangeError(`no stream type for "${streamId}"`);
+  return type;
 }
 
 const BUILDING_PURPOSES: readonly AllocationPurpose[] = [
