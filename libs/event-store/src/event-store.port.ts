@@ -96,6 +96,14 @@ export interface EventStore {
   /** Creates the schema if missing; safe to call from several processes at once. */
   migrate(): Promise<void>;
   append(request: AppendRequest): Promise<AppendResult>;
+  /**
+   * Appends many requests in one transaction, as if appended one after another: each keeps
+   * `append`'s rules (its expected version, seen after the batch's earlier requests to the same
+   * stream; its idempotency key and fingerprint, a used key replaying its first events), and
+   * the whole batch is all or nothing — one stale version or reused key and nothing of it is
+   * appended. For loading many streams at once (the demo province); answers in request order.
+   */
+  appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   /** The committed append that used this idempotency key, or null when none did. */
   findIdempotentAppend(idempotencyKey: string): Promise<IdempotentAppend | null>;
   readStream(streamId: string): Promise<RecordedEvent[]>;
