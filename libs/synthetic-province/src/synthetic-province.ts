@@ -358,8 +358,16 @@ class Generator {
           districtIndex % districtsPerCity === 0 ? 0 : districtIndex % 2 === 0 ? 1 : 2
         ]!;
       const list: SyntheticSchool[] = [];
-      for (let index = 1; index <= counts[districtIndex]!; index += 1) {
-        const group = this.random.weighted(mix);
+      const count = counts[districtIndex]!;
+      for (let index = 1; index <= count; index += 1) {
+        // Every district of two schools or more has a rural school and an urban one (its seat,
+        // 城区), so that its urban-rural gap is defined: the last two schools make up for a
+        // group the draws missed. The draws are taken all the same, so every other school stays
+        // what the seed made it.
+        let group = this.random.weighted(mix);
+        const lacks = (wanted: UrbanRuralGroup) => !list.some((school) => school.group === wanted);
+        if (count >= 2 && index === count - 1 && lacks('rural')) group = 'rural';
+        if (count >= 2 && index === count && lacks('urban')) group = 'urban';
         const level = this.random.weighted<SchoolLevel>(
           group === 'rural'
             ? [
@@ -373,7 +381,10 @@ class Generator {
                 ['nine-year', 14],
               ],
         );
-        const weak = this.random.chance(group === 'rural' ? 0.28 : group === 'town' ? 0.14 : 0.03);
+        // And a weak school (薄弱学校), the one its pairings support: pairing activity is defined.
+        const weak =
+          this.random.chance(group === 'rural' ? 0.28 : group === 'town' ? 0.14 : 0.03) ||
+          (count >= 2 && index === count && !list.some((school) => school.weak));
         const school: SyntheticSchool = {
           code: `${district}${String(index).padStart(4, '0')}`,
           district,
