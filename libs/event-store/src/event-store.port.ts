@@ -128,7 +128,10 @@ export interface EventStore {
    * when no such event was committed (read-your-writes turns a command's position into this).
    */
   positionOf(globalPosition: number): Promise<RecordedPosition | null>;
-  /** The last position reached by a named reader (the relay, the store-tail projector). */
+  /**
+   * The last position reached by a named reader (the relay, the store-tail projector), or by a
+   * named writer (where the demo load ended).
+   */
   loadCheckpoint(name: string): Promise<LogPosition>;
   saveCheckpoint(name: string, position: LogPosition): Promise<void>;
   /**
