@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
@@ -117,8 +117,9 @@ export class DemoDataLoader implements OnApplicationBootstrap, BeforeApplication
    */
   private async append(log: { resumed: boolean; started: number }): Promise<LogPosition | null> {
     // PGlite runs on this thread and answers through promises alone, so a chain of batches
-    // would never let the event loop turn: each step gives requests and timers their turn.
-    await nextTurn();
+    // would never let the event loop turn (the api would not even listen before the end): a
+    // timer's pause before each step lets requests, readiness and the projector's polls in.
+    await pause(0);
     const province = syntheticProvince(DEMO_PROVINCE);
     const requests = demoAppendRequests(province, (name, body) => this.keyOf(name, body));
     const generatedMs = Date.now() - log.started;
@@ -127,7 +128,7 @@ export class DemoDataLoader implements OnApplicationBootstrap, BeforeApplication
     let last: LogPosition = START_OF_LOG;
     this.state = { phase: 'loading', appended, events };
     for (const batch of demoBatches(requests)) {
-      await nextTurn();
+      await pause(0);
       if (this.stopping) return null;
       const results = await this.store.appendBatch(batch);
       for (const result of results) {
