@@ -2,7 +2,12 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { EVENT_STORE, START_OF_LOG, compareLogPositions } from '@junheng/event-store';
+import {
+  EVENT_STORE,
+  EventStoreException,
+  START_OF_LOG,
+  compareLogPositions,
+} from '@junheng/event-store';
 import type { EventStore, LogPosition } from '@junheng/event-store';
 import { HealthRegistry, JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
@@ -58,7 +63,13 @@ export class DemoDataLoader implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     if (!this.config.demoData) return;
     this.running = this.run().catch((error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
+      // Readiness is anonymous: it names the kind of failure, the log has the rest.
+      const reason =
+        error instanceof EventStoreException
+          ? error.code
+          : error instanceof Error
+            ? error.name
+            : 'unknown error';
       this.state = { phase: 'failed', reason };
       this.logger.error({ err: error }, 'the demo data could not be loaded');
     });
