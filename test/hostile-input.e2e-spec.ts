@@ -11,6 +11,7 @@ import { EVENT_STORE, START_OF_LOG } from '@junheng/event-store';
 import type { EventStore } from '@junheng/event-store';
 import { loadConfig } from '@junheng/platform';
 import { TEST_IDENTITY_ENV, bearer } from '@junheng/testing';
+import { registerSchools } from './registered-schools';
 import { TOPOLOGIES } from './topologies';
 
 /**
@@ -51,6 +52,7 @@ describe('hostile and careless input (embedded)', () => {
       }),
     );
     await app.init();
+    await registerSchools(app);
     store = app.get<EventStore>(EVENT_STORE);
   });
 

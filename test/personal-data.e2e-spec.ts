@@ -28,7 +28,7 @@ import {
   uniqueName,
 } from '@junheng/testing';
 import { registerSchools } from './registered-schools';
-import { DEMO_SCHOOLS } from '../apps/api/src/demo/demo-data';
+import { TEST_SCHOOLS } from './fixture-schools';
 
 // Two teachers' ID numbers (身份证号), one with the X check digit.
 const TEACHER_A = '44031119850715002X';
@@ -209,8 +209,8 @@ describeWith(['PostgreSQL', 'Kafka'], 'personal data stays out of every store', 
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
     try {
-      // The five facts and the registrations of the demo schools they name.
-      await eventually(() => expect(messages).toHaveLength(5 + DEMO_SCHOOLS.length), {
+      // The five facts and the registrations of the test schools they name.
+      await eventually(() => expect(messages).toHaveLength(5 + TEST_SCHOOLS.length), {
         timeoutMs: 30_000,
       });
     } finally {

@@ -36,7 +36,7 @@ import fc from 'fast-check';
 import { buildSchema } from 'graphql';
 import { Client } from 'pg';
 import { createApiApplication } from '../apps/api/src/api.factory';
-import { DEMO_SCHOOLS, GUANGMING_SCHOOLS } from '../apps/api/src/demo/demo-data';
+import { GUANGMING_SCHOOLS, TEST_SCHOOLS } from './fixture-schools';
 import { SCHEMA_FILE } from '../apps/api/src/graphql/graphql-schema';
 import { OPENAPI_FILE, buildOpenApiDocument } from '../apps/api/src/openapi/openapi-document';
 import { personalIdentifierFields } from '../apps/api/src/security/personal-identifier';
@@ -112,7 +112,7 @@ const IMPORT_KIND_ROWS: Record<
   },
 };
 
-/** Commands that end or move demo schools run last, so the others still meet open schools. */
+/** Commands that end or move the test schools run last, so the others still meet open schools. */
 const ENDS_SCHOOLS = /closures|merges|district-moves|closeSchool|mergeSchool|moveSchoolToDistrict/;
 
 const DOCUMENT = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as OpenApiDocument;
@@ -133,7 +133,7 @@ const ORDERED = [...LISTED.targets].sort(
 const HINTS: ValueHints = {
   // Repeats weigh: most facts are about Guangming (440311), the clerk's own district.
   examples: [
-    ...DEMO_SCHOOLS.map((school) => school.schoolCode),
+    ...TEST_SCHOOLS.map((school) => school.schoolCode),
     ...GUANGMING_SCHOOLS,
     ...GUANGMING_SCHOOLS,
     '440311',

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { systemCommandContext } from '../apps/api/src/commands/system-command-context';
 import { CommandBus } from '@nestjs/cqrs';
 import type { SchoolLevel, UrbanRuralCode } from '@junheng/domain';
-import { DEMO_SCHOOLS } from '../apps/api/src/demo/demo-data';
+import { TEST_SCHOOLS } from './fixture-schools';
 import { SchoolDirectory } from '../apps/api/src/schools/school-directory';
 import { SchoolCommandMessage } from '../apps/api/src/schools/school.command';
 
@@ -15,12 +15,12 @@ export interface TestSchool {
 }
 
 /**
- * Registers the schools a test reports about, as Junheng itself, unless they already are (the
- * embedded topology loads the demo schools): every fact must name a registered school.
+ * Registers the schools a test reports about, as Junheng itself, unless they already are (a
+ * test may register them twice): every fact must name a registered school.
  */
 export async function registerSchools(
   app: INestApplication,
-  schools: readonly TestSchool[] = DEMO_SCHOOLS,
+  schools: readonly TestSchool[] = TEST_SCHOOLS,
 ): Promise<void> {
   const directory = app.get(SchoolDirectory);
   const commandBus = app.get(CommandBus);

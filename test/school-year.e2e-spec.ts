@@ -53,7 +53,7 @@ async function startApi(
     }),
   );
   await app.init();
-  if (env.JUNHENG_DEMO_DATA !== 'true') await registerSchools(app);
+  await registerSchools(app);
   return { app, dir };
 }
 
@@ -372,40 +372,6 @@ describe('cohorts across school years (五四制)', () => {
       .send({ student: number(50), ...J, date: '2024-09-01', grade: 7, entry: 'new-entrant' })
       .expect(422);
     expect(refused.body).toMatchObject({ rule: 'student.new-entrant-grade', facts: { grade: 7 } });
-  });
-});
-
-describe('the demo province spans six school years', () => {
-  let api: Awaited<ReturnType<typeof startApi>>;
-
-  beforeAll(async () => {
-    api = await startApi('6+3', 'schoolyeardemo', { JUNHENG_DEMO_DATA: 'true' });
-  });
-
-  afterAll(async () => {
-    await api?.app.close();
-    rmSync(api?.dir ?? '', { recursive: true, force: true });
-  });
-
-  it('gives every district a cohort consolidation rate for both levels', async () => {
-    const { figures } = client(api.app);
-    // The demo is loaded as the api starts; the projection catches up with it.
-    let rates = new Map<string, number | null>();
-    for (let attempt = 0; attempt < 120 && rates.size < 4; attempt += 1) {
-      if (attempt > 0) await new Promise((done) => setTimeout(done, 500));
-      rates = new Map(
-        (await figures({ schoolYear: 2024, area: '44', grain: 'district' }))
-          .filter((figure) => figure.value !== null)
-          .map((figure) => [`${figure.unit} ${figure.level}`, figure.value]),
-      );
-    }
-    // Guangming primary: 12 entrants + 1 from Nanshan − 1 to Nanshan − 1 repeater; 11 graduates.
-    // Nanshan primary: the same, but its dropout never came back: 10 of 11.
-    // Junior, both: 8 entrants + 1 transfer in; one dropout not back: 8 of 9.
-    expect(rates.get('440311 primary')).toBe(100);
-    expect(rates.get('440305 primary')).toBeCloseTo((10 / 11) * 100, 10);
-    expect(rates.get('440311 junior')).toBeCloseTo((8 / 9) * 100, 10);
-    expect(rates.get('440305 junior')).toBeCloseTo((8 / 9) * 100, 10);
   });
 });
 

@@ -27,6 +27,8 @@ export const TOPOLOGIES: readonly Topology[] = [
           CLICKHOUSE_DATABASE: uniqueName('e2e'),
           JUNHENG_POLL_INTERVAL_MS: '20',
           LOG_LEVEL: 'warn',
+          // The embedded default loads the demo province (80,000 events): a test asks for it.
+          JUNHENG_DEMO_DATA: 'false',
         },
         cleanUp: () => Promise.resolve(rmSync(pgliteDir, { recursive: true, force: true })),
       });

@@ -8,6 +8,7 @@ import type { EventStore } from '@junheng/event-store';
 import { Pseudonymizer } from '@junheng/identity';
 import { loadConfig } from '@junheng/platform';
 import { TEST_IDENTITY_ENV, TEST_PSEUDONYM_KEY, bearer } from '@junheng/testing';
+import { registerSchools } from './registered-schools';
 import { TOPOLOGIES } from './topologies';
 
 /**
@@ -53,7 +54,8 @@ describe('commands about two units, and what refusals reveal (embedded)', () => 
     app = await createApiApplication(
       loadConfig({ ...prepared.env, ...TEST_IDENTITY_ENV, RATE_LIMIT_PER_MINUTE: '100000' }),
     );
-    await app.init(); // the demo schools: four in Guangming (440311), four in Nanshan (440305)
+    await app.init();
+    await registerSchools(app); // four in Guangming (440311), four in Nanshan (440305)
   });
 
   afterAll(async () => {

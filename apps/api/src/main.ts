@@ -4,6 +4,7 @@ import { mintToken } from '@junheng/identity';
 import type { IdentitySecrets } from '@junheng/identity';
 import { ConfigurationError, describeTopology, loadConfig } from '@junheng/platform';
 import { createApiApplication } from './api.factory';
+import { DEMO_EXAMPLE, DEMO_PROVINCE } from './demo/demo-province';
 import { IDENTITY_SECRETS } from './security/security.tokens';
 
 async function main(): Promise<void> {
@@ -32,13 +33,31 @@ async function main(): Promise<void> {
       issuer: config.auth.jwtIssuer,
       audience: config.auth.jwtAudience,
     });
+    // The examples name the demo province's codes (apps/api/src/demo/demo-province.ts).
+    const { district, schoolYear, month, hostSchoolCode, visitingSchoolCode, date } = DEMO_EXAMPLE;
+    const exchange = JSON.stringify({
+      districtCode: district,
+      hostSchoolCode,
+      visitingSchoolCode,
+      kind: 'demonstration',
+      subject: 'mathematics',
+      date,
+      attendees: 40,
+    });
     lines.push(
       `  token:      export TOKEN=${token}`,
-      `              (province-admin of 44 for 12 h; others: npm run token -- --role district-clerk --scope 44/4403/440311)`,
-      `  indicator:  curl -H "Authorization: Bearer $TOKEN" '${base}/v1/indicators/lesson-exchanges?district=440311&month=2024-10'`,
+      `              (province-admin of 44 for 12 h; others: npm run token -- --role district-clerk --scope 44/4401/${district})`,
+      `  scorecard:  curl -H "Authorization: Bearer $TOKEN" '${base}/v1/areas/${district}/scorecard?schoolYear=${schoolYear}'`,
+      `  indicator:  curl -H "Authorization: Bearer $TOKEN" '${base}/v1/indicators/lesson-exchanges?district=${district}&month=${month}'`,
       `  record one: curl -X POST ${base}/v1/lesson-exchanges -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -H 'Idempotency-Key: my-first-exchange' \\`,
-      `                -d '{"districtCode":"440311","hostSchoolCode":"3144031101","visitingSchoolCode":"3144030501","kind":"demonstration","subject":"mathematics","date":"2024-10-15","attendees":40}'`,
+      `                -d '${exchange}'`,
       `  audit:      curl -H "Authorization: Bearer $TOKEN" '${base}/v1/audit?limit=10'`,
+    );
+  }
+  if (config.demoData) {
+    lines.push(
+      `  demo data:  the small synthetic province (city 4401: districts 440103, 440104, 440105; school years ${DEMO_PROVINCE.schoolYear - 5}-${DEMO_PROVINCE.schoolYear}) loads into an empty store;`,
+      `              ${base}/health/ready answers 503 ("demoData") until it is projected`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { deterministicEventId } from './event-ids';
 import { EventStoreErrorCode, EventStoreException } from './event-store.exception';
 import { START_OF_LOG, compareLogPositions } from './event-store.port';
-import type { EventStore, LogPosition, NewEvent, RecordedEvent } from './event-store.port';
+import type {
+  AppendRequest,
+  EventStore,
+  LogPosition,
+  NewEvent,
+  RecordedEvent,
+} from './event-store.port';
 
 export interface EventStoreContractOptions {
   /** A store over an empty, migrated database. */
@@ -300,6 +306,177 @@ export function eventStoreContract(options: EventStoreContractOptions): void {
       });
       expect(retried.replayed).toBe(false);
       expect(retried.streamVersion).toBe(2);
+    });
+  });
+
+  describe('batched append', () => {
+    const request = (
+      streamId: string,
+      expectedVersion: number | 'any',
+      events: readonly NewEvent[],
+      idempotency: { idempotencyKey?: string; requestFingerprint?: string } = {},
+    ): AppendRequest => ({
+      streamId,
+      streamType: 's',
+      expectedVersion,
+      events,
+      metadata,
+      ...idempotency,
+    });
+
+    it('appends many streams in one transaction, in request order, each from its version', async () => {
+      const [a, b, c] = [0, 1, 2].map(() => `batch-${randomUUID()}`) as [string, string, string];
+      await store.append(request(c, 0, [newEvent('C1')]));
+      const results = await store.appendBatch([
+        request(a, 0, [newEvent('A1'), newEvent('A2')]),
+        request(b, 'any', [newEvent('B1')]),
+        request(c, 1, [newEvent('C2')]),
+        // A stream twice: the second request sees the first, as if appended after it.
+        request(a, 2, [newEvent('A3')]),
+        request(b, 1, []),
+      ]);
+      expect(results.map((result) => [result.streamId, result.streamVersion])).toEqual([
+        [a, 2],
+        [b, 1],
+        [c, 2],
+        [a, 3],
+        [b, 1],
+      ]);
+      expect(results.every((result) => !result.replayed)).toBe(true);
+      const events = results.flatMap((result) => result.events);
+      expect(events.map((event) => event.type)).toEqual(['A1', 'A2', 'B1', 'C2', 'A3']);
+      expect(new Set(events.map((event) => event.transactionId)).size).toBe(1);
+      for (let index = 1; index < events.length; index += 1)
+        expect(events[index]!.globalPosition).toBeGreaterThan(events[index - 1]!.globalPosition);
+      expect((await store.readStream(a)).map((event) => [event.type, event.streamVersion])).toEqual(
+        [
+          ['A1', 1],
+          ['A2', 2],
+          ['A3', 3],
+        ],
+      );
+      expect((await store.readStream(c)).map((event) => event.type)).toEqual(['C1', 'C2']);
+      expect(events[0]).toMatchObject({ actor: 'test', districtCode: '440311', commandId: null });
+      expect(await store.appendBatch([])).toEqual([]);
+    });
+
+    it('appends nothing of a batch when one request has a stale version, naming that stream', async () => {
+      const before = await store.countAfter(START_OF_LOG);
+      const fresh = `batch-${randomUUID()}`;
+      const taken = `batch-${randomUUID()}`;
+      await store.append(request(taken, 0, [newEvent()]));
+      const key = randomUUID();
+      const batch = [
+        request(fresh, 0, [newEvent()], { idempotencyKey: key, requestFingerprint: 'a' }),
+        request(taken, 0, [newEvent()]),
+      ];
+      const stale = store.appendBatch(batch);
+      await expect(stale).rejects.toBeInstanceOf(EventStoreException);
+      await expect(stale).rejects.toMatchObject({
+        code: EventStoreErrorCode.WrongExpectedVersion,
+        details: { streamId: taken, expectedVersion: 0, actualVersion: 1 },
+      });
+      expect(await store.readStream(fresh)).toEqual([]);
+      expect(await store.countAfter(START_OF_LOG)).toBe(before + 1);
+      // The batch's key was released with it: the corrected batch appends.
+      expect(await store.findIdempotentAppend(key)).toBeNull();
+      const corrected = await store.appendBatch([batch[0]!, request(taken, 1, [newEvent()])]);
+      expect(corrected.map((result) => [result.streamVersion, result.replayed])).toEqual([
+        [1, false],
+        [2, false],
+      ]);
+    });
+
+    it('lets one of two batches racing for a new stream win whole, and the other append nothing', async () => {
+      const contested = `batch-${randomUUID()}`;
+      const [left, right] = [`batch-${randomUUID()}`, `batch-${randomUUID()}`];
+      const attempts = await Promise.allSettled([
+        store.appendBatch([request(left, 0, [newEvent()]), request(contested, 0, [newEvent()])]),
+        store.appendBatch([request(right, 0, [newEvent()]), request(contested, 0, [newEvent()])]),
+      ]);
+      const lost = attempts.filter(
+        (attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected',
+      );
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.reason).toMatchObject({
+        code: EventStoreErrorCode.WrongExpectedVersion,
+        details: { streamId: contested },
+      });
+      const won = attempts[0].status === 'fulfilled' ? left : right;
+      const beaten = won === left ? right : left;
+      expect(await store.readStream(contested)).toHaveLength(1);
+      expect(await store.readStream(won)).toHaveLength(1);
+      expect(await store.readStream(beaten)).toEqual([]);
+    });
+
+    it('replays the requests whose keys were used and appends the rest: a load interrupted half-way is repeated safely', async () => {
+      const streams = Array.from({ length: 6 }, () => `batch-${randomUUID()}`);
+      const keys = streams.map(() => randomUUID());
+      const batch = streams.map((streamId, index) =>
+        request(
+          streamId,
+          0,
+          [0, 1].map((offset) => ({
+            ...newEvent(),
+            eventId: deterministicEventId(keys[index]!, offset),
+          })),
+          { idempotencyKey: keys[index]!, requestFingerprint: `request-${index}` },
+        ),
+      );
+      // The first half committed before the load stopped; then the whole load again.
+      const first = await store.appendBatch(batch.slice(0, 3));
+      const again = await store.appendBatch(batch);
+      expect(again.map((result) => result.replayed)).toEqual([
+        true,
+        true,
+        true,
+        false,
+        false,
+        false,
+      ]);
+      expect(again.slice(0, 3)).toEqual(first.map((result) => ({ ...result, replayed: true })));
+      expect(again.map((result) => result.streamVersion)).toEqual([2, 2, 2, 2, 2, 2]);
+      for (const streamId of streams) expect(await store.readStream(streamId)).toHaveLength(2);
+      // And once more: everything replays, nothing is appended.
+      const before = await store.countAfter(START_OF_LOG);
+      const third = await store.appendBatch(batch);
+      expect(third.every((result) => result.replayed)).toBe(true);
+      expect(third.map((result) => result.events)).toEqual(again.map((result) => result.events));
+      expect(await store.countAfter(START_OF_LOG)).toBe(before);
+    });
+
+    it('binds each key to its request: another fingerprint, in the store or in the batch, refuses the whole batch', async () => {
+      const key = randomUUID();
+      const streamId = `batch-${randomUUID()}`;
+      await store.appendBatch([
+        request(streamId, 0, [newEvent()], { idempotencyKey: key, requestFingerprint: 'a' }),
+      ]);
+      const bystander = `batch-${randomUUID()}`;
+      await expect(
+        store.appendBatch([
+          request(bystander, 0, [newEvent()]),
+          request(streamId, 1, [newEvent()], { idempotencyKey: key, requestFingerprint: 'b' }),
+        ]),
+      ).rejects.toMatchObject({ code: EventStoreErrorCode.IdempotencyKeyReused });
+      const inBatch = randomUUID();
+      await expect(
+        store.appendBatch([
+          request(bystander, 0, [newEvent()], { idempotencyKey: inBatch, requestFingerprint: 'a' }),
+          request(bystander, 1, [newEvent()], { idempotencyKey: inBatch, requestFingerprint: 'b' }),
+        ]),
+      ).rejects.toMatchObject({ code: EventStoreErrorCode.IdempotencyKeyReused });
+      expect(await store.readStream(bystander)).toEqual([]);
+      expect(await store.readStream(streamId)).toHaveLength(1);
+      // The same key twice with the same request in one batch: appended once, answered twice.
+      const twice = randomUUID();
+      const once = request(bystander, 0, [newEvent()], {
+        idempotencyKey: twice,
+        requestFingerprint: 'a',
+      });
+      const [appended, replayed] = await store.appendBatch([once, once]);
+      expect(appended!.replayed).toBe(false);
+      expect(replayed).toEqual({ ...appended, replayed: true });
+      expect(await store.readStream(bystander)).toHaveLength(1);
     });
   });
 

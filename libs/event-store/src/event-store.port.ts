@@ -96,6 +96,14 @@ export interface EventStore {
   /** Creates the schema if missing; safe to call from several processes at once. */
   migrate(): Promise<void>;
   append(request: AppendRequest): Promise<AppendResult>;
+  /**
+   * Appends many requests in one transaction, as if appended one after another: each keeps
+   * `append`'s rules (its expected version, seen after the batch's earlier requests to the same
+   * stream; its idempotency key and fingerprint, a used key replaying its first events), and
+   * the whole batch is all or nothing — one stale version or reused key and nothing of it is
+   * appended. For loading many streams at once (the demo province); answers in request order.
+   */
+  appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   /** The committed append that used this idempotency key, or null when none did. */
   findIdempotentAppend(idempotencyKey: string): Promise<IdempotentAppend | null>;
   readStream(streamId: string): Promise<RecordedEvent[]>;
@@ -120,7 +128,10 @@ export interface EventStore {
    * when no such event was committed (read-your-writes turns a command's position into this).
    */
   positionOf(globalPosition: number): Promise<RecordedPosition | null>;
-  /** The last position reached by a named reader (the relay, the store-tail projector). */
+  /**
+   * The last position reached by a named reader (the relay, the store-tail projector), or by a
+   * named writer (where the demo load ended).
+   */
   loadCheckpoint(name: string): Promise<LogPosition>;
   saveCheckpoint(name: string, position: LogPosition): Promise<void>;
   /**

@@ -44,5 +44,7 @@ import { ProjectionProgress } from './projection-progress';
     SchoolNodeResolver,
     FigureResolver,
   ],
+  // The demo loader waits on it: readiness holds until the demo province is projected.
+  exports: [ProjectionProgress],
 })
 export class DashboardModule {}

@@ -1,142 +1,194 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import type { OnApplicationBootstrap } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { EVENT_STORE, START_OF_LOG } from '@junheng/event-store';
-import type { EventStore } from '@junheng/event-store';
-import { JUNHENG_CONFIG } from '@junheng/platform';
-import type { JunhengConfig } from '@junheng/platform';
-import type { IdentitySecrets } from '@junheng/identity';
-import type { CommandContext } from '../commands/aggregate-command.executor';
-import { systemCommandContext } from '../commands/system-command-context';
-import { FundProgrammeCommandMessage } from '../funds/fund-programme.command';
-import { RecordLessonExchangeMessage } from '../lesson-exchanges/record-lesson-exchange.command';
-import { SchoolCommandMessage } from '../schools/school.command';
-import { IDENTITY_SECRETS } from '../security/security.tokens';
-import { StudentCommandMessage } from '../students/student.command';
 import {
-  DEMO_ALLOCATIONS,
-  DEMO_COHORTS,
-  DEMO_LESSON_EXCHANGES,
-  DEMO_PROGRAMME,
-  DEMO_SCHOOLS,
-  DEMO_STUDENT_NUMBERS,
-  GUANGMING_SCHOOLS,
-} from './demo-data';
+  EVENT_STORE,
+  EventStoreException,
+  START_OF_LOG,
+  compareLogPositions,
+} from '@junheng/event-store';
+import type { EventStore, LogPosition } from '@junheng/event-store';
+import { HealthRegistry, JUNHENG_CONFIG } from '@junheng/platform';
+import type { JunhengConfig } from '@junheng/platform';
+import { syntheticProvince } from '@junheng/synthetic-province';
+import { CommandKeys } from '../commands/command-keys';
+import { systemCommandContext } from '../commands/system-command-context';
+import { ProjectionProgress } from '../dashboard/projection-progress';
+import { DEMO_PROVINCE, demoAppendRequests, demoBatches, demoKeyName } from './demo-province';
 
 /**
- * Fills an empty event store with the demo dataset (schools, lesson exchanges, the seed-004
- * fund programme, a dropout and return), through the same commands a clerk sends. Idempotency
- * keys make a half-finished load safe to repeat.
+ * Where the demo load ended in the log, kept once every batch is in: a later start knows the
+ * demo is whole without generating it again, and readiness waits for the projection to get there.
+ */
+export const DEMO_CHECKPOINT = 'demo-data';
+
+type DemoPhase =
+  | { readonly phase: 'checking' }
+  | { readonly phase: 'loading'; readonly appended: number; readonly events: number }
+  | { readonly phase: 'projecting'; readonly target: LogPosition }
+  | { readonly phase: 'ready' }
+  | { readonly phase: 'skipped' }
+  | { readonly phase: 'failed'; readonly reason: string };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Fills an empty event store with the demo province (DEMO_PROVINCE: the `small` synthetic
+ * province, every indicator with values in every district), appended in batches of many streams
+ * per transaction — one command at a time would take minutes on PGlite. Its events are what the
+ * product decides (the generator's student facts come from the student decider). The load runs
+ * in the background, so the api answers at once and `GET /health/ready` says `demoData` is down
+ * until the province is appended and projected. A load stopped half-way (a restart, a crash) is
+ * resumed by the next start: the committed batches are replayed by their keys, the rest appended.
  */
 @Injectable()
-export class DemoDataLoader implements OnApplicationBootstrap {
+export class DemoDataLoader implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private state: DemoPhase = { phase: 'checking' };
+  private running: Promise<void> | undefined;
+  private stopping = false;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(JUNHENG_CONFIG) private readonly config: JunhengConfig,
-    private readonly commandBus: CommandBus,
-    @Inject(IDENTITY_SECRETS) private readonly secrets: IdentitySecrets,
+    private readonly keys: CommandKeys,
+    private readonly progress: ProjectionProgress,
+    health: HealthRegistry,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(DemoDataLoader.name);
+    if (config.demoData) health.register('demoData', () => this.readiness());
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.config.demoData) return;
-    const existing = await this.store.readAll({ after: START_OF_LOG, limit: 1 });
-    if (existing.length > 0) return;
-    // Each demo command has its own key, so the key alone says what the command is.
-    const as = (key: string): CommandContext =>
-      systemCommandContext({
-        actor: 'demo-data',
-        key: `demo:${key}`,
-        command: { demo: key },
-        correlationId: 'demo-data',
-      });
-    for (const school of DEMO_SCHOOLS) {
-      await this.commandBus.execute(
-        new SchoolCommandMessage(
-          { type: 'RegisterSchool', ...school },
-          as(`school:${school.schoolCode}`),
-        ),
-      );
+    this.running = this.run().catch((error: unknown) => {
+      // Readiness is anonymous: it names the kind of failure, the log has the rest.
+      const reason =
+        error instanceof EventStoreException
+          ? error.code
+          : error instanceof Error
+            ? error.name
+            : 'unknown error';
+      this.state = { phase: 'failed', reason };
+      this.logger.error({ err: error }, 'the demo data could not be loaded');
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Stops between two batches: each is one transaction, so the store holds whole batches.
+    this.stopping = true;
+    await this.running;
+  }
+
+  private async readiness(): Promise<void> {
+    const state = this.state;
+    switch (state.phase) {
+      case 'ready':
+      case 'skipped':
+        return;
+      case 'checking':
+        throw new Error('looking for the demo data');
+      case 'loading':
+        throw new Error(
+          `loading the demo province: ${state.appended} of ${state.events} events appended`,
+        );
+      case 'projecting': {
+        const { freshness } = await this.progress.state();
+        if (compareLogPositions(freshness, state.target) >= 0) return;
+        const left = await this.store.countAfter(freshness);
+        throw new Error(`projecting the demo province: ${left} events to go`);
+      }
+      case 'failed':
+        throw new Error(
+          `the demo data could not be loaded (${state.reason}); the next start resumes it`,
+        );
     }
-    for (const { key, ...exchange } of DEMO_LESSON_EXCHANGES) {
-      await this.commandBus.execute(new RecordLessonExchangeMessage(exchange, as(key)));
+  }
+
+  private async run(): Promise<void> {
+    const done = await this.store.loadCheckpoint(DEMO_CHECKPOINT);
+    if (compareLogPositions(done, START_OF_LOG) > 0) return this.awaitProjection(done, Date.now());
+    const empty = (await this.store.readAll({ after: START_OF_LOG, limit: 1 })).length === 0;
+    // A key's stored form does not depend on the request it is bound to.
+    const firstKey = this.keyOf(demoKeyName(1), null).key;
+    if (!empty && (await this.store.findIdempotentAppend(firstKey)) === null) {
+      this.state = { phase: 'skipped' };
+      this.logger.info('the event store holds other data: no demo data loaded');
+      return;
     }
-    await this.commandBus.execute(
-      new FundProgrammeCommandMessage(
-        { type: 'BudgetProgramme', ...DEMO_PROGRAMME },
-        as('programme'),
-      ),
-    );
-    for (const allocation of DEMO_ALLOCATIONS) {
-      await this.commandBus.execute(
-        new FundProgrammeCommandMessage(
-          { type: 'AllocateFunds', ...allocation },
-          as(allocation.allocationId),
-        ),
-      );
+    const started = Date.now();
+    const last = await this.append({ resumed: !empty, started });
+    if (last !== null) await this.awaitProjection(last, started);
+  }
+
+  /**
+   * Generates the province and appends it, batch by batch; answers where it ended in the log,
+   * or null when the api stopped first. The province is let go before the projection is awaited.
+   */
+  private async append(log: { resumed: boolean; started: number }): Promise<LogPosition | null> {
+    // PGlite runs on this thread and answers through promises alone, so a chain of batches
+    // would never let the event loop turn (the api would not even listen before the end): a
+    // timer's pause before each step lets requests, readiness and the projector's polls in.
+    await pause(0);
+    const province = syntheticProvince(DEMO_PROVINCE);
+    const requests = demoAppendRequests(province, (name, body) => this.keyOf(name, body));
+    const generatedMs = Date.now() - log.started;
+    const events = province.events.length;
+    let appended = 0;
+    let last: LogPosition = START_OF_LOG;
+    this.state = { phase: 'loading', appended, events };
+    for (const batch of demoBatches(requests)) {
+      await pause(0);
+      if (this.stopping) return null;
+      const results = await this.store.appendBatch(batch);
+      for (const result of results) {
+        appended += result.events.length;
+        const event = result.events.at(-1);
+        if (event !== undefined && compareLogPositions(event, last) > 0) last = event;
+      }
+      this.state = { phase: 'loading', appended, events };
     }
-    // Identifiers are pseudonymised here exactly as the API edge does.
-    const { pseudonymizer } = this.secrets;
-    const [leaver, ...others] = DEMO_STUDENT_NUMBERS.map((number) =>
-      pseudonymizer.pseudonymize('student', number),
-    );
-    const junior = { schoolCode: GUANGMING_SCHOOLS[1]!, districtCode: '440311' };
-    for (const [index, student] of [leaver!, ...others].entries()) {
-      await this.commandBus.execute(
-        new StudentCommandMessage(
-          {
-            type: 'EnrolStudent',
-            student,
-            ...junior,
-            date: '2024-09-01',
-            grade: 7,
-            entry: 'new-entrant',
-          },
-          as(`enrol:${index}`),
-        ),
-      );
-    }
-    await this.commandBus.execute(
-      new StudentCommandMessage(
-        { type: 'DropOutStudent', student: leaver!, ...junior, date: '2025-03-10', reason: 'work' },
-        as('dropout'),
-      ),
-    );
-    await this.commandBus.execute(
-      new StudentCommandMessage(
-        {
-          type: 'ReturnStudent',
-          student: leaver!,
-          ...junior,
-          date: '2025-09-01',
-          grade: 7,
-          means: 'persuasion',
-        },
-        as('return'),
-      ),
-    );
-    // The classes of 2019 and 2022, from entry to graduation six and three years on.
-    for (const { key, studentNumber, command } of DEMO_COHORTS) {
-      await this.commandBus.execute(
-        new StudentCommandMessage(
-          {
-            ...command,
-            student: pseudonymizer.pseudonymize('student', studentNumber),
-          },
-          as(key),
-        ),
-      );
-    }
+    const position = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+    await this.store.saveCheckpoint(DEMO_CHECKPOINT, position);
     this.logger.info(
       {
-        schools: DEMO_SCHOOLS.length,
-        lessonExchanges: DEMO_LESSON_EXCHANGES.length,
-        allocations: DEMO_ALLOCATIONS.length,
+        events,
+        streams: new Set(province.events.map((event) => event.streamId)).size,
+        districts: province.districts.length,
+        schools: province.schools.length,
+        students: province.students,
+        resumed: log.resumed,
+        generatedMs,
+        appendedMs: Date.now() - log.started - generatedMs,
       },
-      'demo data loaded',
+      'demo province appended',
+    );
+    return position;
+  }
+
+  /** Until the projection has applied the demo's last event: readiness, and one log line. */
+  private async awaitProjection(target: LogPosition, started: number): Promise<void> {
+    this.state = { phase: 'projecting', target };
+    while (!this.stopping) {
+      const { freshness } = await this.progress.state();
+      if (compareLogPositions(freshness, target) >= 0) {
+        this.state = { phase: 'ready' };
+        this.logger.info({ sinceStartMs: Date.now() - started }, 'demo province projected');
+        return;
+      }
+      await sleep(1_000);
+    }
+  }
+
+  private keyOf(name: string, body: unknown): { key: string; fingerprint: string | null } {
+    return this.keys.of(
+      systemCommandContext({
+        actor: 'demo-data',
+        key: name,
+        command: body,
+        correlationId: 'demo-data',
+      }),
     );
   }
 }

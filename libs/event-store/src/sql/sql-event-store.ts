@@ -60,6 +60,16 @@ export interface SqlEventStoreOptions {
 
 const DEFAULT_OPTIONS: SqlEventStoreOptions = { inFlightWaitMs: 5_000 };
 
+/** What became of one request of a batch inside its transaction. */
+type BatchOutcome =
+  | { readonly kind: 'appended'; readonly result: AppendResult }
+  | { readonly kind: 'replayed'; readonly key: string };
+
+/** Two requests with one key are different requests only when both fingerprints say so. */
+function fingerprintsDiffer(a: string | null | undefined, b: string | null | undefined): boolean {
+  return a !== null && a !== undefined && b !== null && b !== undefined && a !== b;
+}
+
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,
@@ -119,27 +129,297 @@ export class SqlEventStore implements EventStore {
     });
   }
 
-  async findIdempotentAppend(idempotencyKey: string): Promise<IdempotentAppend | null> {
+  async appendBatch(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    if (requests.length === 0) return [];
     return this.guard(async () => {
-      const rows = await this.sql.query<
-        { key_stream_id: string; request_fingerprint: string | null } & Partial<EventRow>
-      >(
-        `SELECT k.stream_id AS key_stream_id, k.request_fingerprint, ${eventColumns('e')}
-         FROM idempotency_keys k LEFT JOIN events e ON e.idempotency_key = k.idempotency_key
-         WHERE k.idempotency_key = $1
-         ORDER BY e.global_position`,
-        [idempotencyKey],
+      const outcomes = await this.sql.transaction(
+        (tx) => this.appendBatchInTransaction(tx, requests),
+        { lockTimeoutMs: this.options.inFlightWaitMs },
       );
-      const [first] = rows;
-      if (first === undefined) return null;
+      // Requests whose key was used before (committed, or earlier in this batch): answer with
+      // what that first append recorded, read after the commit like `append` does.
+      const replayed = outcomes.flatMap((outcome) =>
+        outcome.kind === 'replayed' ? [outcome.key] : [],
+      );
+      const firsts = await this.idempotentAppends([...new Set(replayed)]);
+      return outcomes.map((outcome, index): AppendResult => {
+        if (outcome.kind === 'appended') return outcome.result;
+        const first = firsts.get(outcome.key);
+        return {
+          streamId: first?.streamId ?? requests[index]!.streamId,
+          streamVersion: first?.events.at(-1)?.streamVersion ?? 0,
+          events: first?.events ?? [],
+          replayed: true,
+        };
+      });
+    });
+  }
+
+  /**
+   * One statement per step whatever the batch's size — claim the keys, read the streams'
+   * versions, insert every event — so a batch of thousands of streams costs a few round trips
+   * (PGlite runs a few hundred single appends a second; the demo province has 76,000 events).
+   */
+  private async appendBatchInTransaction(
+    tx: SqlQueryable,
+    requests: readonly AppendRequest[],
+  ): Promise<BatchOutcome[]> {
+    // The keys, each bound to the first request of the batch that names it.
+    const firstWithKey = new Map<string, number>();
+    requests.forEach((request, index) => {
+      const key = request.idempotencyKey;
+      if (key === undefined) return;
+      const first = firstWithKey.get(key);
+      if (first === undefined) firstWithKey.set(key, index);
+      else if (fingerprintsDiffer(requests[first]!.requestFingerprint, request.requestFingerprint))
+        throw EventStoreException.idempotencyKeyReused();
+    });
+    const firstRequest = (key: string): AppendRequest => requests[firstWithKey.get(key)!]!;
+    // Claimed in key order, so two batches sharing keys wait for each other, never deadlock.
+    const keys = [...firstWithKey.keys()].sort();
+    const claimed = new Set<string>();
+    if (keys.length > 0) {
+      let rows: { idempotency_key: string }[];
+      try {
+        rows = await tx.query<{ idempotency_key: string }>(
+          `INSERT INTO idempotency_keys (idempotency_key, stream_id, request_fingerprint)
+           SELECT k.key, k.stream_id, NULLIF(k.fingerprint, '')
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS k(key, stream_id, fingerprint)
+           ORDER BY k.key
+           ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
+          [
+            keys,
+            keys.map((key) => firstRequest(key).streamId),
+            keys.map((key) => firstRequest(key).requestFingerprint ?? ''),
+          ],
+        );
+      } catch (error) {
+        if (sqlState(error) === LOCK_NOT_AVAILABLE) {
+          throw new EventStoreException(
+            EventStoreErrorCode.IdempotencyKeyInFlight,
+            'The request that first used an idempotency key of this batch is still being processed',
+            {},
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      for (const row of rows) claimed.add(row.idempotency_key);
+      const used = keys.filter((key) => !claimed.has(key));
+      if (used.length > 0) {
+        // A new statement, so a new snapshot: it sees the claims we waited for.
+        const firsts = await tx.query<{
+          idempotency_key: string;
+          request_fingerprint: string | null;
+        }>(
+          `SELECT idempotency_key, request_fingerprint FROM idempotency_keys
+           WHERE idempotency_key = ANY($1::text[])`,
+          [used],
+        );
+        for (const first of firsts) {
+          const request = firstRequest(first.idempotency_key);
+          if (fingerprintsDiffer(first.request_fingerprint, request.requestFingerprint))
+            throw EventStoreException.idempotencyKeyReused();
+        }
+      }
+    }
+
+    // Which requests append: those without a key, and the first of each key just claimed.
+    const appends = requests.map((request, index) => {
+      const key = request.idempotencyKey;
+      return key === undefined || (claimed.has(key) && firstWithKey.get(key) === index);
+    });
+    const streams = [
+      ...new Set(requests.filter((_, index) => appends[index]).map((r) => r.streamId)),
+    ];
+    const versions = new Map<string, number>();
+    if (streams.length > 0) {
+      const rows = await tx.query<{ stream_id: string; version: string | number }>(
+        `SELECT stream_id, max(stream_version) AS version FROM events
+         WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
+        [streams],
+      );
+      for (const row of rows) versions.set(row.stream_id, Number(row.version));
+    }
+    // As if one after another: a request sees the batch's earlier requests to its stream.
+    const starts: number[] = [];
+    const columns = {
+      eventId: [] as string[],
+      streamId: [] as string[],
+      streamType: [] as string[],
+      streamVersion: [] as number[],
+      type: [] as string[],
+      schemaVersion: [] as number[],
+      occurredAt: [] as string[],
+      districtCode: [] as (string | null)[],
+      actor: [] as (string | null)[],
+      actorRole: [] as (string | null)[],
+      actorScope: [] as (string | null)[],
+      commandId: [] as (string | null)[],
+      correlationId: [] as (string | null)[],
+      idempotencyKey: [] as (string | null)[],
+      data: [] as string[],
+    };
+    requests.forEach((request, index) => {
+      if (!appends[index]) return;
+      const { streamId, expectedVersion, metadata } = request;
+      const current = versions.get(streamId) ?? 0;
+      if (expectedVersion !== 'any' && current !== expectedVersion) {
+        throw EventStoreException.wrongExpectedVersion(streamId, expectedVersion, current);
+      }
+      starts[index] = current;
+      versions.set(streamId, current + request.events.length);
+      request.events.forEach((event, offset) => {
+        columns.eventId.push(event.eventId);
+        columns.streamId.push(streamId);
+        columns.streamType.push(request.streamType);
+        columns.streamVersion.push(current + offset + 1);
+        columns.type.push(event.type);
+        columns.schemaVersion.push(event.schemaVersion);
+        columns.occurredAt.push(event.occurredAt);
+        columns.districtCode.push(event.districtCode);
+        columns.actor.push(metadata.actor);
+        columns.actorRole.push(metadata.actorRole);
+        columns.actorScope.push(metadata.actorScope);
+        columns.commandId.push(metadata.commandId);
+        columns.correlationId.push(metadata.correlationId);
+        columns.idempotencyKey.push(request.idempotencyKey ?? null);
+        columns.data.push(JSON.stringify(event.data));
+      });
+    });
+
+    const recorded = new Map<string, RecordedEvent>();
+    if (columns.eventId.length > 0) {
+      let rows: EventRow[];
+      try {
+        rows = await tx.query<EventRow>(
+          `INSERT INTO events (event_id, stream_id, stream_type, stream_version, type,
+             schema_version, occurred_at, district_code, actor, actor_role, actor_scope,
+             command_id, correlation_id, idempotency_key, data)
+           SELECT e.event_id::uuid, e.stream_id, e.stream_type, e.stream_version, e.type,
+             e.schema_version, e.occurred_at::timestamptz, NULLIF(e.district_code, ''), e.actor, e.actor_role,
+             e.actor_scope, e.command_id, e.correlation_id, e.idempotency_key, e.data::jsonb
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[],
+               $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+               $13::text[], $14::text[], $15::text[])
+             WITH ORDINALITY AS e(event_id, stream_id, stream_type, stream_version, type,
+               schema_version, occurred_at, district_code, actor, actor_role, actor_scope,
+               command_id, correlation_id, idempotency_key, data, ordinality)
+           ORDER BY e.ordinality
+           RETURNING ${EVENT_COLUMNS}`,
+          [
+            columns.eventId,
+            columns.streamId,
+            columns.streamType,
+            columns.streamVersion,
+            columns.type,
+            columns.schemaVersion,
+            columns.occurredAt,
+            columns.districtCode,
+            columns.actor,
+            columns.actorRole,
+            columns.actorScope,
+            columns.commandId,
+            columns.correlationId,
+            columns.idempotencyKey,
+            columns.data,
+          ],
+        );
+      } catch (error) {
+        throw this.translateBatchInsertError(error, requests);
+      }
+      for (const row of rows) {
+        const event = toRecordedEvent(row);
+        recorded.set(`${event.streamId}#${event.streamVersion}`, event);
+      }
+    }
+    return requests.map((request, index): BatchOutcome => {
+      if (!appends[index]) return { kind: 'replayed', key: request.idempotencyKey! };
+      const start = starts[index]!;
+      const events = request.events.map((_, offset) =>
+        recorded.get(`${request.streamId}#${start + offset + 1}`)!,
+      );
       return {
-        streamId: first.key_stream_id,
-        requestFingerprint: first.request_fingerprint,
-        events: rows
-          .filter((row) => row.event_id !== null && row.event_id !== undefined)
-          .map((row) => toRecordedEvent(row as EventRow)),
+        kind: 'appended',
+        result: {
+          streamId: request.streamId,
+          streamVersion: start + events.length,
+          events,
+          replayed: false,
+        },
       };
     });
+  }
+
+  /** A concurrent append won a stream of the batch, or an event id was already stored. */
+  private translateBatchInsertError(error: unknown, requests: readonly AppendRequest[]): unknown {
+    const state = sqlState(error);
+    if (state !== UNIQUE_VIOLATION && state !== LOCK_NOT_AVAILABLE) return error;
+    const { constraint = '', detail = '' } = error as { constraint?: string; detail?: string };
+    if (state === UNIQUE_VIOLATION && constraint.includes('event_id')) {
+      return new EventStoreException(
+        EventStoreErrorCode.DuplicateEventId,
+        'An event id of this batch is already in the store, or twice in the batch',
+        {},
+        { cause: error },
+      );
+    }
+    // "Key (stream_id, stream_version)=(<stream>, <version>) already exists."
+    const streamId = /^Key \(stream_id, stream_version\)=\((.*), \d+\) already exists/.exec(
+      detail,
+    )?.[1];
+    const request = requests.find((candidate) => candidate.streamId === streamId);
+    if (streamId === undefined || request === undefined) {
+      return new EventStoreException(
+        EventStoreErrorCode.WrongExpectedVersion,
+        'Another append to a stream of this batch committed first',
+        {},
+        { cause: error },
+      );
+    }
+    return new EventStoreException(
+      EventStoreErrorCode.WrongExpectedVersion,
+      `Another append to "${streamId}" committed first`,
+      { streamId, expectedVersion: request.expectedVersion, actualVersion: null },
+      { cause: error },
+    );
+  }
+
+  async findIdempotentAppend(idempotencyKey: string): Promise<IdempotentAppend | null> {
+    return this.guard(
+      async () => (await this.idempotentAppends([idempotencyKey])).get(idempotencyKey) ?? null,
+    );
+  }
+
+  /** What each of `keys` was first used for, by key; keys never used are absent. */
+  private async idempotentAppends(keys: readonly string[]): Promise<Map<string, IdempotentAppend>> {
+    const found = new Map<string, IdempotentAppend & { events: RecordedEvent[] }>();
+    if (keys.length === 0) return found;
+    const rows = await this.sql.query<
+      { key: string; key_stream_id: string; request_fingerprint: string | null } & Partial<EventRow>
+    >(
+      `SELECT k.idempotency_key AS key, k.stream_id AS key_stream_id, k.request_fingerprint,
+         ${eventColumns('e')}
+       FROM idempotency_keys k LEFT JOIN events e ON e.idempotency_key = k.idempotency_key
+       WHERE k.idempotency_key = ANY($1::text[])
+       ORDER BY e.global_position`,
+      [keys],
+    );
+    for (const row of rows) {
+      let append = found.get(row.key);
+      if (append === undefined) {
+        append = {
+          streamId: row.key_stream_id,
+          requestFingerprint: row.request_fingerprint,
+          events: [],
+        };
+        found.set(row.key, append);
+      }
+      if (row.event_id !== null && row.event_id !== undefined) {
+        append.events.push(toRecordedEvent(row as EventRow));
+      }
+    }
+    return found;
   }
 
   private async appendInTransaction(

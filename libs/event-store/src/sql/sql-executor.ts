@@ -1,4 +1,5 @@
-export type SqlParameter = string | number | boolean | null | readonly string[] | readonly number[];
+export type SqlParameter =
+  string | number | boolean | null | readonly (string | null)[] | readonly number[];
 
 export interface SqlQueryable {
   query<Row>(sql: string, parameters?: readonly SqlParameter[]): Promise<Row[]>;
