@@ -11,7 +11,8 @@ import {
 } from '@junheng/analytics';
 import type { IndicatorDefinition, IndicatorName, IndicatorRequest } from '@junheng/analytics';
 import { indicatorApiBench } from './indicator-api.bench';
-import { projectProvince, syntheticProvince } from './synthetic-province';
+import { PROVINCE_SCALES, projectProvince, syntheticProvince } from './synthetic-province';
+import type { ProvinceScale } from './synthetic-province';
 import { ms, timed, timedSideBySide } from './timing';
 import type { Timing } from './timing';
 
@@ -23,10 +24,22 @@ import type { Timing } from './timing';
  * scorecard (every indicator at once). In process first: the engine's share of quality.md's
  * read-latency targets; then the same reads through the api (indicator-api.bench.ts).
  */
-const SCHOOLS = Number(process.env.BENCH_INDICATOR_SCHOOLS ?? 1_000);
-const STUDENTS = Number(process.env.BENCH_INDICATOR_STUDENTS ?? 150_000);
-const CITIES = Number(process.env.BENCH_INDICATOR_CITIES ?? 4);
-const DISTRICTS_PER_CITY = Number(process.env.BENCH_INDICATOR_DISTRICTS_PER_CITY ?? 5);
+/**
+ * `BENCH_SCALE` (small, medium, large): one of quality.md's datasets (PROVINCE_SCALES); unset,
+ * the province of the knobs below. A knob that is set overrides the scale's value.
+ */
+const SCALE = process.env.BENCH_SCALE;
+if (SCALE !== undefined && !Object.keys(PROVINCE_SCALES).includes(SCALE))
+  throw new Error(
+    `BENCH_SCALE: unknown scale "${SCALE}" (scales: ${Object.keys(PROVINCE_SCALES).join(', ')})`,
+  );
+const PRESET = SCALE === undefined ? undefined : PROVINCE_SCALES[SCALE as ProvinceScale];
+const SCHOOLS = Number(process.env.BENCH_INDICATOR_SCHOOLS ?? PRESET?.schools ?? 1_000);
+const STUDENTS = Number(process.env.BENCH_INDICATOR_STUDENTS ?? PRESET?.students ?? 150_000);
+const CITIES = Number(process.env.BENCH_INDICATOR_CITIES ?? PRESET?.cities ?? 4);
+const DISTRICTS_PER_CITY = Number(
+  process.env.BENCH_INDICATOR_DISTRICTS_PER_CITY ?? PRESET?.districtsPerCity ?? 5,
+);
 const RUNS = Math.max(1, Number(process.env.BENCH_INDICATOR_RUNS ?? 10));
 const SEED = Number(process.env.BENCH_SEED ?? 2024);
 /** School years of facts, ending with the measured one. */
@@ -279,7 +292,7 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
     return [
       `### Indicator queries (${analytics.engine}, ClickHouse ${engine?.version ?? '?'})`,
       '',
-      `Province: ${province.cities.length} cities, ${province.districts.length} districts, ${count(province.schools.length)} schools (${schoolsBy('level')}; ${schoolsBy('group')}; ${province.schools.filter((school) => school.weak).length} weak), ${count(province.students)} students on the register on ${SCHOOL_YEAR}-09-01; facts of the school years ${province.firstYear}–${SCHOOL_YEAR}, the last one measured; seed ${SEED}.`,
+      `Province${SCALE === undefined ? '' : ` (scale \`${SCALE}\`)`}: ${province.cities.length} cities, ${province.districts.length} districts, ${count(province.schools.length)} schools (${schoolsBy('level')}; ${schoolsBy('group')}; ${province.schools.filter((school) => school.weak).length} weak), ${count(province.students)} students on the register on ${SCHOOL_YEAR}-09-01; facts of the school years ${province.firstYear}–${SCHOOL_YEAR}, the last one measured; seed ${SEED}.`,
       `Cohort consolidation in ${SCHOOL_YEAR} (classes entered in ${SCHOOL_YEAR - 5} and ${SCHOOL_YEAR - 2}, followed through the log): a rate for ${cohortCoverage}.`,
       `Log: ${count(province.events.length)} events (${count(studentEvents)} student events), generated in ${ms(generated / 1000)} s, projected in ${ms(projected / 1000)} s (${count(Math.round(province.events.length / (projected / 1000)))} events/s, batches of ${count(BATCH)}).`,
       `Event types: ${Object.entries(province.eventTypes)
