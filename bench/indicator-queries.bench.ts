@@ -11,6 +11,7 @@ import {
 } from '@junheng/analytics';
 import type { IndicatorDefinition, IndicatorName, IndicatorRequest } from '@junheng/analytics';
 import { indicatorApiBench } from './indicator-api.bench';
+import { postgresPeerBench } from './postgres-peer.bench';
 import { PROVINCE_SCALES, projectProvince, syntheticProvince } from './synthetic-province';
 import type { ProvinceScale } from './synthetic-province';
 import { ms, timed, timedSideBySide } from './timing';
@@ -268,6 +269,29 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       api = ['#### Through the api (HTTP on loopback)', '', `Failed: ${reason}`, ''];
     }
 
+    // Also before the database is dropped: the product's side of each comparison reads it.
+    let peer: string;
+    try {
+      peer = await postgresPeerBench({
+        events: province.events,
+        districts: province.districts,
+        schoolYear: SCHOOL_YEAR,
+        runs: RUNS,
+        indicators,
+        analytics,
+      });
+    } catch (error) {
+      process.exitCode = 1;
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      progress(`PostgreSQL peer failed: ${reason}`);
+      peer = [
+        '#### Beside plain PostgreSQL: the peer (issue 15)',
+        '',
+        `Failed: ${reason}`,
+        '',
+      ].join('\n');
+    }
+
     // Six years of facts give every district a cohort consolidation rate at both levels.
     const cohortRates = await indicators.figures<{ level: string; rate: number | null }>(
       INDICATORS['cohort-consolidation'],
@@ -315,6 +339,8 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       `| baseline: one scan of student_events FINAL, movements and dropouts per district | ${cell(rawScan)} |`,
       '',
       ...api,
+      '',
+      peer,
     ].join('\n');
   } finally {
     for (const client of [analytics, empty]) {
