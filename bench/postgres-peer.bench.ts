@@ -15,20 +15,29 @@ import type {
 import { PostgresExecutor, SqlEventStore } from '@junheng/event-store';
 import type { RecordedEvent } from '@junheng/event-store';
 import { basicBalancePeer } from './postgres-peer/basic-balance.sql';
+import { budgetExecutionPeer } from './postgres-peer/budget-execution.sql';
 import { compareCells } from './postgres-peer/cells';
 import type { CellComparison } from './postgres-peer/cells';
 import { cohortConsolidationPeer } from './postgres-peer/cohort-consolidation.sql';
 import { dropoutRatePeer } from './postgres-peer/dropout-rate.sql';
+import { fundsDistributionPeer } from './postgres-peer/funds-distribution.sql';
+import { highQualityBalancePeer } from './postgres-peer/high-quality-balance.sql';
 import { inYearConsolidationPeer } from './postgres-peer/in-year-consolidation.sql';
 import {
   LESSON_EXCHANGES_CELL_SQL,
   lessonExchangesPeer,
 } from './postgres-peer/lesson-exchanges.sql';
 import { outOfSchoolPeer } from './postgres-peer/out-of-school.sql';
+import { pairingActivityPeer } from './postgres-peer/pairing-activity.sql';
 import type { PeerIndicator } from './postgres-peer/peer-indicator';
+import { registerPeer } from './postgres-peer/register.sql';
+import { returnRatePeer } from './postgres-peer/return-rate.sql';
+import { rotationCoveragePeer } from './postgres-peer/rotation-coverage.sql';
 import { PEER_COLUMNS, PEER_INDEXES } from './postgres-peer/schema';
+import { schoolMinimumsPeer } from './postgres-peer/school-minimums.sql';
 import { bind } from './postgres-peer/sql';
 import type { PeerQuery } from './postgres-peer/sql';
+import { urbanRuralGapPeer } from './postgres-peer/urban-rural-gap.sql';
 import { ms, timedSideBySide } from './timing';
 import type { Timing } from './timing';
 
@@ -82,6 +91,15 @@ const CATALOGUE_PEERS: readonly PeerIndicator[] = [
   inYearConsolidationPeer,
   cohortConsolidationPeer,
   basicBalancePeer,
+  registerPeer,
+  returnRatePeer,
+  urbanRuralGapPeer,
+  highQualityBalancePeer,
+  schoolMinimumsPeer,
+  rotationCoveragePeer,
+  pairingActivityPeer,
+  budgetExecutionPeer,
+  fundsDistributionPeer,
 ];
 
 const progress = (message: string): void => {
@@ -369,9 +387,52 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
       await compareIndicator(peer, product, query);
     }
 
-    const mismatched = results
-      .map((result) => result.comparison)
-      .reduce((sum, comparison) => sum + comparison.differing, 0);
+    // The scorecard: the 14 indicators of the catalogue for every district, at once (each side
+    // as a dashboard would ask it: the product through one client, PostgreSQL on 14
+    // connections of a pool) and one after another.
+    const scorecard = CATALOGUE_PEERS.map((peer) => ({ peer, ...catalogue(peer) }));
+    const productAnswers = await Promise.all(scorecard.map(({ product }) => product()));
+    const peerAnswers = await Promise.all(scorecard.map(({ query }) => ask(query)));
+    const scorecardCells = scorecard
+      .map(({ peer }, index) => compareCells(peer.key, productAnswers[index]!, peerAnswers[index]!))
+      .reduce(
+        (sum, comparison): CellComparison => ({
+          compared: sum.compared + comparison.compared,
+          equal: sum.equal + comparison.equal,
+          differing: sum.differing + comparison.differing,
+          differences: [...sum.differences, ...comparison.differences],
+        }),
+        { compared: 0, equal: 0, differing: 0, differences: [] },
+      );
+    loud('scorecard', scorecardCells);
+    const total = (answers: readonly (readonly object[])[]): number =>
+      answers.reduce((sum, answer) => sum + answer.length, 0);
+    const [productConcurrent, peerConcurrent] = await timedSideBySide(
+      options.runs,
+      async () => total(await Promise.all(scorecard.map(({ product }) => product()))),
+      async () => total(await Promise.all(scorecard.map(({ query }) => ask(query)))),
+    );
+    const [productSequential, peerSequential] = await timedSideBySide(
+      options.runs,
+      async () => {
+        const answers: object[][] = [];
+        for (const { product } of scorecard) answers.push(await product());
+        return total(answers);
+      },
+      async () => {
+        const answers: object[][] = [];
+        for (const { query } of scorecard) answers.push(await ask(query));
+        return total(answers);
+      },
+    );
+    progress(
+      `scorecard: product ${ms(productConcurrent.p50)} ms, PostgreSQL ${ms(peerConcurrent.p50)} ms (p50, concurrently)`,
+    );
+
+    const mismatched = [...results.map((result) => result.comparison), scorecardCells].reduce(
+      (sum, comparison) => sum + comparison.differing,
+      0,
+    );
     const row = (indicator: string, product: Timing, peer: Timing, comparison: CellComparison) =>
       `| ${indicator} | ${cell(product)} | ${cell(peer)} | ${ratio(product, peer)} | ${cells(comparison)} |`;
     return [
@@ -400,6 +461,18 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
           result.peer,
           result.comparison,
         ),
+      ),
+      row(
+        `scorecard: all ${scorecard.length} indicators for every district, concurrently (the product's client runs one chDB statement at a time; PostgreSQL on ${scorecard.length} connections)`,
+        productConcurrent,
+        peerConcurrent,
+        scorecardCells,
+      ),
+      row(
+        `scorecard: the same ${scorecard.length} one after another`,
+        productSequential,
+        peerSequential,
+        scorecardCells,
       ),
       '',
       '| indicator | indexes in the PostgreSQL plan |',
