@@ -1,5 +1,5 @@
 import type { PeerIndicator } from './peer-indicator';
-import { MOVEMENTS, SCHOOL_PERIODS, holdersOn, schoolYearOf } from './sql';
+import { GRADUATING_CLASS, MOVEMENTS, SCHOOL_PERIODS, holdersOn, schoolYearOf } from './sql';
 
 /**
  * 巩固率 of the class (届) graduating in the school year, per district and level:
@@ -11,6 +11,8 @@ import { MOVEMENTS, SCHOOL_PERIODS, holdersOn, schoolYearOf } from './sql';
  * year after still leaves the class. Every movement counts at the school holding the class at the
  * end of the year (through merges).
  */
+const CLASS_CHANGES = `'StudentRepeatedGrade', 'StudentSkippedGrade', 'StudentReturned'`;
+
 export const cohortConsolidationPeer: PeerIndicator = {
   name: 'cohort-consolidation',
   key: ['unit', 'level'],
@@ -24,16 +26,18 @@ movements AS (
               WHEN graduates_in = :schoolYear::int THEN 'joined'
               ELSE 'left' END AS part
   FROM (
-    SELECT type, school_code, to_school_code, level, data->>'entry' AS entry, year,
-           year + final_grade - grade AS graduates_in,
+    SELECT type, school_code, to_school_code, level, data->>'entry' AS entry, year, graduates_in,
            from_class + year + final_grade - grade - class AS left_class_graduating_in,
            from_class <> class AS changes_class
     FROM (
-      SELECT events.*, ${schoolYearOf('event_date')} AS year, (data->>'cohort')::int AS class,
-             CASE WHEN type IN ('StudentRepeatedGrade', 'StudentSkippedGrade', 'StudentReturned')
+      SELECT events.*, ${schoolYearOf('event_date')} AS year, ${GRADUATING_CLASS} AS graduates_in,
+             (data->>'cohort')::int AS class,
+             CASE WHEN type IN (${CLASS_CHANGES})
                   THEN (data->>'fromCohort')::int ELSE (data->>'cohort')::int END AS from_class
       FROM events
+      -- The class's own movements, and the changes of class that may leave it: both indexed.
       WHERE student IS NOT NULL AND type IN (${MOVEMENTS})
+        AND (${GRADUATING_CLASS} = :schoolYear::int OR type IN (${CLASS_CHANGES}))
     ) AS movement
   ) AS classed
   WHERE (year <= :schoolYear::int OR (changes_class AND left_class_graduating_in = :schoolYear::int))

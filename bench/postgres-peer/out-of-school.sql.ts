@@ -1,10 +1,12 @@
 import type { PeerIndicator } from './peer-indicator';
-import { SCHOOL_PERIODS, districtOf, lastMovementsOn, periodOn } from './sql';
+import { MOVEMENTS, SCHOOL_PERIODS, districtOf, periodOn } from './sql';
 
 /**
  * 失学辍学 per district and level: students whose last movement up to the reference day is a
- * dropout, by the reason given, at the dropout school's district on the dropout's day. The last
- * movements come from the covering index; only the dropouts' own events are read for the reason.
+ * dropout, by the reason given, at the dropout school's district on the dropout's day. Asked
+ * from the dropouts' side: a dropout no later movement of its student follows (by day, then
+ * commit order) up to the reference day — one probe of `events_student_movements` per dropout
+ * instead of every student's last movement.
  */
 export const outOfSchoolPeer: PeerIndicator = {
   name: 'out-of-school',
@@ -15,11 +17,14 @@ ${SCHOOL_PERIODS},
 still_out AS (
   SELECT ${districtOf('period', "dropout.data->>'districtCode'")} AS unit,
          dropout.level, dropout.data->>'reason' AS reason, count(*) AS students
-  FROM (${lastMovementsOn(':on::date')}
-  ) AS last_movement
-  JOIN events AS dropout ON dropout.global_position = last_movement.global_position
+  FROM events AS dropout
   ${periodOn('period', 'dropout.school_code', 'dropout.event_date')}
-  WHERE last_movement.type = 'StudentDroppedOut'
+  WHERE dropout.type = 'StudentDroppedOut' AND dropout.event_date <= :on::date
+    AND NOT EXISTS (
+      SELECT FROM events AS later
+      WHERE later.student = dropout.student AND later.type IN (${MOVEMENTS})
+        AND later.event_date <= :on::date
+        AND (later.event_date, later.global_position) > (dropout.event_date, dropout.global_position))
   GROUP BY 1, 2, 3
 )
 SELECT unit, level, sum(students)::int AS out_of_school,

@@ -55,37 +55,52 @@ exchanges AS (
   GROUP BY 1
 ),
 rotations AS (
-  SELECT pairing.pairing_id, count(*) AS rotations
-  FROM pairings AS pairing
-  JOIN events AS rotation
-    ON (rotation.data->>'fromSchoolCode' = pairing.supporting_school_code
-        AND rotation.to_school_code = pairing.receiving_school_code)
-    OR (rotation.data->>'fromSchoolCode' = pairing.receiving_school_code
-        AND rotation.to_school_code = pairing.supporting_school_code)
-  WHERE rotation.type = 'TeacherRotationStarted'
-    AND rotation.event_date BETWEEN :from::date AND :to::date
-  GROUP BY 1
+  -- Either way between the two schools: two equi-joins (an OR would rule out a hash join).
+  SELECT pairing_id, count(*) AS rotations
+  FROM (
+    SELECT pairing.pairing_id
+    FROM pairings AS pairing
+    JOIN events AS rotation
+      ON rotation.data->>'fromSchoolCode' = pairing.supporting_school_code
+     AND rotation.to_school_code = pairing.receiving_school_code
+    WHERE rotation.type = 'TeacherRotationStarted'
+      AND rotation.event_date BETWEEN :from::date AND :to::date
+    UNION ALL
+    SELECT pairing.pairing_id
+    FROM pairings AS pairing
+    JOIN events AS rotation
+      ON rotation.data->>'fromSchoolCode' = pairing.receiving_school_code
+     AND rotation.to_school_code = pairing.supporting_school_code
+    WHERE rotation.type = 'TeacherRotationStarted'
+      AND rotation.event_date BETWEEN :from::date AND :to::date
+  ) AS rotated
+  GROUP BY pairing_id
 ),
 pairing_flows AS (
-  -- Allocations for pairing activity, and their revocations (whose purpose is the allocation's).
-  SELECT flow.global_position, flow.school_code,
-         CASE WHEN flow.type = 'AllocationRevoked' THEN -1 ELSE 1 END
-           * (flow.data->>'amountFen')::bigint AS amount_fen
-  FROM events AS flow
-  WHERE flow.type IN ('FundsAllocated', 'AllocationRevoked')
-    AND flow.event_date BETWEEN :from::date AND :to::date
-    AND flow.data->>'allocationId' IN (
-      SELECT data->>'allocationId' FROM events
-      WHERE type = 'FundsAllocated' AND data->>'purpose' = 'pairing-activity')
+  -- Allocations for pairing activity, and their revocations: a revocation names no purpose,
+  -- its allocation's is the one of the allocation id.
+  SELECT global_position, school_code, amount_fen
+  FROM (
+    SELECT global_position, school_code, event_date,
+           CASE WHEN type = 'AllocationRevoked' THEN -1 ELSE 1 END * (data->>'amountFen')::bigint
+             AS amount_fen,
+           max(data->>'purpose') OVER (PARTITION BY data->>'allocationId') AS allocated_for
+    FROM events
+    WHERE type IN ('FundsAllocated', 'AllocationRevoked')
+  ) AS flow
+  WHERE allocated_for = 'pairing-activity' AND event_date BETWEEN :from::date AND :to::date
 ),
 unit_funds AS (
-  -- Each flow once per district, however many of its pairings it reaches.
+  -- Each flow once per district, however many of its pairings it reaches (UNION: distinct).
   SELECT unit, sum(amount_fen) AS fen
   FROM (
-    SELECT DISTINCT pairing.unit, flow.global_position, flow.amount_fen
+    SELECT pairing.unit, flow.global_position, flow.amount_fen
     FROM attributed AS pairing
-    JOIN pairing_flows AS flow
-      ON flow.school_code IN (pairing.supporting_school_code, pairing.receiving_school_code)
+    JOIN pairing_flows AS flow ON flow.school_code = pairing.supporting_school_code
+    UNION
+    SELECT pairing.unit, flow.global_position, flow.amount_fen
+    FROM attributed AS pairing
+    JOIN pairing_flows AS flow ON flow.school_code = pairing.receiving_school_code
   ) AS reached
   GROUP BY unit
 ),
@@ -103,10 +118,10 @@ weak AS (
   SELECT school.district_code AS unit, count(*) AS weak_schools,
          count(paired.receiving_school_code) AS weak_schools_paired
   FROM holders_end AS school
-  JOIN schools_end AS state USING (school_code)
   LEFT JOIN (SELECT DISTINCT receiving_school_code FROM pairings) AS paired
     ON paired.receiving_school_code = school.school_code
-  WHERE school.weak AND NOT state.closed AND school.holder_code = school.school_code
+  -- Not merged away (its own holder), so the holder's state is the school's own.
+  WHERE school.weak AND NOT school.closed AND school.holder_code = school.school_code
   GROUP BY 1
 )
 SELECT unit,

@@ -1,3 +1,5 @@
+import { GRADUATING_CLASS } from './sql';
+
 /**
  * What the peer adds to the product's own event table (libs/event-store/src/sql/schema.ts,
  * applied first by `SqlEventStore.migrate`): stored generated columns for the payload fields
@@ -52,6 +54,12 @@ export const PEER_INDEXES: readonly PeerIndex[] = [
       'ON events (student, event_date DESC, global_position DESC) INCLUDE (type, school_code, to_school_code, level, grade, final_grade) WHERE student IS NOT NULL',
     serves:
       "each student's last movement up to a day (DISTINCT ON, in index order, index-only): the registers, year-end fates, out of school; the returns of a dropout",
+  },
+  {
+    name: 'events_student_class',
+    definition: `ON events (${GRADUATING_CLASS}) WHERE student IS NOT NULL`,
+    serves:
+      'the movements of the class (届) graduating in a school year, from the grade and final grade each movement states (cohort consolidation)',
   },
   {
     name: 'events_district_type_event_date',

@@ -48,26 +48,32 @@ export const inList = (names: readonly string[]): string =>
 
 export const SCHOOL_RESOURCES = `
 ${SCHOOL_PERIODS},
-year_reports AS (
-  SELECT DISTINCT ON (school_code, type) type, school_code, event_date AS reported_on, data
+school_reports AS (
+  -- Each school's last conditions and last staffing report of the year, side by side: one
+  -- pass over the year's reports, no self-join.
+  SELECT school_code,
+         (array_agg(data ORDER BY global_position DESC)
+            FILTER (WHERE type = 'SchoolConditionsReported'))[1] AS conditions,
+         (array_agg(event_date ORDER BY global_position DESC)
+            FILTER (WHERE type = 'SchoolConditionsReported'))[1] AS reported_on,
+         (array_agg(data ORDER BY global_position DESC)
+            FILTER (WHERE type = 'SchoolStaffingReported'))[1] AS staffing
   FROM events
   WHERE type IN ('SchoolConditionsReported', 'SchoolStaffingReported')
     AND (data->>'schoolYear')::int = :schoolYear::int
-  ORDER BY school_code, type, global_position DESC
+  GROUP BY school_code
 ),
 school_levels AS (
   SELECT report.school_code,
-         ${districtOf('period', "report.data->>'districtCode'")} AS district_code,
+         ${districtOf('period', "report.conditions->>'districtCode'")} AS district_code,
          coalesce(period.urban_rural_group, '') AS urban_rural_group,
-         report.data AS conditions, staffing.data AS staffing,
+         report.conditions, report.staffing,
          split.level, split.enrolment, split.share
-  FROM year_reports AS report
+  FROM school_reports AS report
   ${periodOn('period', 'report.school_code', 'report.reported_on')}
-  LEFT JOIN year_reports AS staffing
-    ON staffing.school_code = report.school_code AND staffing.type = 'SchoolStaffingReported'
   CROSS JOIN LATERAL (
-    SELECT (report.data->>'primaryEnrolment')::int AS primary_enrolment,
-           (report.data->>'juniorEnrolment')::int AS junior_enrolment
+    SELECT (report.conditions->>'primaryEnrolment')::int AS primary_enrolment,
+           (report.conditions->>'juniorEnrolment')::int AS junior_enrolment
   ) AS enrolled
   CROSS JOIN LATERAL (
     SELECT enrolled.primary_enrolment + :juniorWeight::float8 * enrolled.junior_enrolment AS weighted
@@ -77,7 +83,7 @@ school_levels AS (
     ('junior', enrolled.junior_enrolment,
      :juniorWeight::float8 * enrolled.junior_enrolment / weighing.weighted)
   ) AS split (level, enrolment, share)
-  WHERE report.type = 'SchoolConditionsReported' AND weighing.weighted > 0 AND split.enrolment > 0
+  WHERE report.conditions IS NOT NULL AND weighing.weighted > 0 AND split.enrolment > 0
 ),
 school_resources AS (
   SELECT school.school_code, school.district_code, school.urban_rural_group, school.level,

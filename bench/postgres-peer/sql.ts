@@ -50,6 +50,14 @@ export const ON_REGISTER = `'StudentEnrolled', 'StudentTransferred', 'StudentRet
 export const schoolYearOf = (date: string): string =>
   `(extract(year FROM ${date})::int - CASE WHEN extract(month FROM ${date}) >= 9 THEN 0 ELSE 1 END)`;
 
+/**
+ * The school year in which the class a student movement states graduates: every movement
+ * states the grade of its day and the level's final grade, so the class is the one that reaches
+ * the final grade  final grade − grade  years after the movement's school year. Indexed
+ * (`events_student_class`): a cohort's movements are one value of it.
+ */
+export const GRADUATING_CLASS = `(${schoolYearOf('event_date')} + final_grade - grade)`;
+
 /** 城区 / 镇区 / 乡村 from the statistical urban-rural code ('' when unknown). */
 export const groupOf = (code: string): string =>
   `CASE WHEN ${code} IN ('111', '112') THEN 'urban' WHEN ${code} IN ('121', '122', '123') THEN 'town'
@@ -135,8 +143,8 @@ const MERGE_HOPS = 5;
 
 /**
  * `holders_<name>`: on `day`, the school holding each school's history (itself, or the end of
- * its merge chain) and that holder's district, group and weak flag (empty when the holder is
- * unknown). `schools_<name>` is every school's state that day. Needs `WITH RECURSIVE`.
+ * its merge chain) and that holder's district, group, weak flag and whether it is closed (empty
+ * when the holder is unknown). `schools_<name>` is every school's state that day. Needs `WITH RECURSIVE`.
  */
 export const holdersOn = (name: string, day: string): string => `
 schools_${name} AS (
@@ -157,7 +165,8 @@ holders_${name} AS (
          chain.school_code, chain.holder_code,
          coalesce(heir.district_code, '') AS district_code,
          coalesce(heir.urban_rural_group, '') AS urban_rural_group,
-         coalesce(heir.weak, false) AS weak
+         coalesce(heir.weak, false) AS weak,
+         coalesce(heir.closed, false) AS closed
   FROM merge_chains_${name} AS chain
   LEFT JOIN schools_${name} AS heir ON heir.school_code = chain.holder_code
   ORDER BY chain.school_code, chain.hops DESC
