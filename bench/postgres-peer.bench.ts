@@ -111,6 +111,8 @@ const seconds = (milliseconds: number): string => `${(milliseconds / 1000).toFix
 const cell = (timing: Timing): string => `${ms(timing.p50)} / ${ms(timing.p95)}`;
 const ratio = (product: Timing, peer: Timing): string =>
   peer.p50 > 0 ? (product.p50 / peer.p50).toFixed(2) : '—';
+/** `lesson-exchanges (grid)` → `` `lesson-exchanges` (grid) ``: the indicator's name as code. */
+const named = (indicator: string): string => indicator.replace(/^(\S+)/, '`$1`');
 const cells = (comparison: CellComparison): string =>
   comparison.differing === 0
     ? `${count(comparison.compared)} / ${count(comparison.equal)}`
@@ -345,7 +347,7 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
     };
     const gridNote = `${count(gridCells.length)} cells (${options.districts.length} districts × 12 months): the product one call per cell, one after another`;
     await compareIndicator(
-      lessonExchangesPeer,
+      { ...lessonExchangesPeer, name: 'lesson-exchanges (grid)' },
       productGrid,
       peerQuery(lessonExchangesPeer, year),
       `${gridNote}; PostgreSQL one query for the grid`,
@@ -373,7 +375,7 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
       );
       const indexes = (await indexesRead(pool, cellQueries[0]!)).map((name) => `\`${name}\``);
       results.push({
-        indicator: 'lesson-exchanges',
+        indicator: 'lesson-exchanges (per cell)',
         product,
         peer: postgres,
         comparison,
@@ -439,7 +441,7 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
       heading,
       '',
       `PostgreSQL: ${sizes?.version.split(',')[0] ?? '?'}, database \`${database}\` (dropped after the run), the product's event table DDL plus the peer's generated columns and indexes (bench/postgres-peer/schema.ts); sessions with \`work_mem = ${WORK_MEM}\`, \`jit = ${sizes?.jit ?? '?'}\`, server settings otherwise as found.`,
-      `Loaded ${count(options.events.length)} events (multi-row INSERTs of ${count(LOAD_BATCH)}) in ${seconds(loaded)} (${count(Math.round(options.events.length / (loaded / 1000)))} events/s); indexes built after the load: ${indexTimes.join(', ')}; VACUUM (ANALYZE) ${seconds(vacuumed)}. Table ${sizes?.table ?? '?'}, indexes ${sizes?.indexes ?? '?'} (the product's four and the peer's). Not compared figures.`,
+      `Loaded ${count(options.events.length)} events (multi-row INSERTs of ${count(LOAD_BATCH)}) in ${seconds(loaded)} (${count(Math.round(options.events.length / (loaded / 1000)))} events/s); indexes built after the load: ${indexTimes.join(', ')}; VACUUM (ANALYZE) ${seconds(vacuumed)}. Table ${sizes?.table ?? '?'}, indexes ${sizes?.indexes ?? '?'} (the product's five and the peer's). Not compared figures.`,
       '',
       'Indexes added by the peer:',
       '',
@@ -455,8 +457,8 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
       ...results.map((result) =>
         row(
           result.note === undefined
-            ? `\`${result.indicator}\``
-            : `\`${result.indicator}\`: ${result.note}`,
+            ? named(result.indicator)
+            : `${named(result.indicator)}: ${result.note}`,
           result.product,
           result.peer,
           result.comparison,
@@ -477,7 +479,7 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
       '',
       '| indicator | indexes in the PostgreSQL plan |',
       '| --- | --- |',
-      ...results.map((result) => `| \`${result.indicator}\` | ${result.indexes} |`),
+      ...results.map((result) => `| ${named(result.indicator)} | ${result.indexes} |`),
       '',
     ].join('\n');
   } finally {
