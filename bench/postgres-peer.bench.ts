@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { Client, Pool } from 'pg';
 import {
   DEFAULT_FORMULA_SETTINGS,
@@ -273,6 +274,8 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
       (await pool.query<Record<string, unknown>>(query)).rows;
 
     const results: Compared[] = [];
+    const measureStart = performance.now();
+    const loadBefore = loadavg()[0] ?? 0;
     const loud = (indicator: string, comparison: CellComparison): void => {
       if (comparison.differing === 0) return;
       progress(
@@ -431,6 +434,8 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
       `scorecard: product ${ms(productConcurrent.p50)} ms, PostgreSQL ${ms(peerConcurrent.p50)} ms (p50, concurrently)`,
     );
 
+    const measured = performance.now() - measureStart;
+    const loadAfter = loadavg()[0] ?? 0;
     const mismatched = [...results.map((result) => result.comparison), scorecardCells].reduce(
       (sum, comparison) => sum + comparison.differing,
       0,
@@ -450,7 +455,7 @@ export async function postgresPeerBench(options: PeerBenchOptions): Promise<stri
           `- \`${index.name}\` ${index.definition.replace(/^ON /, 'on ')}: ${index.serves}.`,
       ),
       '',
-      `Each timing: p50 / p95 in ms over ${options.runs} runs after one warm-up, the product and PostgreSQL alternating. "product ÷ peer" is the ratio of the p50s (below 1: the product is faster). Cells: compared / equal (integers exactly, other numbers to 1e-9 relative, NULL = NULL).${mismatched > 0 ? ` **${count(mismatched)} cells MISMATCHED: see the lines marked MISMATCH on stderr.**` : ''}`,
+      `Each timing: p50 / p95 in ms over ${options.runs} runs after one warm-up, the product and PostgreSQL alternating; measured in ${seconds(measured)}, 1-minute load average ${loadBefore.toFixed(1)} when it began, ${loadAfter.toFixed(1)} when it ended (${cpus().length} cores). "product ÷ peer" is the ratio of the p50s (below 1: the product is faster). Cells: compared / equal (integers exactly, other numbers to 1e-9 relative, NULL = NULL).${mismatched > 0 ? ` **${count(mismatched)} cells MISMATCHED: see the lines marked MISMATCH on stderr.**` : ''}`,
       '',
       '| indicator | product (chDB) p50 / p95 | PostgreSQL p50 / p95 | product ÷ peer | cells compared / equal |',
       '| --- | --- | --- | --- | --- |',
