@@ -10,8 +10,11 @@ import {
   migrateAnalytics,
 } from '@junheng/analytics';
 import type { IndicatorDefinition, IndicatorName, IndicatorRequest } from '@junheng/analytics';
+import { asOfBench } from './as-of.bench';
 import { indicatorApiBench } from './indicator-api.bench';
-import { projectProvince, syntheticProvince } from './synthetic-province';
+import { postgresPeerBench } from './postgres-peer.bench';
+import { PROVINCE_SCALES, projectProvince, syntheticProvince } from './synthetic-province';
+import type { ProvinceScale } from './synthetic-province';
 import { ms, timed, timedSideBySide } from './timing';
 import type { Timing } from './timing';
 
@@ -23,10 +26,22 @@ import type { Timing } from './timing';
  * scorecard (every indicator at once). In process first: the engine's share of quality.md's
  * read-latency targets; then the same reads through the api (indicator-api.bench.ts).
  */
-const SCHOOLS = Number(process.env.BENCH_INDICATOR_SCHOOLS ?? 1_000);
-const STUDENTS = Number(process.env.BENCH_INDICATOR_STUDENTS ?? 150_000);
-const CITIES = Number(process.env.BENCH_INDICATOR_CITIES ?? 4);
-const DISTRICTS_PER_CITY = Number(process.env.BENCH_INDICATOR_DISTRICTS_PER_CITY ?? 5);
+/**
+ * `BENCH_SCALE` (small, medium, large): one of quality.md's datasets (PROVINCE_SCALES); unset,
+ * the province of the knobs below. A knob that is set overrides the scale's value.
+ */
+const SCALE = process.env.BENCH_SCALE;
+if (SCALE !== undefined && !Object.keys(PROVINCE_SCALES).includes(SCALE))
+  throw new Error(
+    `BENCH_SCALE: unknown scale "${SCALE}" (scales: ${Object.keys(PROVINCE_SCALES).join(', ')})`,
+  );
+const PRESET = SCALE === undefined ? undefined : PROVINCE_SCALES[SCALE as ProvinceScale];
+const SCHOOLS = Number(process.env.BENCH_INDICATOR_SCHOOLS ?? PRESET?.schools ?? 1_000);
+const STUDENTS = Number(process.env.BENCH_INDICATOR_STUDENTS ?? PRESET?.students ?? 150_000);
+const CITIES = Number(process.env.BENCH_INDICATOR_CITIES ?? PRESET?.cities ?? 4);
+const DISTRICTS_PER_CITY = Number(
+  process.env.BENCH_INDICATOR_DISTRICTS_PER_CITY ?? PRESET?.districtsPerCity ?? 5,
+);
 const RUNS = Math.max(1, Number(process.env.BENCH_INDICATOR_RUNS ?? 10));
 const SEED = Number(process.env.BENCH_SEED ?? 2024);
 /** School years of facts, ending with the measured one. */
@@ -255,6 +270,37 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       api = ['#### Through the api (HTTP on loopback)', '', `Failed: ${reason}`, ''];
     }
 
+    // A past recorded time inside the measured year: its spring term.
+    const asOf = await asOfBench(indicators, {
+      runs: RUNS,
+      schoolYear: SCHOOL_YEAR,
+      asOf: `${SCHOOL_YEAR + 1}-03-01T00:00:00.000Z`,
+    });
+    progress('as of a past time measured');
+
+    // Also before the database is dropped: the product's side of each comparison reads it.
+    let peer: string;
+    try {
+      peer = await postgresPeerBench({
+        events: province.events,
+        districts: province.districts,
+        schoolYear: SCHOOL_YEAR,
+        runs: RUNS,
+        indicators,
+        analytics,
+      });
+    } catch (error) {
+      process.exitCode = 1;
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      progress(`PostgreSQL peer failed: ${reason}`);
+      peer = [
+        '#### Beside plain PostgreSQL: the peer (issue 15)',
+        '',
+        `Failed: ${reason}`,
+        '',
+      ].join('\n');
+    }
+
     // Six years of facts give every district a cohort consolidation rate at both levels.
     const cohortRates = await indicators.figures<{ level: string; rate: number | null }>(
       INDICATORS['cohort-consolidation'],
@@ -279,7 +325,7 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
     return [
       `### Indicator queries (${analytics.engine}, ClickHouse ${engine?.version ?? '?'})`,
       '',
-      `Province: ${province.cities.length} cities, ${province.districts.length} districts, ${count(province.schools.length)} schools (${schoolsBy('level')}; ${schoolsBy('group')}; ${province.schools.filter((school) => school.weak).length} weak), ${count(province.students)} students on the register on ${SCHOOL_YEAR}-09-01; facts of the school years ${province.firstYear}–${SCHOOL_YEAR}, the last one measured; seed ${SEED}.`,
+      `Province${SCALE === undefined ? '' : ` (scale \`${SCALE}\`)`}: ${province.cities.length} cities, ${province.districts.length} districts, ${count(province.schools.length)} schools (${schoolsBy('level')}; ${schoolsBy('group')}; ${province.schools.filter((school) => school.weak).length} weak), ${count(province.students)} students on the register on ${SCHOOL_YEAR}-09-01; facts of the school years ${province.firstYear}–${SCHOOL_YEAR}, the last one measured; seed ${SEED}.`,
       `Cohort consolidation in ${SCHOOL_YEAR} (classes entered in ${SCHOOL_YEAR - 5} and ${SCHOOL_YEAR - 2}, followed through the log): a rate for ${cohortCoverage}.`,
       `Log: ${count(province.events.length)} events (${count(studentEvents)} student events), generated in ${ms(generated / 1000)} s, projected in ${ms(projected / 1000)} s (${count(Math.round(province.events.length / (projected / 1000)))} events/s, batches of ${count(BATCH)}).`,
       `Event types: ${Object.entries(province.eventTypes)
@@ -301,7 +347,10 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       `| floor: \`SELECT 1\` through the same client | ${cell(roundTrip)} |`,
       `| baseline: one scan of student_events FINAL, movements and dropouts per district | ${cell(rawScan)} |`,
       '',
+      ...asOf,
       ...api,
+      '',
+      peer,
     ].join('\n');
   } finally {
     for (const client of [analytics, empty]) {

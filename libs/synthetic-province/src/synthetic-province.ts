@@ -635,7 +635,11 @@ class Generator {
           decide({ type: 'RepeatGrade', ...at(dateOf(day)), grade: lastYears });
           day += 7;
         } else if (gradeNow < STAGES.finalGrade(level) && this.random.chance(0.0008)) {
-          decide({ type: 'SkipGrade', ...at(dateOf(day)), grade: gradeNow + 1 });
+          // 跳级 from the grade of the skip's day: a student who came back this year (returned
+          // into the grade they left) is no longer in the grade of 1 September.
+          const gradeToday = gradeOn(state, dateOf(day), STAGES)!;
+          if (gradeToday < STAGES.finalGrade(STAGES.levelOfGrade(gradeToday)))
+            decide({ type: 'SkipGrade', ...at(dateOf(day)), grade: gradeToday + 1 });
           day += 7;
         }
       }
