@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       `  token:      export TOKEN=${token}`,
       `              (province-admin of 44 for 12 h; others: npm run token -- --role district-clerk --scope 44/4401/${district})`,
       `  scorecard:  curl -H "Authorization: Bearer $TOKEN" '${base}/v1/areas/${district}/scorecard?schoolYear=${schoolYear}'`,
-      `  indicator:  curl -H "Authorization: Bearer $TOKEN" '${base}/v1/indicators/lesson-exchanges?district=${district}&month=${month}'`,
+      `  indicator:  curl -H "Authorization: Bearer $TOKEN" '${base}/v1/indicators/lesson-exchanges/figures?area=${district}&schoolYear=${schoolYear}&month=${Number(month.slice(5, 7))}'`,
       `  record one: curl -X POST ${base}/v1/lesson-exchanges -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -H 'Idempotency-Key: my-first-exchange' \\`,
       `                -d '${exchange}'`,
       `  audit:      curl -H "Authorization: Bearer $TOKEN" '${base}/v1/audit?limit=10'`,
