@@ -82,27 +82,34 @@ export async function loadStudentHistory(
   events: readonly RecordedEvent[],
   factsTable = 'student_events',
 ): Promise<StudentHistory> {
-  const students = [...new Set(events.filter(isStudentMovement).map(studentOf))];
-  if (students.length === 0) return NO_HISTORY;
-  const rows = await analytics.query<{
-    student: string;
-    type: string;
-    school_code: string;
-    district_code: string;
-    to_school_code: string;
-    level: string;
-    reason: string;
-    event_date: string;
-    transaction_id: string;
-    global_position: string;
-  }>(
-    `SELECT student, type, school_code, district_code, to_school_code, level, reason,
+  const movements = events.filter(isStudentMovement);
+  if (movements.length === 0) return NO_HISTORY;
+  // A student whose stream begins in the batch has no earlier movement to look up: in a
+  // replay of the log that is most of them (each enrolment opens its stream).
+  const opened = new Set(movements.filter((event) => event.streamVersion === 1).map(studentOf));
+  const students = [...new Set(movements.map(studentOf))].filter((student) => !opened.has(student));
+  const rows =
+    students.length === 0
+      ? []
+      : await analytics.query<{
+          student: string;
+          type: string;
+          school_code: string;
+          district_code: string;
+          to_school_code: string;
+          level: string;
+          reason: string;
+          event_date: string;
+          transaction_id: string;
+          global_position: string;
+        }>(
+          `SELECT student, type, school_code, district_code, to_school_code, level, reason,
             toString(event_date) AS event_date, transaction_id, global_position
      FROM {db:Identifier}.{facts:Identifier}
      WHERE student IN {students:Array(String)}
      LIMIT 1 BY event_id`,
-    { facts: factsTable, students },
-  );
+          { facts: factsTable, students },
+        );
   const byStudent = new Map<string, Map<string, StudentMovement>>();
   const remember = (student: string, movement: StudentMovement): void => {
     const known = byStudent.get(student) ?? new Map<string, StudentMovement>();
