@@ -1,14 +1,9 @@
 import type { RecordedEvent } from '@junheng/event-store';
+import { schoolYearOf } from '@junheng/domain';
 import { loggedColumns } from './fact-row';
 import type { Projection } from './projection';
 import { isStudentMovement, studentMovementOf } from './student-history';
 import type { StudentHistory, StudentMovement } from './student-history';
-
-/** 学年 of a date: 2024 is 2024-09-01 .. 2025-08-31 (as the indicator SQL computes it). */
-const schoolYearOf = (date: string): number => {
-  const year = Number(date.slice(0, 4));
-  return Number(date.slice(5, 7)) >= 9 ? year : year - 1;
-};
 
 /** The movements after which a student is on a register (在籍), as sql-fragments.ts ON_REGISTER. */
 const ON_REGISTER = new Set([
