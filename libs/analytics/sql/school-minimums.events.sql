@@ -87,24 +87,24 @@ school_levels AS (
   WHERE enrolment > 0
 ),
 school_resources AS (
-  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment, event_ids,
+  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment,
+         resource.4 AS event_ids,
          resource.1 AS measure,
          resource.2 * share AS amount,
          amount * resource.3 / enrolment AS value
-  FROM school_levels
-  ARRAY JOIN [('floor_area', resources['floor_area'], 1),
-              ('sports_area', resources['sports_area'], 1),
-              ('equipment_value', resources['equipment_value'], 1),
-              ('computers', resources['computers'], 100),
-              ('books', resources['books'], 1),
-              ('teachers', resources['teachers'], 100),
-              ('above_qualification_teachers', resources['above_qualification_teachers'], 100),
-              ('intermediate_title_teachers', resources['intermediate_title_teachers'], 100),
-              ('backbone_teachers', resources['backbone_teachers'], 100),
-              ('pe_arts_teachers', resources['pe_arts_teachers'], 100),
-              ('multimedia_classrooms', resources['multimedia_classrooms'], 100)] AS resource
-  -- Without a staffing report the teacher resources are unknown: left out, not counted as 0.
-  WHERE staffed OR resource.1 NOT IN ('teachers', 'above_qualification_teachers', 'intermediate_title_teachers', 'backbone_teachers', 'pe_arts_teachers')
+  FROM school_levels AS school
+  ARRAY JOIN [('floor_area', school.resources['floor_area'], 1, school.event_ids, true),
+              ('sports_area', school.resources['sports_area'], 1, school.event_ids, true),
+              ('equipment_value', school.resources['equipment_value'], 1, school.event_ids, true),
+              ('computers', school.resources['computers'], 100, school.event_ids, true),
+              ('books', school.resources['books'], 1, school.event_ids, true),
+              ('teachers', school.resources['teachers'], 100, school.event_ids, school.staffed),
+              ('above_qualification_teachers', school.resources['above_qualification_teachers'], 100, school.event_ids, school.staffed),
+              ('intermediate_title_teachers', school.resources['intermediate_title_teachers'], 100, school.event_ids, school.staffed),
+              ('backbone_teachers', school.resources['backbone_teachers'], 100, school.event_ids, school.staffed),
+              ('pe_arts_teachers', school.resources['pe_arts_teachers'], 100, school.event_ids, school.staffed),
+              ('multimedia_classrooms', school.resources['multimedia_classrooms'], 100, school.event_ids, true)] AS resource
+  WHERE resource.5
 ),
 contributions AS (
   SELECT * FROM school_resources

@@ -86,26 +86,6 @@ school_levels AS (
   )
   WHERE enrolment > 0
 ),
-school_resources AS (
-  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment, event_ids,
-         resource.1 AS measure,
-         resource.2 * share AS amount,
-         amount * resource.3 / enrolment AS value
-  FROM school_levels
-  ARRAY JOIN [('floor_area', resources['floor_area'], 1),
-              ('sports_area', resources['sports_area'], 1),
-              ('equipment_value', resources['equipment_value'], 1),
-              ('computers', resources['computers'], 100),
-              ('books', resources['books'], 1),
-              ('teachers', resources['teachers'], 100),
-              ('above_qualification_teachers', resources['above_qualification_teachers'], 100),
-              ('intermediate_title_teachers', resources['intermediate_title_teachers'], 100),
-              ('backbone_teachers', resources['backbone_teachers'], 100),
-              ('pe_arts_teachers', resources['pe_arts_teachers'], 100),
-              ('multimedia_classrooms', resources['multimedia_classrooms'], 100)] AS resource
-  -- Without a staffing report the teacher resources are unknown: left out, not counted as 0.
-  WHERE staffed OR resource.1 NOT IN ('teachers', 'above_qualification_teachers', 'intermediate_title_teachers', 'backbone_teachers', 'pe_arts_teachers')
-),
 school_funds AS (
   SELECT school_code, sum(amount_fen) / 100 AS yuan, groupArray(toString(event_id)) AS ids
   FROM {db:Identifier}.fund_flows FINAL
@@ -121,21 +101,38 @@ school_rotations AS (
     AND type = 'started' AND event_date BETWEEN {yearStart:Date} AND {yearEnd:Date}
   GROUP BY to_school_code
 ),
+school_resources AS (
+  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment,
+         resource.4 AS event_ids,
+         resource.1 AS measure,
+         resource.2 * share AS amount,
+         amount * resource.3 / enrolment AS value
+  FROM (
+    SELECT school.school_code AS school_code, school.district_code AS district_code, school.urban_rural_group AS urban_rural_group, school.weak AS weak, school.event_ids AS event_ids, school.resources AS resources, school.staffed AS staffed, school.level AS level, school.enrolment AS enrolment, school.share AS share,
+           toFloat64(school_funds.yuan) AS funds_quantity, school_funds.ids AS funds_ids,
+           toFloat64(school_rotations.teachers) AS rotated_teachers_received_quantity, school_rotations.ids AS rotated_teachers_received_ids
+    FROM school_levels AS school
+    LEFT JOIN school_funds ON school_funds.school_code = school.school_code
+    LEFT JOIN school_rotations ON school_rotations.school_code = school.school_code
+  ) AS school
+  ARRAY JOIN [('floor_area', school.resources['floor_area'], 1, school.event_ids, true),
+              ('sports_area', school.resources['sports_area'], 1, school.event_ids, true),
+              ('equipment_value', school.resources['equipment_value'], 1, school.event_ids, true),
+              ('computers', school.resources['computers'], 100, school.event_ids, true),
+              ('books', school.resources['books'], 1, school.event_ids, true),
+              ('teachers', school.resources['teachers'], 100, school.event_ids, school.staffed),
+              ('above_qualification_teachers', school.resources['above_qualification_teachers'], 100, school.event_ids, school.staffed),
+              ('intermediate_title_teachers', school.resources['intermediate_title_teachers'], 100, school.event_ids, school.staffed),
+              ('backbone_teachers', school.resources['backbone_teachers'], 100, school.event_ids, school.staffed),
+              ('pe_arts_teachers', school.resources['pe_arts_teachers'], 100, school.event_ids, school.staffed),
+              ('multimedia_classrooms', school.resources['multimedia_classrooms'], 100, school.event_ids, true),
+              ('funds', school.funds_quantity, 1, arrayConcat(school.event_ids, school.funds_ids), true),
+              ('rotated_teachers_received', school.rotated_teachers_received_quantity, 100, arrayConcat(school.event_ids, school.rotated_teachers_received_ids), true)] AS resource
+  WHERE resource.5
+),
 contributions AS (
   SELECT school_code, district_code, urban_rural_group, level, enrolment, event_ids, measure, value
   FROM school_resources
-  UNION ALL
-  SELECT school.school_code, school.district_code, school.urban_rural_group, school.level,
-         school.enrolment, arrayConcat(school.event_ids, funds.ids), 'funds',
-         funds.yuan * school.share / school.enrolment
-  FROM school_levels AS school
-  LEFT JOIN school_funds AS funds ON funds.school_code = school.school_code
-  UNION ALL
-  SELECT school.school_code, school.district_code, school.urban_rural_group, school.level,
-         school.enrolment, arrayConcat(school.event_ids, rotated.ids), 'rotated_teachers_received',
-         rotated.teachers * school.share / school.enrolment * 100
-  FROM school_levels AS school
-  LEFT JOIN school_rotations AS rotated ON rotated.school_code = school.school_code
 ),
 scoped AS (
   SELECT *, multiIf({grain:String} = 'school', school_code, {grain:String} = 'district', district_code, {grain:String} = 'city', substring(district_code, 1, 4), substring(district_code, 1, 2)) AS unit

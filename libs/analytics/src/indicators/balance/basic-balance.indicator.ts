@@ -52,15 +52,19 @@ export const basicBalanceIndicator: IndicatorDefinition = {
 per_indicator AS (${COEFFICIENT_FIGURES}
 )`,
   )}
-SELECT *
+-- Each unit and level's eight rows and their composite, from one reading of per_indicator:
+-- named twice (a UNION ALL of the rows and of their mean), ClickHouse would plan the whole
+-- chain above twice.
+SELECT unit, level, figure.1 AS indicator, figure.2 AS schools, figure.3 AS students,
+       figure.4 AS mean, figure.5 AS cv
 FROM (
-  SELECT unit, level, indicator, schools, students, mean, cv FROM per_indicator
-  UNION ALL
-  SELECT unit, level, 'composite' AS indicator, max(schools) AS schools,
-         max(students) AS students, NULL AS mean, avg(cv) AS cv
+  SELECT unit, level,
+         arrayPushBack(groupArray((indicator, schools, students, mean, cv)),
+                       ('composite', max(schools), max(students), NULL, avg(cv))) AS figures
   FROM per_indicator
   GROUP BY unit, level
 )
+ARRAY JOIN figures AS figure
 ORDER BY unit, level, indicator`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
   headline: { column: 'cv', valueUnit: 'coefficient', dimension: 'indicator' },

@@ -128,20 +128,88 @@ school_levels AS (
   )
   WHERE enrolment > 0
 )`,
-  `
+  schoolResources(),
+];
+
+/** The columns of `school_levels`, named one by one where a join would qualify `school.*`. */
+const SCHOOL_LEVEL_COLUMNS = [
+  'school_code',
+  'district_code',
+  'urban_rural_group',
+  'weak',
+  'event_ids',
+  'resources',
+  'staffed',
+  'level',
+  'enrolment',
+  'share',
+];
+
+/**
+ * A measure from outside the reports, joined to each school level as if reported with them:
+ * the school's whole quantity in column `quantity` of the WITH clause `source` (a row per
+ * school, with `school_code` and its events in `ids`), split between levels like the reports'.
+ * The urban-rural gap compares funds and rotated teachers this way.
+ */
+export interface JoinedMeasure {
+  readonly measure: string;
+  readonly source: string;
+  readonly quantity: string;
+  /** 1 for per student, 100 for per 100 students. */
+  readonly scale: number;
+}
+
+/**
+ * `school_resources`: a row per school, level and measure, with the value per student (or per
+ * 100) at that level. One ARRAY JOIN over every measure, so an indicator that compares the
+ * report resources with joined measures reads `school_levels` once: each WITH clause is
+ * inlined wherever it is named, and naming `school_levels` once per measure family made
+ * ClickHouse plan the whole chain that many times.
+ */
+export function schoolResources(joined: readonly JoinedMeasure[] = []): string {
+  const measures = [
+    ...(Object.keys(RESOURCES) as Resource[]).map(
+      (resource) =>
+        // Without a staffing report the teacher resources are unknown: left out, not 0.
+        `('${resource}', school.resources['${resource}'], ${RESOURCES[resource].scale}, school.event_ids, ${
+          STAFFING_RESOURCES.includes(resource) ? 'school.staffed' : 'true'
+        })`,
+    ),
+    ...joined.map(
+      ({ measure, scale }) =>
+        `('${measure}', school.${measure}_quantity, ${scale}, arrayConcat(school.event_ids, school.${measure}_ids), true)`,
+    ),
+  ];
+  // Qualified as `school.`: the output's `event_ids` would otherwise name itself.
+  const source =
+    joined.length === 0
+      ? 'school_levels'
+      : `(
+    SELECT ${SCHOOL_LEVEL_COLUMNS.map((column) => `school.${column} AS ${column}`).join(', ')}${joined
+      .map(
+        ({ measure, source, quantity }) => `,
+           toFloat64(${source}.${quantity}) AS ${measure}_quantity, ${source}.ids AS ${measure}_ids`,
+      )
+      .join('')}
+    FROM school_levels AS school${joined
+      .map(
+        ({ source }) => `
+    LEFT JOIN ${source} ON ${source}.school_code = school.school_code`,
+      )
+      .join('')}
+  )`;
+  return `
 school_resources AS (
-  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment, event_ids,
+  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment,
+         resource.4 AS event_ids,
          resource.1 AS measure,
          resource.2 * share AS amount,
          amount * resource.3 / enrolment AS value
-  FROM school_levels
-  ARRAY JOIN [${(Object.keys(RESOURCES) as Resource[])
-    .map((resource) => `('${resource}', resources['${resource}'], ${RESOURCES[resource].scale})`)
-    .join(',\n              ')}] AS resource
-  -- Without a staffing report the teacher resources are unknown: left out, not counted as 0.
-  WHERE staffed OR resource.1 NOT IN (${STAFFING_RESOURCES.map((resource) => `'${resource}'`).join(', ')})
-)`,
-];
+  FROM ${source} AS school
+  ARRAY JOIN [${measures.join(',\n              ')}] AS resource
+  WHERE resource.5
+)`;
+}
 
 /**
  * The enrolment-weighted coefficient of variation of each resource over the schools of each

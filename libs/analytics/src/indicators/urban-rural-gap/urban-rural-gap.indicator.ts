@@ -2,7 +2,7 @@ import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
 import { numberCell } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
-import { SCHOOL_RESOURCES } from '../balance/school-resources.sql';
+import { SCHOOL_RESOURCES, schoolResources } from '../balance/school-resources.sql';
 
 /**
  * 城乡差距: for each resource, the rural (乡村) schools' value per student over the urban (城区)
@@ -20,7 +20,8 @@ import { SCHOOL_RESOURCES } from '../balance/school-resources.sql';
  * Source: domain.md indicator 3.
  */
 const CONTRIBUTIONS = withClauses(
-  ...SCHOOL_RESOURCES,
+  // The report resources, then funds and rotated teachers joined to the same school levels.
+  ...SCHOOL_RESOURCES.slice(0, -1),
   `
 school_funds AS (
   SELECT school_code, sum(amount_fen) / 100 AS yuan, groupArray(toString(event_id)) AS ids
@@ -38,22 +39,19 @@ school_rotations AS (
     AND type = 'started' AND event_date BETWEEN {yearStart:Date} AND {yearEnd:Date}
   GROUP BY to_school_code
 )`,
+  schoolResources([
+    { measure: 'funds', source: 'school_funds', quantity: 'yuan', scale: 1 },
+    {
+      measure: 'rotated_teachers_received',
+      source: 'school_rotations',
+      quantity: 'teachers',
+      scale: 100,
+    },
+  ]),
   `
 contributions AS (
   SELECT school_code, district_code, urban_rural_group, level, enrolment, event_ids, measure, value
   FROM school_resources
-  UNION ALL
-  SELECT school.school_code, school.district_code, school.urban_rural_group, school.level,
-         school.enrolment, arrayConcat(school.event_ids, funds.ids), 'funds',
-         funds.yuan * school.share / school.enrolment
-  FROM school_levels AS school
-  LEFT JOIN school_funds AS funds ON funds.school_code = school.school_code
-  UNION ALL
-  SELECT school.school_code, school.district_code, school.urban_rural_group, school.level,
-         school.enrolment, arrayConcat(school.event_ids, rotated.ids), 'rotated_teachers_received',
-         rotated.teachers * school.share / school.enrolment * 100
-  FROM school_levels AS school
-  LEFT JOIN school_rotations AS rotated ON rotated.school_code = school.school_code
 )`,
   SCOPED,
 );
