@@ -96,6 +96,7 @@ describe('analytics on the ClickHouse engine', () => {
       'register_changes',
       'schema_migrations',
       'school_changes',
+      'school_periods',
       'school_reports',
       'student_events',
       'teacher_rotations',

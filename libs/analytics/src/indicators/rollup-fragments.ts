@@ -3,7 +3,7 @@
  * its aggregate projections: a query that filters and groups by a projection's keys is answered
  * from a few rows per school and day, not from the students.
  */
-import { schoolYearOf } from './sql-fragments';
+import { hierarchyAsOfNow, schoolYearOf } from './sql-fragments';
 
 const AS_OF = "{asOf:DateTime64(3, 'UTC')}";
 
@@ -22,10 +22,11 @@ const CORRECTIONS = /\/\* as-of correction \*\/[\s\S]*?\/\* end of as-of correct
 
 /**
  * The query asked as of now: without the branches that take away what was recorded after
- * `asOf` (none was), which the engine would still parse, analyse and plan for every request.
+ * `asOf` (none was), which the engine would still parse, analyse and plan for every request,
+ * and with the school hierarchy read from its dimension rather than folded (sql-fragments.ts).
  */
 export function asOfNow(sql: string): string {
-  return sql.replace(CORRECTIONS, '');
+  return hierarchyAsOfNow(sql.replace(CORRECTIONS, ''));
 }
 
 /**

@@ -32,14 +32,24 @@ export const gradeOnDay = (grade: string, finalGrade: string, date: string, day:
 export const unitOf = (school: string, district: string): string =>
   `multiIf({grain:String} = 'school', ${school}, {grain:String} = 'district', ${district}, {grain:String} = 'city', substring(${district}, 1, 4), substring(${district}, 1, 2))`;
 
+const HIERARCHY_FOLD = '/* the hierarchy folded as of a recorded time */';
+const END_OF_HIERARCHY_FOLD = '/* end of the hierarchy fold */';
+const HIERARCHY_FOLDS =
+  /\/\* the hierarchy folded as of a recorded time \*\/[\s\S]*?\/\* end of the hierarchy fold \*\//g;
+
 /**
  * The school hierarchy as periods: from `valid_from` on, a school had this district, urban-rural
  * code, level, weak flag, and (once merged or closed) `closed` and `merged_into`. Each change
  * sets only what it changes, so the state is the last value set so far, in effective-date order;
  * a change recorded later for the same day overrides.
+ *
+ * As written, the fold of `school_changes` recorded up to `asOf`; a question asked as of now
+ * reads the same periods from the `school_periods` dimension the projector keeps
+ * (school-periods.projection.ts folds them the same way), see `hierarchyAsOfNow`.
  */
 export const SCHOOL_PERIODS = `
 school_periods AS (
+  ${HIERARCHY_FOLD}
   SELECT school_code,
          valid_from,
          argMax(ifNull(district_code, ''), global_position) AS district_code,
@@ -64,7 +74,22 @@ school_periods AS (
                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
   )
   GROUP BY school_code, valid_from
+  ${END_OF_HIERARCHY_FOLD}
 )`;
+
+/** The periods as they stand now: the dimension's latest rows (migration 0011). */
+const SCHOOL_PERIODS_NOW = `SELECT school_code, valid_from, district_code, urban_rural_code, level, weak,
+         merged_into, closed
+  FROM {db:Identifier}.school_periods FINAL`;
+
+/**
+ * The query asked as of now reads the hierarchy from its dimension instead of folding it: the
+ * fold, named wherever a query attributes facts to schools (two to five times in one query),
+ * was planned by ClickHouse each time.
+ */
+export function hierarchyAsOfNow(sql: string): string {
+  return sql.replace(HIERARCHY_FOLDS, SCHOOL_PERIODS_NOW);
+}
 
 /**
  * How many merges (撤并) a school's history follows to reach the school that holds it. Chains

@@ -8,6 +8,7 @@ import { indicatorFactsMigration } from './0007-indicator-facts.migration';
 import { studentClassesMigration } from './0008-student-classes.migration';
 import { indicatorRollupsMigration } from './0009-indicator-rollups.migration';
 import { consolidationRollupsMigration } from './0010-consolidation-rollups.migration';
+import { schoolPeriodsMigration } from './0011-school-periods.migration';
 import type { AnalyticsMigration } from './migration';
 
 export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
@@ -21,6 +22,7 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   studentClassesMigration,
   indicatorRollupsMigration,
   consolidationRollupsMigration,
+  schoolPeriodsMigration,
 ];
 
 export type { AnalyticsMigration } from './migration';

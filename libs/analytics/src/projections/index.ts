@@ -9,6 +9,7 @@ import { inYearChangesProjection } from './in-year-changes.projection';
 import { pairingChangesProjection } from './pairing-changes.projection';
 import { registerChangesProjection } from './register-changes.projection';
 import { schoolChangesProjection } from './school-changes.projection';
+import { schoolPeriodsProjection } from './school-periods.projection';
 import { schoolReportsProjection } from './school-reports.projection';
 import { studentEventsProjection } from './student-events.projection';
 import { teacherRotationsProjection } from './teacher-rotations.projection';
@@ -17,6 +18,8 @@ export const PROJECTIONS: readonly Projection[] = [
   rawEventsProjection,
   lessonExchangesProjection,
   schoolChangesProjection,
+  // The hierarchy dimension reads the school's earlier changes back from `school_changes`.
+  schoolPeriodsProjection,
   schoolReportsProjection,
   studentEventsProjection,
   teacherRotationsProjection,
@@ -36,6 +39,8 @@ export { lessonExchangesProjection } from './lesson-exchanges.projection';
 export { rawEventsProjection } from './raw-events.projection';
 export type { DropoutFact, StudentHistory, StudentMovement } from './student-history';
 export { loadStudentHistory } from './student-history';
+export type { SchoolHistory, SchoolPeriod } from './school-periods.projection';
+export { loadSchoolHistory, periodsOf } from './school-periods.projection';
 export {
   cohortChangesProjection,
   dropoutChangesProjection,
@@ -44,6 +49,7 @@ export {
   fundFlowsProjection,
   pairingChangesProjection,
   schoolChangesProjection,
+  schoolPeriodsProjection,
   schoolReportsProjection,
   studentEventsProjection,
   teacherRotationsProjection,

@@ -3,6 +3,8 @@ import type { LogPosition, RecordedEvent } from '@junheng/event-store';
 import type { AnalyticsClient } from '../client/analytics-client';
 import { clickhouseDateTime } from './projection';
 import type { Projection } from './projection';
+import { loadSchoolHistory } from './school-periods.projection';
+import type { SchoolHistory } from './school-periods.projection';
 import { loadStudentHistory } from './student-history';
 import type { StudentHistory } from './student-history';
 
@@ -126,6 +128,7 @@ export class ProjectionWriter {
     const tableIds = this.exactlyOnce ? await this.tableIds() : new Map<string, string>();
     this.options.faultPoint?.('before-insert');
     let history: StudentHistory | undefined;
+    let schools: SchoolHistory | undefined;
     for (const [index, projection] of this.projections.entries()) {
       if (index > 0) this.options.faultPoint?.('between-inserts');
       const fresh = this.exactlyOnce
@@ -148,7 +151,11 @@ export class ProjectionWriter {
       // answers for whichever part of the batch a table has not applied yet.
       if (projection.readsStudentHistory)
         history ??= await loadStudentHistory(this.analytics, batch.events);
-      const rows = projection.rows(fresh, history).map((row) => ({ ...row, source: batch.source }));
+      if (projection.readsSchoolHistory)
+        schools ??= await loadSchoolHistory(this.analytics, batch.events);
+      const rows = projection
+        .rows(fresh, history, schools)
+        .map((row) => ({ ...row, source: batch.source }));
       const done = observer?.insertStarted?.(projection.table);
       try {
         await this.analytics.insert(projection.table, rows, {

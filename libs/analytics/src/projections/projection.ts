@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@junheng/event-store';
+import type { SchoolHistory } from './school-periods.projection';
 import type { StudentHistory } from './student-history';
 
 /**
@@ -13,7 +14,13 @@ export interface Projection {
    * does not describe): the writer reads them first (student-history.ts) and passes them in.
    */
   readonly readsStudentHistory?: boolean;
-  rows(events: readonly RecordedEvent[], history?: StudentHistory): object[];
+  /** A dimension whose rows depend on a school's earlier hierarchy changes (the periods). */
+  readonly readsSchoolHistory?: boolean;
+  rows(
+    events: readonly RecordedEvent[],
+    history?: StudentHistory,
+    schools?: SchoolHistory,
+  ): object[];
 }
 
 /** ClickHouse DateTime64 input: `2024-10-15 08:00:00.000` in UTC. */

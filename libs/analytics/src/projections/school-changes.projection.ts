@@ -8,7 +8,7 @@ type HierarchyEvent = Exclude<
   { type: 'SchoolConditionsReported' | 'SchoolStaffingReported' }
 >;
 
-const HIERARCHY_TYPES = new Set<string>([
+export const HIERARCHY_TYPES = new Set<string>([
   'SchoolRegistered',
   'SchoolReclassified',
   'SchoolMovedDistrict',
@@ -35,10 +35,25 @@ export const schoolChangesProjection: Projection = {
   rows: (events: readonly RecordedEvent[]) =>
     events
       .filter((event) => HIERARCHY_TYPES.has(event.type))
-      .map((event) => ({ ...loggedColumns(event), ...changeOf(event) })),
+      .map((event) => ({ ...loggedColumns(event), ...schoolChangeOf(event) })),
 };
 
-function changeOf(event: RecordedEvent): object {
+/** A `school_changes` row's change: what the event sets, "unchanged" for the rest. */
+export interface SchoolChange {
+  readonly school_code: string;
+  readonly change: string;
+  readonly effective_on: string;
+  readonly name: string;
+  readonly district_code: string;
+  readonly urban_rural_code: string;
+  readonly level: string;
+  /** -1: unchanged. */
+  readonly weak: number;
+  readonly into_school_code: string;
+  readonly closed: number;
+}
+
+export function schoolChangeOf(event: RecordedEvent): SchoolChange {
   const change = { type: event.type, data: payloadOf(event) } as HierarchyEvent;
   switch (change.type) {
     case 'SchoolRegistered':

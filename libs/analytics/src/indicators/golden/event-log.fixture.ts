@@ -80,6 +80,13 @@ export class EventLog {
     });
   }
 
+  close(schoolCode: string, effectiveOn: string): string {
+    return this.record('SchoolClosed', `school-${schoolCode}`, this.districtOf(schoolCode), {
+      schoolCode,
+      effectiveOn,
+    });
+  }
+
   conditions(
     schoolCode: string,
     schoolYear: number,
