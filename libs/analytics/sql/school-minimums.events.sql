@@ -29,22 +29,42 @@ school_periods AS (
   /* end of the hierarchy fold */
 ),
 year_reports AS (
-  SELECT *
+  SELECT school_code,
+         argMaxIf(tuple(toString(event_id), toString(district_code), reported_on,
+                        primary_enrolment, junior_enrolment,
+                        teaching_auxiliary_area_m2, sports_area_m2, equipment_value_yuan, computers, books, networked_multimedia_classrooms),
+                  global_position, report = 'conditions') AS conditions,
+         argMaxIf(tuple(toString(event_id),
+                        full_time_teachers, above_qualification_teachers, intermediate_title_teachers, backbone_teachers, pe_arts_teachers),
+                  global_position, report = 'staffing') AS staffing,
+         countIf(report = 'staffing') > 0 AS staffed
   FROM {db:Identifier}.school_reports FINAL
   WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND school_year = {schoolYear:UInt16}
-),
-last_reports AS (
-  SELECT argMax(event_id, global_position) AS event_id
-  FROM year_reports
-  GROUP BY school_code, report
+  GROUP BY school_code
+  HAVING countIf(report = 'conditions') > 0
 ),
 conditions AS (
-  SELECT * FROM year_reports
-  WHERE report = 'conditions' AND event_id IN (SELECT event_id FROM last_reports)
-),
-staffing AS (
-  SELECT * FROM year_reports
-  WHERE report = 'staffing' AND event_id IN (SELECT event_id FROM last_reports)
+  SELECT school_code,
+         conditions.1 AS event_id,
+         conditions.2 AS district_code,
+         conditions.3 AS reported_on,
+         conditions.4 AS primary_enrolment,
+         conditions.5 AS junior_enrolment,
+         staffed,
+         -- Without a staffing report its tuple holds zeros: `staffed` tells the two apart.
+         if(staffed, [conditions.1, staffing.1], [conditions.1]) AS event_ids,
+         map('floor_area', toFloat64(conditions.6),
+             'sports_area', toFloat64(conditions.7),
+             'equipment_value', toFloat64(conditions.8),
+             'computers', toFloat64(conditions.9),
+             'books', toFloat64(conditions.10),
+             'teachers', toFloat64(staffing.2),
+             'above_qualification_teachers', toFloat64(staffing.3),
+             'intermediate_title_teachers', toFloat64(staffing.4),
+             'backbone_teachers', toFloat64(staffing.5),
+             'pe_arts_teachers', toFloat64(staffing.6),
+             'multimedia_classrooms', toFloat64(conditions.11)) AS resources
+  FROM year_reports
 ),
 attributed_conditions AS (
   SELECT fact.*,
@@ -63,27 +83,14 @@ school_levels AS (
            report.attributed_district AS district_code,
            report.attributed_group AS urban_rural_group,
            report.attributed_weak AS weak,
-           arrayFilter(id -> id != '00000000-0000-0000-0000-000000000000',
-                       [toString(report.event_id), toString(staff.event_id)]) AS event_ids,
-           -- The LEFT JOIN fills a missing staffing report with zeros: tell the two apart.
-           staff.school_code != '' AS staffed,
+           report.event_ids AS event_ids,
+           report.staffed AS staffed,
+           report.resources AS resources,
            report.primary_enrolment + {juniorWeight:Float64} * report.junior_enrolment AS weighted,
            arrayJoin([('primary', report.primary_enrolment, report.primary_enrolment / weighted),
                       ('junior', report.junior_enrolment,
-                       {juniorWeight:Float64} * report.junior_enrolment / weighted)]) AS split,
-           map('floor_area', toFloat64(report.teaching_auxiliary_area_m2),
-               'sports_area', toFloat64(report.sports_area_m2),
-               'equipment_value', toFloat64(report.equipment_value_yuan),
-               'computers', toFloat64(report.computers),
-               'books', toFloat64(report.books),
-               'teachers', toFloat64(staff.full_time_teachers),
-               'above_qualification_teachers', toFloat64(staff.above_qualification_teachers),
-               'intermediate_title_teachers', toFloat64(staff.intermediate_title_teachers),
-               'backbone_teachers', toFloat64(staff.backbone_teachers),
-               'pe_arts_teachers', toFloat64(staff.pe_arts_teachers),
-               'multimedia_classrooms', toFloat64(report.networked_multimedia_classrooms)) AS resources
+                       {juniorWeight:Float64} * report.junior_enrolment / weighted)]) AS split
     FROM attributed_conditions AS report
-    LEFT JOIN staffing AS staff ON staff.school_code = report.school_code
     WHERE weighted > 0
   )
   WHERE enrolment > 0

@@ -59,7 +59,10 @@ const STAFFING_RESOURCES: readonly Resource[] = (Object.keys(RESOURCES) as Resou
   (resource) => RESOURCES[resource].column.endsWith('teachers'),
 );
 
-const NO_EVENT = '00000000-0000-0000-0000-000000000000';
+/** The resources read from the conditions report (办学条件). */
+const CONDITION_RESOURCES: readonly Resource[] = (Object.keys(RESOURCES) as Resource[]).filter(
+  (resource) => !STAFFING_RESOURCES.includes(resource),
+);
 
 /**
  * `school_resources`: one row per school, level and resource with the school's enrolment at
@@ -76,27 +79,44 @@ const NO_EVENT = '00000000-0000-0000-0000-000000000000';
  */
 export const SCHOOL_RESOURCES = [
   SCHOOL_PERIODS,
+  // Each school's last conditions and last staffing report of the year, side by side in one
+  // pass over its reports: named once, so the chain below is planned once (a join of the two
+  // report kinds, each found through the last reports, named the reports three times).
   `
 year_reports AS (
-  SELECT *
+  SELECT school_code,
+         argMaxIf(tuple(toString(event_id), toString(district_code), reported_on,
+                        primary_enrolment, junior_enrolment,
+                        ${CONDITION_RESOURCES.map((resource) => RESOURCES[resource].column).join(', ')}),
+                  global_position, report = 'conditions') AS conditions,
+         argMaxIf(tuple(toString(event_id),
+                        ${STAFFING_RESOURCES.map((resource) => RESOURCES[resource].column).join(', ')}),
+                  global_position, report = 'staffing') AS staffing,
+         countIf(report = 'staffing') > 0 AS staffed
   FROM {db:Identifier}.school_reports FINAL
   WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND school_year = {schoolYear:UInt16}
-)`,
-  `
-last_reports AS (
-  SELECT argMax(event_id, global_position) AS event_id
-  FROM year_reports
-  GROUP BY school_code, report
+  GROUP BY school_code
+  HAVING countIf(report = 'conditions') > 0
 )`,
   `
 conditions AS (
-  SELECT * FROM year_reports
-  WHERE report = 'conditions' AND event_id IN (SELECT event_id FROM last_reports)
-)`,
-  `
-staffing AS (
-  SELECT * FROM year_reports
-  WHERE report = 'staffing' AND event_id IN (SELECT event_id FROM last_reports)
+  SELECT school_code,
+         conditions.1 AS event_id,
+         conditions.2 AS district_code,
+         conditions.3 AS reported_on,
+         conditions.4 AS primary_enrolment,
+         conditions.5 AS junior_enrolment,
+         staffed,
+         -- Without a staffing report its tuple holds zeros: \`staffed\` tells the two apart.
+         if(staffed, [conditions.1, staffing.1], [conditions.1]) AS event_ids,
+         map(${(Object.keys(RESOURCES) as Resource[])
+           .map((resource) =>
+             STAFFING_RESOURCES.includes(resource)
+               ? `'${resource}', toFloat64(staffing.${STAFFING_RESOURCES.indexOf(resource) + 2})`
+               : `'${resource}', toFloat64(conditions.${CONDITION_RESOURCES.indexOf(resource) + 6})`,
+           )
+           .join(',\n             ')}) AS resources
+  FROM year_reports
 )`,
   attributedOn('conditions', 'conditions', 'school_code', 'reported_on', 'district_code'),
   `
@@ -108,22 +128,14 @@ school_levels AS (
            report.attributed_district AS district_code,
            report.attributed_group AS urban_rural_group,
            report.attributed_weak AS weak,
-           arrayFilter(id -> id != '${NO_EVENT}',
-                       [toString(report.event_id), toString(staff.event_id)]) AS event_ids,
-           -- The LEFT JOIN fills a missing staffing report with zeros: tell the two apart.
-           staff.school_code != '' AS staffed,
+           report.event_ids AS event_ids,
+           report.staffed AS staffed,
+           report.resources AS resources,
            report.primary_enrolment + {juniorWeight:Float64} * report.junior_enrolment AS weighted,
            arrayJoin([('primary', report.primary_enrolment, report.primary_enrolment / weighted),
                       ('junior', report.junior_enrolment,
-                       {juniorWeight:Float64} * report.junior_enrolment / weighted)]) AS split,
-           map(${(Object.keys(RESOURCES) as Resource[])
-             .map((resource) => {
-               const table = STAFFING_RESOURCES.includes(resource) ? 'staff' : 'report';
-               return `'${resource}', toFloat64(${table}.${RESOURCES[resource].column})`;
-             })
-             .join(',\n               ')}) AS resources
+                       {juniorWeight:Float64} * report.junior_enrolment / weighted)]) AS split
     FROM attributed_conditions AS report
-    LEFT JOIN staffing AS staff ON staff.school_code = report.school_code
     WHERE weighted > 0
   )
   WHERE enrolment > 0
