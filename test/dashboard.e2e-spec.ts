@@ -620,6 +620,246 @@ for (const topology of TOPOLOGIES) {
       expect(series.points[1]!.figures).toContainEqual({ level: 'junior', value: 10 });
     });
 
+    it('answers a monthly lesson-exchange series from one query, month for month as each month’s own figures', async () => {
+      const record = async (exchange: {
+        district: string;
+        host: string;
+        visitor: string;
+        date: string;
+        attendees: number;
+      }) =>
+        (
+          await http()
+            .post('/v1/lesson-exchanges')
+            .set('Authorization', admin)
+            .send({
+              districtCode: exchange.district,
+              hostSchoolCode: exchange.host,
+              visitingSchoolCode: exchange.visitor,
+              kind: 'demonstration',
+              subject: 'mathematics',
+              date: exchange.date,
+              attendees: exchange.attendees,
+            })
+            .expect(201)
+        ).body as { globalPosition: number };
+      const liwan = { district: '440103', host: A.schoolCode, visitor: B.schoolCode };
+      const yuexiu = { district: '440104', host: C.schoolCode, visitor: A.schoolCode };
+      // The first and last days of months and of the school year, two lessons in one month.
+      for (const [where, date, attendees] of [
+        [liwan, '2024-09-30', 40],
+        [liwan, '2024-10-01', 25],
+        [liwan, '2024-10-01', 5],
+        [liwan, '2025-01-31', 12],
+        [liwan, '2025-08-31', 30],
+        [yuexiu, '2024-10-15', 18],
+      ] as const)
+        await record({ ...where, date, attendees });
+      await new Promise((done) => setTimeout(done, 5));
+      const between = new Date().toISOString();
+      await new Promise((done) => setTimeout(done, 5));
+      await record({ ...yuexiu, date: '2024-12-31', attendees: 9 });
+      // Reported late, for October.
+      const last = await record({ ...liwan, date: '2024-10-20', attendees: 7 });
+
+      type Cell = [unit: string, exchanges: number, attendees: number];
+      const figureOf = ([unit, exchanges, attendees]: Cell) => ({
+        unit,
+        value: exchanges,
+        valueUnit: 'count',
+        measures: { exchanges, attendees },
+        breaches: false,
+        rules: [],
+      });
+      const expected = (cells: Partial<Record<number, Cell[]>>) =>
+        [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8].map((month) => ({
+          schoolYear: 2024,
+          month,
+          figures: (cells[month] ?? []).map(figureOf),
+        }));
+      const now = expected({
+        9: [['440103', 1, 40]],
+        10: [
+          ['440103', 3, 37],
+          ['440104', 1, 18],
+        ],
+        12: [['440104', 1, 9]],
+        1: [['440103', 1, 12]],
+        8: [['440103', 1, 30]],
+      });
+      const asOfBetween = expected({
+        9: [['440103', 1, 40]],
+        10: [
+          ['440103', 2, 30],
+          ['440104', 1, 18],
+        ],
+        1: [['440103', 1, 12]],
+        8: [['440103', 1, 30]],
+      });
+
+      // Indicator queries made while serving a caller (the ones given a grain), on every
+      // client of the engine, the dashboard's time-limited view included.
+      const original = AnalyticsClient.prototype.query;
+      let figureQueries = 0;
+      const spy = jest.spyOn(AnalyticsClient.prototype, 'query').mockImplementation(function (
+        this: AnalyticsClient,
+        sql: string,
+        parameters?: Parameters<AnalyticsClient['query']>[1],
+      ) {
+        if (currentPrincipal() !== undefined && parameters?.grain !== undefined) {
+          figureQueries += 1;
+        }
+        return original.call(this, sql, parameters);
+      });
+      type RestPoint = { schoolYear: number; month: number; figures: RestFigure[] };
+      const shown = (figure: RestFigure & { valueUnit?: string }) => ({
+        unit: figure.unit,
+        value: figure.value,
+        valueUnit: figure.valueUnit,
+        measures: figure.measures,
+        breaches: figure.breaches,
+        rules: figure.rules,
+      });
+      try {
+        const series = async (query: Record<string, string | number>) =>
+          (
+            (
+              await http()
+                .get('/v1/indicators/lesson-exchanges/series')
+                .set('Authorization', cityViewer)
+                .query({ schoolYear: 2024, by: 'month', grain: 'district', ...query })
+                .expect(200)
+            ).body as { points: RestPoint[] }
+          ).points.map((point) => ({ ...point, figures: point.figures.map(shown) }));
+        figureQueries = 0;
+        expect(await series({ minPosition: last.globalPosition })).toEqual(now);
+        // The whole year in one query, where month by month it took twelve.
+        expect(figureQueries).toBe(1);
+        figureQueries = 0;
+        expect(await series({ asOf: between })).toEqual(asOfBetween);
+        expect(figureQueries).toBe(1);
+
+        // Each district's own figures of each month, computed month by month (not held from
+        // the series: another area, so another question), are the series' points.
+        figureQueries = 0;
+        for (const [clerk, district] of [
+          [liwanClerk, '440103'],
+          [yuexiuClerk, '440104'],
+        ] as const)
+          for (const point of now) {
+            const month = (
+              await http()
+                .get('/v1/indicators/lesson-exchanges/figures')
+                .set('Authorization', clerk)
+                .query({ schoolYear: 2024, month: point.month })
+                .expect(200)
+            ).body as { month: number; figures: RestFigure[] };
+            expect({ district, month: month.month, figures: month.figures.map(shown) }).toEqual({
+              district,
+              month: point.month,
+              figures: point.figures.filter((figure) => figure.unit === district),
+            });
+          }
+        expect(figureQueries).toBe(24);
+
+        // GraphQL: every district's series of the city, now and as of before the last two.
+        figureQueries = 0;
+        const answer = await graphql(
+          cityViewer,
+          `
+            query ($between: String) {
+              area(code: "4401") {
+                districts {
+                  code
+                  now: series(indicator: LESSON_EXCHANGES, schoolYear: 2024, by: "month") {
+                    points {
+                      schoolYear
+                      month
+                      figures {
+                        unit
+                        value
+                        valueUnit
+                        breaches
+                        rules
+                        measures {
+                          name
+                          value
+                        }
+                      }
+                    }
+                  }
+                  before: series(
+                    indicator: LESSON_EXCHANGES
+                    schoolYear: 2024
+                    by: "month"
+                    asOf: $between
+                  ) {
+                    points {
+                      schoolYear
+                      month
+                      figures {
+                        unit
+                        value
+                        valueUnit
+                        breaches
+                        rules
+                        measures {
+                          name
+                          value
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          `,
+          { between },
+        );
+        expect(answer.errors).toBeUndefined();
+        // One query for the year now and one as of `between`, for both districts.
+        expect(figureQueries).toBe(2);
+        type GraphqlPoint = {
+          schoolYear: number;
+          month: number;
+          figures: Array<
+            Omit<RestFigure, 'measures'> & { measures: Array<{ name: string; value: number }> }
+          >;
+        };
+        const districts = (
+          answer.data!.area as {
+            districts: Array<{
+              code: string;
+              now: { points: GraphqlPoint[] };
+              before: { points: GraphqlPoint[] };
+            }>;
+          }
+        ).districts;
+        const asRest = (points: GraphqlPoint[]) =>
+          points.map((point) => ({
+            ...point,
+            figures: point.figures.map((figure) => ({
+              ...figure,
+              measures: Object.fromEntries(
+                figure.measures.map((measure) => [measure.name, measure.value]),
+              ),
+            })),
+          }));
+        const ofDistrict = (points: typeof now, district: string) =>
+          points.map((point) => ({
+            ...point,
+            figures: point.figures.filter((figure) => figure.unit === district),
+          }));
+        expect(districts.map((district) => district.code)).toEqual(['440103', '440104']);
+        for (const district of districts) {
+          expect(asRest(district.now.points)).toEqual(ofDistrict(now, district.code));
+          expect(asRest(district.before.points)).toEqual(ofDistrict(asOfBetween, district.code));
+        }
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
     it('computes as of a past recorded time: before the dropout, it is not there', async () => {
       const answer = await graphql(
         liwanClerk,

@@ -89,7 +89,11 @@ const AREA_SCORECARD_QUERIES = Math.max(
   ...(['province', 'city', 'district'] as const).map(scorecardQueries),
 );
 
-/** A series: one query per point (the months of a school year, or its school years). */
+/**
+ * A series: at most one query per point (the months of a school year, or its school years).
+ * A monthly series of an indicator with a monthly form is one query, but is declared at the
+ * bound all the same: a query's cost does not depend on which indicator it names.
+ */
 function seriesPoints(args: Record<string, unknown>): number {
   if (args.by === 'month') return SCHOOL_YEAR_MONTHS.length;
   const to = Number(args.schoolYear);

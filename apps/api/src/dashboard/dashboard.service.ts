@@ -6,6 +6,7 @@ import {
   INDICATORS,
   INDICATOR_NAMES,
   IndicatorQueries,
+  SCHOOL_YEAR_MONTHS,
   schoolDirectory,
 } from '@junheng/analytics';
 import type {
@@ -141,7 +142,7 @@ export type SeriesSpan =
   | { readonly by: 'year'; readonly fromYear: number; readonly toYear: number }
   | { readonly by: 'month' };
 
-export const SCHOOL_YEAR_MONTHS: readonly number[] = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8];
+export { SCHOOL_YEAR_MONTHS };
 export const MAX_SERIES_YEARS = 10;
 export const MAX_EVENTS_PAGE = 500;
 
@@ -309,7 +310,22 @@ export class DashboardService {
         );
         return rows as Row[];
       };
-      const opened = new DashboardSession(figureLoader({ figures }), this.progress, this.analytics);
+      // A year's months in one query go through the same cache, held month by month.
+      const monthlyFigures = async <Row extends object>(
+        indicator: IndicatorDefinition,
+        question: IndicatorRequest,
+      ): Promise<Map<number, Row[]>> => {
+        const { version } = await opened.state();
+        const months = await this.figureCache.months(version, indicator.name, question, () =>
+          answeredInTime(this.queries.monthlyFigures<FigureRow>(indicator, question)),
+        );
+        return months as Map<number, Row[]>;
+      };
+      const opened = new DashboardSession(
+        figureLoader({ figures, monthlyFigures }),
+        this.progress,
+        this.analytics,
+      );
       session = opened;
       this.sessions.set(request, session);
     }
@@ -387,6 +403,12 @@ export class DashboardService {
     };
   }
 
+  /**
+   * A time series: one point per month of the school year or per school year, each the
+   * figures of its own question. The points are asked of the session's loader together, so a
+   * monthly series of an indicator with a monthly form (`monthlySql`) is one engine query,
+   * held month by month in the figure cache; any other is one query per point.
+   */
   async series(
     session: DashboardSession,
     indicator: IndicatorName,

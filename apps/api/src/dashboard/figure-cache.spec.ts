@@ -125,6 +125,78 @@ describe('figures per projection version', () => {
     expect(counted.calls()).toBe(4);
   });
 
+  describe('a school year of months computed at once', () => {
+    const months = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8];
+    /** A year's figures by month, each month's rows naming the month and the call. */
+    function yearEngine() {
+      let calls = 0;
+      return {
+        calls: () => calls,
+        computeYear: (): Promise<Map<number, FigureRow[]>> => {
+          calls += 1;
+          const call = calls;
+          return Promise.resolve(
+            new Map(months.map((month) => [month, [{ unit: '440103', month, call }]])),
+          );
+        },
+      };
+    }
+
+    it('holds each month under its own question, as a figure of that month is held', async () => {
+      const figures = cache();
+      const year = yearEngine();
+      const single = engine();
+      const answer = await figures.months('v1', 'lesson-exchanges', question, year.computeYear);
+      expect([...answer.keys()]).toEqual(months);
+      expect(answer.get(10)).toEqual([{ unit: '440103', month: 10, call: 1 }]);
+      expect(year.calls()).toBe(1);
+      expect(figures.size()).toBe(12);
+      // A figure of one month is then the year's, not computed again.
+      expect(
+        await figures.figures('v1', 'lesson-exchanges', { ...question, month: 10 }, single.compute),
+      ).toBe(answer.get(10));
+      expect(single.calls()).toBe(0);
+      expect(await figures.months('v1', 'lesson-exchanges', question, year.computeYear)).toEqual(
+        answer,
+      );
+      expect(year.calls()).toBe(1);
+    });
+
+    it('computes the year once for the months not held, and keeps the months held', async () => {
+      const figures = cache();
+      const year = yearEngine();
+      const single = engine();
+      const october = await figures.figures(
+        'v1',
+        'lesson-exchanges',
+        { ...question, month: 10 },
+        single.compute,
+      );
+      const answer = await figures.months('v1', 'lesson-exchanges', question, year.computeYear);
+      expect(year.calls()).toBe(1);
+      expect(answer.get(10)).toBe(october);
+      expect(answer.get(11)).toEqual([{ unit: '440103', month: 11, call: 1 }]);
+      // Another version is another year.
+      await figures.months('v2', 'lesson-exchanges', question, year.computeYear);
+      expect(year.calls()).toBe(2);
+    });
+
+    it('computes the year once when turned off, and keeps no failure', async () => {
+      const year = yearEngine();
+      await cache('0').months('v1', 'lesson-exchanges', question, year.computeYear);
+      expect(year.calls()).toBe(1);
+      const figures = cache();
+      await expect(
+        figures.months('v1', 'lesson-exchanges', question, () =>
+          Promise.reject(new Error('stopped at its time limit')),
+        ),
+      ).rejects.toThrow('stopped at its time limit');
+      expect(figures.size()).toBe(0);
+      await figures.months('v1', 'lesson-exchanges', question, year.computeYear);
+      expect(year.calls()).toBe(2);
+    });
+  });
+
   it('computes every time when turned off (0)', async () => {
     const figures = cache('0');
     const counted = engine();

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '@junheng/domain';
+import { SCHOOL_YEAR_MONTHS } from '@junheng/analytics';
 import type { FigureRow, IndicatorRequest } from '@junheng/analytics';
 import { CLOCK, JUNHENG_CONFIG } from '@junheng/platform';
 import type { JunhengConfig } from '@junheng/platform';
@@ -76,6 +77,40 @@ export class FigureCache {
     const rows = await this.entries.fetch(key, { context: compute });
     // fetch resolves undefined only when a fetch is aborted, which nothing here does.
     return rows ?? compute();
+  }
+
+  /**
+   * The figures of every month of `request`'s school year at `version`, each held under the
+   * question of its month exactly as `figures` holds it (month set, no term): months held or
+   * being computed are taken from there, and the others from one computation of the whole
+   * year (`computeYear`, the indicator's monthly query), which fills their places. So a
+   * monthly series and a figure of one month share their answers, whichever came first, and
+   * a year computed once is not computed again month by month.
+   */
+  async months(
+    version: string,
+    indicator: string,
+    request: IndicatorRequest,
+    computeYear: () => Promise<ReadonlyMap<number, FigureRow[]>>,
+  ): Promise<Map<number, FigureRow[]>> {
+    let year: Promise<ReadonlyMap<number, FigureRow[]>> | undefined;
+    const months = await Promise.all(
+      SCHOOL_YEAR_MONTHS.map(async (month) => {
+        const rows = await this.figures(
+          version,
+          indicator,
+          { ...request, month, term: undefined },
+          async () => {
+            year ??= computeYear();
+            const answer = (await year).get(month);
+            if (answer === undefined) throw new RangeError(`no figures for month ${month}`);
+            return answer;
+          },
+        );
+        return [month, rows] as const;
+      }),
+    );
+    return new Map(months);
   }
 
   /** How many questions' figures are held. */

@@ -1,5 +1,5 @@
 import { INDICATORS, INDICATOR_NAMES } from './catalogue';
-import type { IndicatorFamily } from './indicator';
+import type { IndicatorDefinition, IndicatorFamily } from './indicator';
 
 /** The page the catalogue's table is written into, relative to the repository root. */
 export const INDICATOR_DOCS_FILE = 'docs/indicators.md';
@@ -19,11 +19,17 @@ const FAMILY_NAMES: Readonly<Record<IndicatorFamily, string>> = {
 
 const yes = (flag: boolean): string => (flag ? 'yes' : '—');
 
+/** A period indicator whose year of months is one query says so (its `monthlySql`). */
+const period = (indicator: IndicatorDefinition): string =>
+  indicator.byPeriod && indicator.monthlySql !== undefined
+    ? 'yes (months: one query)'
+    : yes(indicator.byPeriod);
+
 /** The table of every indicator in the catalogue, as docs/indicators.md shows it. */
 export function catalogueTable(): string {
   const rows = INDICATOR_NAMES.map((name) => {
     const indicator = INDICATORS[name];
-    return `| [\`${name}\`](#${name}) | ${indicator.title} | ${FAMILY_NAMES[indicator.family]} | ${indicator.grains.join(', ')} | ${yes(indicator.byLevel)} | ${yes(indicator.byPeriod)} | ${yes(indicator.byGroup)} | ${indicator.thresholdsInBrief} |`;
+    return `| [\`${name}\`](#${name}) | ${indicator.title} | ${FAMILY_NAMES[indicator.family]} | ${indicator.grains.join(', ')} | ${yes(indicator.byLevel)} | ${period(indicator)} | ${yes(indicator.byGroup)} | ${indicator.thresholdsInBrief} |`;
   });
   return [
     START,

@@ -37,6 +37,9 @@ export const DEFAULT_FORMULA_SETTINGS: FormulaSettings = {
   repeatersCountIn: 'class',
 };
 
+/** The months of a school year in its order, September first (a request's `month`). */
+export const SCHOOL_YEAR_MONTHS: readonly number[] = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8];
+
 /** Far enough ahead to mean "everything recorded so far". */
 const END_OF_TIME = '2199-12-31 23:59:59.999';
 

@@ -1,6 +1,10 @@
 import type { AnalyticsClient } from '../client/analytics-client';
 import type { IndicatorDefinition } from './indicator';
-import { DEFAULT_FORMULA_SETTINGS, indicatorParameters } from './indicator-parameters';
+import {
+  DEFAULT_FORMULA_SETTINGS,
+  SCHOOL_YEAR_MONTHS,
+  indicatorParameters,
+} from './indicator-parameters';
 import type { FormulaSettings, IndicatorRequest } from './indicator-parameters';
 import { asOfNow } from './rollup-fragments';
 
@@ -11,6 +15,11 @@ export interface ContributingEvent {
   readonly level: string;
   readonly measure: string;
   readonly eventId: string;
+}
+
+/** Whether `monthlyFigures` answers every month of a school year of `indicator` in one query. */
+export function hasMonthlyFigures(indicator: IndicatorDefinition): boolean {
+  return indicator.byPeriod && indicator.monthlySql !== undefined;
 }
 
 /**
@@ -30,9 +39,46 @@ export class IndicatorQueries {
   ): Promise<Row[]> {
     this.requireGrain(indicator, request);
     return this.analytics.query<Row>(
-      request.asOf === undefined ? figuresNowSql(indicator) : indicator.figuresSql,
+      request.asOf === undefined
+        ? asOfNowSql(figuresNow, indicator, indicator.figuresSql)
+        : indicator.figuresSql,
       indicatorParameters(applicable(indicator, request), this.settings),
     );
+  }
+
+  /**
+   * The figures of every month of the school year of `request` (its month and term are not
+   * read), by month in the school year's order, every month present: from the indicator's
+   * `monthlySql` in one query, each month's rows as `figures` answers that month — the same
+   * rows in the same order, without the `month` column. Refuses an indicator without
+   * `monthlySql`: its months are asked one `figures` query each.
+   */
+  async monthlyFigures<Row extends object>(
+    indicator: IndicatorDefinition,
+    request: IndicatorRequest,
+  ): Promise<Map<number, Row[]>> {
+    this.requireGrain(indicator, request);
+    const { monthlySql } = indicator;
+    if (!indicator.byPeriod || monthlySql === undefined) {
+      throw new RangeError(`${indicator.name} has no monthly figures query`);
+    }
+    const rows = await this.analytics.query<Row & { readonly month: number }>(
+      request.asOf === undefined ? asOfNowSql(monthlyNow, indicator, monthlySql) : monthlySql,
+      indicatorParameters(
+        applicable(indicator, { ...request, month: undefined, term: undefined }),
+        this.settings,
+      ),
+    );
+    const byMonth = new Map<number, Row[]>(SCHOOL_YEAR_MONTHS.map((month) => [month, []]));
+    for (const { month, ...row } of rows) {
+      const answer = byMonth.get(Number(month));
+      if (answer === undefined) {
+        throw new RangeError(`${indicator.name}: monthly figures for no month (${String(month)})`);
+      }
+      // The rest of the row is exactly a figures row: the month column is the only one added.
+      answer.push(row as unknown as Row);
+    }
+    return byMonth;
   }
 
   /**
@@ -84,19 +130,25 @@ export class IndicatorQueries {
   }
 }
 
-/** What an indicator does not split by is not a filter on it. */
-const nowSql = new WeakMap<IndicatorDefinition, string>();
+/** Each indicator's figures and monthly SQL asked as of now, rewritten once. */
+const figuresNow = new WeakMap<IndicatorDefinition, string>();
+const monthlyNow = new WeakMap<IndicatorDefinition, string>();
 
-/** An indicator's figures SQL for a question asked as of now (rollup-fragments.ts `asOfNow`). */
-function figuresNowSql(indicator: IndicatorDefinition): string {
-  let sql = nowSql.get(indicator);
-  if (sql === undefined) {
-    sql = asOfNow(indicator.figuresSql);
-    nowSql.set(indicator, sql);
+/** `sql` of `indicator` for a question asked as of now (rollup-fragments.ts `asOfNow`). */
+function asOfNowSql(
+  rewritten: WeakMap<IndicatorDefinition, string>,
+  indicator: IndicatorDefinition,
+  sql: string,
+): string {
+  let now = rewritten.get(indicator);
+  if (now === undefined) {
+    now = asOfNow(sql);
+    rewritten.set(indicator, now);
   }
-  return sql;
+  return now;
 }
 
+/** What an indicator does not split by is not a filter on it. */
 function applicable(indicator: IndicatorDefinition, request: IndicatorRequest): IndicatorRequest {
   return {
     ...request,

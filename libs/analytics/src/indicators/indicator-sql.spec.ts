@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { INDICATORS, INDICATOR_NAMES } from './catalogue';
+import type { IndicatorName } from './catalogue';
 import { INDICATOR_DOCS_FILE, withCatalogueTable } from './indicator-docs';
 import { INDICATOR_SQL_DIR, renderIndicatorSql } from './indicator-sql-files';
 import { asOfNow, correctionOf } from './rollup-fragments';
@@ -11,8 +12,12 @@ const STALE = 'is stale: run `npm run sync:sql` and commit libs/analytics/sql';
 describe('the committed indicator SQL (libs/analytics/sql)', () => {
   const files = renderIndicatorSql();
 
-  it('has a figures and an events file for every indicator', () => {
-    expect(files.size).toBe(2 * INDICATOR_NAMES.length);
+  it('has a figures and an events file for every indicator, and a monthly one where it has one', () => {
+    const monthly = INDICATOR_NAMES.filter((name) => monthlySqlOf(name) !== undefined);
+    expect(monthly).toContain('lesson-exchanges');
+    expect(files.size).toBe(2 * INDICATOR_NAMES.length + monthly.length);
+    for (const name of monthly)
+      expect(files.has(`${INDICATOR_SQL_DIR}/${name}.monthly.sql`)).toBe(true);
   });
 
   it.each([...files.keys()])('%s matches the indicator source', (path) => {
@@ -54,25 +59,49 @@ function readsWithoutAsOf(sql: string): string[] {
     .map(({ table }) => table);
 }
 
+/** The figures of a year's months in one query, where the indicator has it. */
+const monthlySqlOf = (name: IndicatorName): string | undefined => INDICATORS[name].monthlySql;
+
+/** Every figures query of every indicator: its figures SQL, and its monthly SQL if it has one. */
+const FIGURES_QUERIES = INDICATOR_NAMES.flatMap((name) => {
+  const monthly = monthlySqlOf(name);
+  return [
+    [`${name} figures`, INDICATORS[name].figuresSql] as const,
+    ...(monthly === undefined ? [] : [[`${name} monthly`, monthly] as const]),
+  ];
+});
+
 describe('every indicator query', () => {
   it.each(INDICATOR_NAMES)('%s counts only the events recorded up to asOf', (name) => {
     const { figuresSql, eventsSql } = INDICATORS[name];
+    const monthlySql = monthlySqlOf(name);
     expect(figuresSql).toContain('{asOf:');
     expect(readsWithoutAsOf(figuresSql)).toEqual([]);
     expect(readsWithoutAsOf(eventsSql)).toEqual([]);
+    if (monthlySql !== undefined) {
+      expect(monthlySql).toContain('{asOf:');
+      expect(readsWithoutAsOf(monthlySql)).toEqual([]);
+    }
   });
+
+  it.each(INDICATOR_NAMES.filter((name) => monthlySqlOf(name) !== undefined))(
+    '%s has a monthly query only as a period indicator, naming the month of each row',
+    (name) => {
+      expect(INDICATORS[name].byPeriod).toBe(true);
+      expect(monthlySqlOf(name)).toMatch(/\bAS month\b/);
+    },
+  );
 });
 
 describe('a question asked as of now', () => {
-  it.each(INDICATOR_NAMES)('%s plans no as-of correction branch, and keeps the rest', (name) => {
-    const { figuresSql } = INDICATORS[name];
-    const now = asOfNow(figuresSql);
+  it.each(FIGURES_QUERIES)('%s plans no as-of correction branch, and keeps the rest', (_, sql) => {
+    const now = asOfNow(sql);
     expect(now).not.toContain('recorded_at >');
     expect(now).not.toContain('as-of correction');
     // Only the correction branches go: as many reads less as there were corrections.
-    const corrections = figuresSql.split('/* as-of correction */').length - 1;
+    const corrections = sql.split('/* as-of correction */').length - 1;
     expect(now.split('{db:Identifier}.').length).toBe(
-      figuresSql.split('{db:Identifier}.').length - corrections,
+      sql.split('{db:Identifier}.').length - corrections,
     );
   });
 });

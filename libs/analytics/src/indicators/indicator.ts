@@ -64,6 +64,16 @@ export interface IndicatorDefinition {
    * rollups must agree with, cell for cell (the consistency test), and the drill-down's basis.
    */
   readonly factsSql?: string;
+  /**
+   * The figures of every month of the school year in one query, for a `byPeriod` indicator
+   * that can say so exactly: the rows `figuresSql` gives for each month, each with a `month`
+   * column (1-12, as a request names a month), ordered by month and then as `figuresSql`
+   * orders them. Asked with the school year's parameters (no month or term), and as of `asOf`
+   * the same way as `figuresSql`, its as-of corrections marked alike (rollup-fragments.ts
+   * `asOfNow`). Absent: a monthly series asks `figuresSql` once per month. Why: on chDB each
+   * statement plans for milliseconds before it reads a row, twelve times for a year's grid.
+   */
+  readonly monthlySql?: string;
   readonly eventsSql: string;
   readonly headline: IndicatorHeadline;
   /**

@@ -17,10 +17,13 @@ import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
  * (372 exchange lessons and 38 lectures in one year).
  *
  * One row per exchange in `lesson_exchanges`, ordered by district and month: a district × month
- * grid reads the rows of those districts and months only.
+ * grid reads the rows of those districts and months only. The grid of a school year is one
+ * query (`monthlySql`): the same rows grouped by month as well, as twelve monthly questions
+ * would count them (each exchange falls in the one month of its date).
  */
-const CONTRIBUTIONS = withClauses(
-  `
+const contributionsOf = (monthColumn: string): string =>
+  withClauses(
+    `
 exchanges AS (
   SELECT *
   FROM {db:Identifier}.lesson_exchanges FINAL
@@ -28,19 +31,29 @@ exchanges AS (
     AND month BETWEEN toStartOfMonth({from:Date}) AND {to:Date}
     AND exchange_date BETWEEN {from:Date} AND {to:Date}
 )`,
-  `
+    `
 contributions AS (
   SELECT host_school_code AS school_code,
          district_code,
          '' AS urban_rural_group,
          '' AS level,
-         'exchange' AS measure,
+         'exchange' AS measure,${monthColumn}
          attendees,
          [toString(event_id)] AS event_ids
   FROM exchanges
 )`,
-  SCOPED,
-);
+    SCOPED,
+  );
+
+const CONTRIBUTIONS = contributionsOf('');
+
+const FIGURES = (keys: readonly string[]): string => `
+SELECT ${keys.join(', ')},
+       toUInt32(count()) AS exchanges,
+       toUInt32(sum(attendees)) AS attendees
+FROM scoped
+GROUP BY ${keys.join(', ')}
+ORDER BY ${keys.join(', ')}`;
 
 export const lessonExchangesIndicator: IndicatorDefinition = {
   name: 'lesson-exchanges',
@@ -51,13 +64,11 @@ export const lessonExchangesIndicator: IndicatorDefinition = {
   byLevel: false,
   byGroup: false,
   byPeriod: true,
-  figuresSql: `${CONTRIBUTIONS}
-SELECT unit,
-       toUInt32(count()) AS exchanges,
-       toUInt32(sum(attendees)) AS attendees
-FROM scoped
-GROUP BY unit
-ORDER BY unit`,
+  figuresSql: `${CONTRIBUTIONS}${FIGURES(['unit'])}`,
+  // The year's exchanges by the month they were held in (toMonth: 1-12, as a request names a
+  // month): the rows each month's figures query would give, in one query.
+  monthlySql: `${contributionsOf(`
+         toUInt8(toMonth(exchange_date)) AS month,`)}${FIGURES(['month', 'unit'])}`,
   eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
   headline: { column: 'exchanges', valueUnit: 'count' },
 };
