@@ -28,43 +28,28 @@ school_periods AS (
   GROUP BY school_code, valid_from
   /* end of the hierarchy fold */
 ),
-year_reports AS (
-  SELECT school_code,
-         argMaxIf(tuple(toString(event_id), toString(district_code), reported_on,
-                        primary_enrolment, junior_enrolment,
-                        teaching_auxiliary_area_m2, sports_area_m2, equipment_value_yuan, computers, books, networked_multimedia_classrooms),
-                  global_position, report = 'conditions') AS conditions,
-         argMaxIf(tuple(toString(event_id),
-                        full_time_teachers, above_qualification_teachers, intermediate_title_teachers, backbone_teachers, pe_arts_teachers),
-                  global_position, report = 'staffing') AS staffing,
-         countIf(report = 'staffing') > 0 AS staffed
-  FROM {db:Identifier}.school_reports FINAL
+last_values AS (
+  SELECT school_code, measure,
+         argMax(tuple(amount, toString(event_id), reported_on, toString(district_code), report),
+                global_position) AS last
+  FROM {db:Identifier}.school_report_values
   WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND school_year = {schoolYear:UInt16}
-  GROUP BY school_code
-  HAVING countIf(report = 'conditions') > 0
+  GROUP BY school_code, measure
+),
+school_values AS (
+  SELECT school_code, measure, last.1 AS amount,
+         anyIf(last.1, measure = 'primary_enrolment') OVER school AS primary_enrolment,
+         anyIf(last.1, measure = 'junior_enrolment') OVER school AS junior_enrolment,
+         anyIf(last.2, measure = 'primary_enrolment') OVER school AS conditions_id,
+         anyIf(last.2, last.5 = 'staffing') OVER school AS staffing_id,
+         anyIf(last.3, measure = 'primary_enrolment') OVER school AS reported_on,
+         anyIf(last.4, measure = 'primary_enrolment') OVER school AS district_code
+  FROM last_values
+  WINDOW school AS (PARTITION BY school_code)
 ),
 conditions AS (
-  SELECT school_code,
-         conditions.1 AS event_id,
-         conditions.2 AS district_code,
-         conditions.3 AS reported_on,
-         conditions.4 AS primary_enrolment,
-         conditions.5 AS junior_enrolment,
-         staffed,
-         -- Without a staffing report its tuple holds zeros: `staffed` tells the two apart.
-         if(staffed, [conditions.1, staffing.1], [conditions.1]) AS event_ids,
-         map('floor_area', toFloat64(conditions.6),
-             'sports_area', toFloat64(conditions.7),
-             'equipment_value', toFloat64(conditions.8),
-             'computers', toFloat64(conditions.9),
-             'books', toFloat64(conditions.10),
-             'teachers', toFloat64(staffing.2),
-             'above_qualification_teachers', toFloat64(staffing.3),
-             'intermediate_title_teachers', toFloat64(staffing.4),
-             'backbone_teachers', toFloat64(staffing.5),
-             'pe_arts_teachers', toFloat64(staffing.6),
-             'multimedia_classrooms', toFloat64(conditions.11)) AS resources
-  FROM year_reports
+  SELECT * FROM school_values
+  WHERE conditions_id != '' AND measure NOT IN ('primary_enrolment', 'junior_enrolment')
 ),
 attributed_conditions AS (
   SELECT fact.*,
@@ -75,45 +60,29 @@ attributed_conditions AS (
   ASOF LEFT JOIN school_periods AS period
     ON period.school_code = fact.school_code AND fact.reported_on >= period.valid_from
 ),
-school_levels AS (
-  SELECT school_code, district_code, urban_rural_group, weak, event_ids, resources, staffed,
-         split.1 AS level, split.2 AS enrolment, split.3 AS share
+school_resources AS (
+  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment, event_ids,
+         measure, amount, value
   FROM (
     SELECT report.school_code AS school_code,
            report.attributed_district AS district_code,
            report.attributed_group AS urban_rural_group,
            report.attributed_weak AS weak,
-           report.event_ids AS event_ids,
-           report.staffed AS staffed,
-           report.resources AS resources,
+           report.measure AS measure,
+           -- Both reports behind every resource of a staffed school, as the reports' form.
+           if(report.staffing_id = '', [report.conditions_id],
+              [report.conditions_id, report.staffing_id]) AS event_ids,
            report.primary_enrolment + {juniorWeight:Float64} * report.junior_enrolment AS weighted,
-           arrayJoin([('primary', report.primary_enrolment, report.primary_enrolment / weighted),
-                      ('junior', report.junior_enrolment,
-                       {juniorWeight:Float64} * report.junior_enrolment / weighted)]) AS split
+           arrayJoin(['primary', 'junior']) AS level,
+           toUInt32(if(level = 'primary', report.primary_enrolment, report.junior_enrolment)) AS enrolment,
+           -- The level's share of the school's quantity, in the order the reports' form computes it.
+           report.amount * (if(level = 'primary', report.primary_enrolment,
+                               {juniorWeight:Float64} * report.junior_enrolment) / weighted) AS amount,
+           amount * if(report.measure IN ('computers', 'teachers', 'above_qualification_teachers', 'intermediate_title_teachers', 'backbone_teachers', 'pe_arts_teachers', 'multimedia_classrooms'), 100, 1) / enrolment AS value
     FROM attributed_conditions AS report
     WHERE weighted > 0
   )
   WHERE enrolment > 0
-),
-school_resources AS (
-  SELECT school_code, district_code, urban_rural_group, weak, level, enrolment,
-         resource.4 AS event_ids,
-         resource.1 AS measure,
-         resource.2 * share AS amount,
-         amount * resource.3 / enrolment AS value
-  FROM school_levels AS school
-  ARRAY JOIN [('floor_area', school.resources['floor_area'], 1, school.event_ids, true),
-              ('sports_area', school.resources['sports_area'], 1, school.event_ids, true),
-              ('equipment_value', school.resources['equipment_value'], 1, school.event_ids, true),
-              ('computers', school.resources['computers'], 100, school.event_ids, true),
-              ('books', school.resources['books'], 1, school.event_ids, true),
-              ('teachers', school.resources['teachers'], 100, school.event_ids, school.staffed),
-              ('above_qualification_teachers', school.resources['above_qualification_teachers'], 100, school.event_ids, school.staffed),
-              ('intermediate_title_teachers', school.resources['intermediate_title_teachers'], 100, school.event_ids, school.staffed),
-              ('backbone_teachers', school.resources['backbone_teachers'], 100, school.event_ids, school.staffed),
-              ('pe_arts_teachers', school.resources['pe_arts_teachers'], 100, school.event_ids, school.staffed),
-              ('multimedia_classrooms', school.resources['multimedia_classrooms'], 100, school.event_ids, true)] AS resource
-  WHERE resource.5
 ),
 contributions AS (
   SELECT * FROM school_resources

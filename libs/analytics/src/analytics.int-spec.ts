@@ -97,6 +97,7 @@ describe('analytics on the ClickHouse engine', () => {
       'schema_migrations',
       'school_changes',
       'school_periods',
+      'school_report_values',
       'school_reports',
       'student_events',
       'teacher_rotations',

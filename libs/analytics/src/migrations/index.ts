@@ -9,6 +9,7 @@ import { studentClassesMigration } from './0008-student-classes.migration';
 import { indicatorRollupsMigration } from './0009-indicator-rollups.migration';
 import { consolidationRollupsMigration } from './0010-consolidation-rollups.migration';
 import { schoolPeriodsMigration } from './0011-school-periods.migration';
+import { schoolReportValuesMigration } from './0012-school-report-values.migration';
 import type { AnalyticsMigration } from './migration';
 
 export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
@@ -23,6 +24,7 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   indicatorRollupsMigration,
   consolidationRollupsMigration,
   schoolPeriodsMigration,
+  schoolReportValuesMigration,
 ];
 
 export type { AnalyticsMigration } from './migration';

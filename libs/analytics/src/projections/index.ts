@@ -10,6 +10,7 @@ import { pairingChangesProjection } from './pairing-changes.projection';
 import { registerChangesProjection } from './register-changes.projection';
 import { schoolChangesProjection } from './school-changes.projection';
 import { schoolPeriodsProjection } from './school-periods.projection';
+import { schoolReportValuesProjection } from './school-report-values.projection';
 import { schoolReportsProjection } from './school-reports.projection';
 import { studentEventsProjection } from './student-events.projection';
 import { teacherRotationsProjection } from './teacher-rotations.projection';
@@ -21,6 +22,7 @@ export const PROJECTIONS: readonly Projection[] = [
   // The hierarchy dimension reads the school's earlier changes back from `school_changes`.
   schoolPeriodsProjection,
   schoolReportsProjection,
+  schoolReportValuesProjection,
   studentEventsProjection,
   teacherRotationsProjection,
   pairingChangesProjection,
@@ -51,6 +53,7 @@ export {
   schoolChangesProjection,
   schoolPeriodsProjection,
   schoolReportsProjection,
+  schoolReportValuesProjection,
   studentEventsProjection,
   teacherRotationsProjection,
 };

@@ -7,6 +7,7 @@ import {
   COEFFICIENTS,
   COEFFICIENT_FIGURES,
   SCHOOL_RESOURCES,
+  SCHOOL_RESOURCES_FROM_REPORTS,
 } from './school-resources.sql';
 
 /**
@@ -26,27 +27,24 @@ import {
  * Source: domain.md indicator 4 (example: enrolments 100, 300, 600 with 5, 10, 15 computers per
  * 100 students give X̄ = 12.5, S = 3.354, CV = 0.268); 县域义务教育均衡发展督导评估暂行办法 (2012).
  */
-const CONTRIBUTIONS = withClauses(
-  ...SCHOOL_RESOURCES,
-  `
+// Over the report values (the rollup) for the figures, over the reports for their facts.
+const contributions = (resources: readonly string[]): string =>
+  withClauses(
+    ...resources,
+    `
 contributions AS (
   SELECT * FROM school_resources
   WHERE measure IN (${BASIC_BALANCE_RESOURCES.map((resource) => `'${resource}'`).join(', ')})
 )`,
-  SCOPED,
-);
+    SCOPED,
+  );
+const CONTRIBUTIONS = contributions(SCHOOL_RESOURCES);
+const FACTS = contributions(SCHOOL_RESOURCES_FROM_REPORTS);
 
-export const basicBalanceIndicator: IndicatorDefinition = {
-  name: 'basic-balance',
-  family: 'difference-coefficient',
-  title: '基本均衡 校际差异系数',
-  thresholdsInBrief: 'composite ≤ 0.65 / 0.55',
-  grains: ['district', 'city', 'province'],
-  byLevel: true,
-  byGroup: true,
-  byPeriod: false,
-  figuresSql: `${withClauses(
-    CONTRIBUTIONS.replace(/^WITH/, ''),
+/** The eight figures and their composite of each unit and level, over `contributionsOf`. */
+const figures = (contributionsOf: string): string =>
+  `${withClauses(
+    contributionsOf.replace(/^WITH/, ''),
     COEFFICIENTS,
     `
 per_indicator AS (${COEFFICIENT_FIGURES}
@@ -65,8 +63,20 @@ FROM (
   GROUP BY unit, level
 )
 ARRAY JOIN figures AS figure
-ORDER BY unit, level, indicator`,
-  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+ORDER BY unit, level, indicator`;
+
+export const basicBalanceIndicator: IndicatorDefinition = {
+  name: 'basic-balance',
+  family: 'difference-coefficient',
+  title: '基本均衡 校际差异系数',
+  thresholdsInBrief: 'composite ≤ 0.65 / 0.55',
+  grains: ['district', 'city', 'province'],
+  byLevel: true,
+  byGroup: true,
+  byPeriod: false,
+  figuresSql: figures(CONTRIBUTIONS),
+  factsSql: figures(FACTS),
+  eventsSql: `${FACTS}${CONTRIBUTING_EVENTS}`,
   headline: { column: 'cv', valueUnit: 'coefficient', dimension: 'indicator' },
   verdict: (row, _grain, thresholds) => {
     const cv = numberCell(row.cv);

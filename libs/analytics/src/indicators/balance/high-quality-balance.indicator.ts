@@ -7,6 +7,7 @@ import {
   COEFFICIENT_FIGURES,
   HIGH_QUALITY_RESOURCES,
   SCHOOL_RESOURCES,
+  SCHOOL_RESOURCES_FROM_REPORTS,
 } from './school-resources.sql';
 
 /**
@@ -20,15 +21,24 @@ import {
  * Thresholds (configurable): every CV ≤ 0.50 primary, ≤ 0.45 junior.
  * Source: domain.md indicator 4; 县域义务教育优质均衡发展督导评估办法 (2017).
  */
-const CONTRIBUTIONS = withClauses(
-  ...SCHOOL_RESOURCES,
-  `
+// Over the report values (the rollup) for the figures, over the reports for their facts.
+const contributions = (resources: readonly string[]): string =>
+  withClauses(
+    ...resources,
+    `
 contributions AS (
   SELECT * FROM school_resources
   WHERE measure IN (${HIGH_QUALITY_RESOURCES.map((resource) => `'${resource}'`).join(', ')})
 )`,
-  SCOPED,
-);
+    SCOPED,
+  );
+const CONTRIBUTIONS = contributions(SCHOOL_RESOURCES);
+const FACTS = contributions(SCHOOL_RESOURCES_FROM_REPORTS);
+const figures = (
+  contributionsOf: string,
+): string => `${withClauses(contributionsOf.replace(/^WITH/, ''), COEFFICIENTS)}
+${COEFFICIENT_FIGURES}
+  ORDER BY unit, level, indicator`;
 
 export const highQualityBalanceIndicator: IndicatorDefinition = {
   name: 'high-quality-balance',
@@ -39,10 +49,9 @@ export const highQualityBalanceIndicator: IndicatorDefinition = {
   byLevel: true,
   byGroup: true,
   byPeriod: false,
-  figuresSql: `${withClauses(CONTRIBUTIONS.replace(/^WITH/, ''), COEFFICIENTS)}
-${COEFFICIENT_FIGURES}
-  ORDER BY unit, level, indicator`,
-  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  figuresSql: figures(CONTRIBUTIONS),
+  factsSql: figures(FACTS),
+  eventsSql: `${FACTS}${CONTRIBUTING_EVENTS}`,
   headline: { column: 'cv', valueUnit: 'coefficient', dimension: 'indicator' },
   verdict: (row, _grain, thresholds) => {
     const cv = numberCell(row.cv);

@@ -2,7 +2,11 @@ import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
 import { levelOfRow, minimumsMet } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
-import { HIGH_QUALITY_RESOURCES, SCHOOL_RESOURCES } from './school-resources.sql';
+import {
+  HIGH_QUALITY_RESOURCES,
+  SCHOOL_RESOURCES,
+  SCHOOL_RESOURCES_FROM_REPORTS,
+} from './school-resources.sql';
 
 /**
  * 优质均衡 每所学校至少6项达标: each school's value of the seven high-quality indicators,
@@ -17,15 +21,29 @@ import { HIGH_QUALITY_RESOURCES, SCHOOL_RESOURCES } from './school-resources.sql
  * equipment 2,000 / 2,500 yuan. A nine-year school is judged per level on its split resources.
  * Source: domain.md indicator 4; 县域义务教育优质均衡发展督导评估办法 (2017).
  */
-const CONTRIBUTIONS = withClauses(
-  ...SCHOOL_RESOURCES,
-  `
+// Over the report values (the rollup) for the figures, over the reports for their facts.
+const contributions = (resources: readonly string[]): string =>
+  withClauses(
+    ...resources,
+    `
 contributions AS (
   SELECT * FROM school_resources
   WHERE measure IN (${HIGH_QUALITY_RESOURCES.map((resource) => `'${resource}'`).join(', ')})
 )`,
-  SCOPED,
-);
+    SCOPED,
+  );
+const CONTRIBUTIONS = contributions(SCHOOL_RESOURCES);
+const FACTS = contributions(SCHOOL_RESOURCES_FROM_REPORTS);
+/** Each school's values of the seven resources, by level. */
+const figures = (contributionsOf: string): string => `${contributionsOf}
+SELECT unit,
+       school_code,
+       level,
+       any(enrolment) AS enrolment,
+       CAST(mapFromArrays(groupArray(measure), groupArray(value)), 'Map(String, Float64)') AS values
+FROM scoped
+GROUP BY unit, school_code, level
+ORDER BY unit, school_code, level`;
 
 export const schoolMinimumsIndicator: IndicatorDefinition = {
   name: 'school-minimums',
@@ -36,16 +54,9 @@ export const schoolMinimumsIndicator: IndicatorDefinition = {
   byLevel: true,
   byGroup: true,
   byPeriod: false,
-  figuresSql: `${CONTRIBUTIONS}
-SELECT unit,
-       school_code,
-       level,
-       any(enrolment) AS enrolment,
-       CAST(mapFromArrays(groupArray(measure), groupArray(value)), 'Map(String, Float64)') AS values
-FROM scoped
-GROUP BY unit, school_code, level
-ORDER BY unit, school_code, level`,
-  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+  figuresSql: figures(CONTRIBUTIONS),
+  factsSql: figures(FACTS),
+  eventsSql: `${FACTS}${CONTRIBUTING_EVENTS}`,
   // The headline is how many of the province's minimums the school meets.
   headline: {
     column: 'minimums_met',

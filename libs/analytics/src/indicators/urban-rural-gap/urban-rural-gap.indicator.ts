@@ -2,7 +2,7 @@ import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
 import { numberCell } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
-import { SCHOOL_RESOURCES, schoolResources } from '../balance/school-resources.sql';
+import { SCHOOL_RESOURCES_FROM_REPORTS, schoolResources } from '../balance/school-resources.sql';
 
 /**
  * 城乡差距: for each resource, the rural (乡村) schools' value per student over the urban (城区)
@@ -21,7 +21,7 @@ import { SCHOOL_RESOURCES, schoolResources } from '../balance/school-resources.s
  */
 const CONTRIBUTIONS = withClauses(
   // The report resources, then funds and rotated teachers joined to the same school levels.
-  ...SCHOOL_RESOURCES.slice(0, -1),
+  ...SCHOOL_RESOURCES_FROM_REPORTS.slice(0, -1),
   `
 school_funds AS (
   SELECT school_code, sum(amount_fen) / 100 AS yuan, groupArray(toString(event_id)) AS ids
