@@ -10,6 +10,7 @@ import {
   migrateAnalytics,
 } from '@junheng/analytics';
 import type { IndicatorDefinition, IndicatorName, IndicatorRequest } from '@junheng/analytics';
+import { apiProcessBench } from './api-process';
 import { asOfBench } from './as-of.bench';
 import { indicatorApiBench } from './indicator-api.bench';
 import { postgresPeerBench } from './postgres-peer.bench';
@@ -269,6 +270,29 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       progress(`api part failed: ${reason}`);
       api = ['#### Through the api (HTTP on loopback)', '', `Failed: ${reason}`, ''];
     }
+    let apiProcess: string[];
+    try {
+      // Also before the database is dropped: the api process gets a copy of the projection.
+      apiProcess = await apiProcessBench({
+        chdbPath: options.chdbPath,
+        clickhouseUrl: options.clickhouseUrl,
+        analytics,
+        database: analytics.database,
+        runs: RUNS,
+        schoolYear: SCHOOL_YEAR,
+        drillDownDistrict: district,
+      });
+    } catch (error) {
+      process.exitCode = 1;
+      const reason = error instanceof Error ? error.message : String(error);
+      progress(`api process part failed: ${reason}`);
+      apiProcess = [
+        '#### The api in its own process: resident memory',
+        '',
+        `Failed: ${reason}`,
+        '',
+      ];
+    }
 
     // A past recorded time inside the measured year: its spring term.
     const asOf = await asOfBench(indicators, {
@@ -349,6 +373,7 @@ export async function indicatorQueriesBench(options: IndicatorBenchOptions): Pro
       '',
       ...asOf,
       ...api,
+      ...apiProcess,
       '',
       peer,
     ].join('\n');

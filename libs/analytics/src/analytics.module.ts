@@ -42,6 +42,7 @@ export function analyticsOptionsOf(config: JunhengConfig): AnalyticsOptions {
     database: config.clickhouseDatabase,
     chdbPath: config.chdbDataDir,
     chdbReadConnections: config.chdbReadConnections,
+    chdbCacheMb: config.chdbCacheMb,
   };
 }
 

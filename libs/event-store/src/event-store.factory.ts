@@ -9,13 +9,17 @@ export interface EventStoreOptions {
   readonly databaseUrl?: string;
   /** PGlite data directory; absent → in memory. */
   readonly pgliteDataDir?: string;
+  /** PGlite in a directory: PostgreSQL's `shared_buffers`, in MiB. */
+  readonly pgliteSharedBuffersMb?: number;
 }
 
 /** The database the event store lives in; the audit trail and API keys share it. */
 export async function openSqlExecutor(options: EventStoreOptions): Promise<SqlExecutor> {
   return options.databaseUrl !== undefined
     ? new PostgresExecutor({ connectionString: options.databaseUrl })
-    : PgliteExecutor.open(options.pgliteDataDir);
+    : PgliteExecutor.open(options.pgliteDataDir, {
+        sharedBuffersMb: options.pgliteSharedBuffersMb,
+      });
 }
 
 /** Opens the configured event store and makes sure its schema exists. */

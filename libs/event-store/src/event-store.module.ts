@@ -35,6 +35,7 @@ export class EventStoreModule {
             openSqlExecutor({
               databaseUrl: config.databaseUrl,
               pgliteDataDir: config.pgliteDataDir,
+              pgliteSharedBuffersMb: config.pgliteSharedBuffersMb,
             }),
         },
         {

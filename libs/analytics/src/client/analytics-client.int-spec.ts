@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openTestAnalytics } from '@junheng/testing';
 import { AnalyticsQueryTimeout } from './analytics-client';
 import type { AnalyticsClient } from './analytics-client';
@@ -120,5 +124,69 @@ describe('reads on chDB side by side', () => {
     } finally {
       await analytics.close();
     }
+  });
+});
+
+/**
+ * The engine's server settings as a client opened with `options` in a process of its own sees
+ * them: libchdb starts one engine per process, so the test cannot share the jest worker's.
+ */
+async function serverSettingsInAnotherProcess(
+  options: Record<string, unknown>,
+): Promise<Record<string, string>> {
+  const root = join(__dirname, '..', '..', '..', '..');
+  const script =
+    `const { AnalyticsClient } = require(${JSON.stringify(join(__dirname, 'analytics-client.ts'))});` +
+    `AnalyticsClient.open(${JSON.stringify(options)}).then(async (client) => {` +
+    // Each of the client's connections is asked: they all share the one engine.
+    `  const answers = await Promise.all([0, 1, 2].map(() => client.query(` +
+    `    "SELECT name, value FROM system.server_settings WHERE name IN ('mark_cache_size', 'primary_index_cache_size', 'index_mark_cache_size', 'query_condition_cache_size', 'compiled_expression_cache_size') ORDER BY name")));` +
+    `  await client.close();` +
+    `  process.stdout.write(JSON.stringify(answers));` +
+    `});`;
+  const child = spawn(
+    process.execPath,
+    ['-r', join(root, 'tools', 'register-ts.js'), '-e', script],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  expect(code).toBe(0);
+  const answers = JSON.parse(output) as { name: string; value: string }[][];
+  const [first] = answers;
+  for (const answer of answers) expect(answer).toEqual(first);
+  return Object.fromEntries((first ?? []).map(({ name, value }) => [name, value]));
+}
+
+describe('chDB caches, capped for an engine inside the api', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'junheng-chdb-caches-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts the engine with each cache at chdbCacheMb, seen on every connection', async () => {
+    const capped = await serverSettingsInAnotherProcess({
+      database: 'junheng',
+      chdbPath: dir,
+      chdbCacheMb: 64,
+      chdbReadConnections: 3,
+    });
+    const bytes = String(64 * 1024 * 1024);
+    expect(capped).toEqual({
+      compiled_expression_cache_size: bytes,
+      index_mark_cache_size: bytes,
+      mark_cache_size: bytes,
+      primary_index_cache_size: bytes,
+      query_condition_cache_size: bytes,
+    });
+    // Without the option the engine keeps its server sizes: the cap above is the option's doing.
+    const uncapped = await serverSettingsInAnotherProcess({ database: 'junheng', chdbPath: dir });
+    expect(Number(uncapped.mark_cache_size)).toBeGreaterThan(1024 * 1024 * 1024);
   });
 });

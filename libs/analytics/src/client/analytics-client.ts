@@ -17,6 +17,28 @@ export interface AnalyticsOptions {
    * by side, so a scorecard's queries and many dashboard clients do not wait for each other.
    */
   readonly chdbReadConnections?: number;
+  /**
+   * chDB in a directory: the most each of the engine's in-memory caches may hold, in MiB
+   * (`chdbCacheArguments`); absent, the engine's own sizes (GiBs, made for a server).
+   */
+  readonly chdbCacheMb?: number;
+}
+
+/**
+ * The engine's caches of table data, capped for an engine that lives inside the api: server
+ * defaults (5 GiB of marks, 5 GiB of primary index, …) let them grow well past the api's whole
+ * memory budget. These are server settings, read once when the engine starts; an engine already
+ * running on the directory in this process keeps the sizes it started with.
+ */
+export function chdbCacheArguments(cacheMb: number): string[] {
+  const bytes = cacheMb * 1024 * 1024;
+  return [
+    'mark_cache_size',
+    'primary_index_cache_size',
+    'index_mark_cache_size',
+    'query_condition_cache_size',
+    'compiled_expression_cache_size',
+  ].map((setting) => `--${setting}=${bytes}`);
 }
 
 export type QueryParameters = Readonly<Record<string, unknown>>;
@@ -113,6 +135,8 @@ export class AnalyticsClient {
     private readonly limits: ReadLimits | undefined = undefined,
     /** A view made by `withReadLimits` shares the connection and does not close it. */
     private readonly ownsConnection = true,
+    /** chDB: the session that started the engine with its cache sizes, held while open. */
+    private readonly engineSession: { close(): void } | undefined = undefined,
   ) {}
 
   static async open(options: AnalyticsOptions): Promise<AnalyticsClient> {
@@ -132,13 +156,23 @@ export class AnalyticsClient {
     }
     // Loaded lazily: the native engine is only needed, and only installed, for embedded use.
     const { createChdbConnection } = await import('chdb/connection');
+    const path = options.chdbPath ?? ':memory:';
+    // libchdb runs one engine per process, started by the first connection to a directory with
+    // that connection's arguments; `createChdbConnection` passes none. So a session opened
+    // first, with the cache sizes, starts it, and is held so the engine is not restarted
+    // without them while the client's connections come and go.
+    let engineSession: { close(): void } | undefined;
+    if (options.chdbCacheMb !== undefined && path !== ':memory:') {
+      const { Session } = await import('chdb');
+      engineSession = new Session(path, {
+        connectionArgs: chdbCacheArguments(options.chdbCacheMb),
+      });
+    }
     // chdb types its connection against @clickhouse/client-common, which the client now bundles
     // under its own name: the shapes are the same, the declarations are not.
     const lane = (): Lane => ({
       client: createClient({
-        connection: createChdbConnection({
-          path: options.chdbPath ?? ':memory:',
-        }) as unknown as ClientConnection,
+        connection: createChdbConnection({ path }) as unknown as ClientConnection,
         clickhouse_settings: { ...READ_SETTINGS, ...CHDB_SESSION_DEFAULTS },
       }),
       session: new Exclusive(),
@@ -151,7 +185,16 @@ export class AnalyticsClient {
         lane,
       ),
     ];
-    return new AnalyticsClient(primary, options.database, 'chdb', readers);
+    return new AnalyticsClient(
+      primary,
+      options.database,
+      'chdb',
+      readers,
+      READ_SETTINGS,
+      undefined,
+      true,
+      engineSession,
+    );
   }
 
   /**
@@ -250,7 +293,9 @@ export class AnalyticsClient {
   }
 
   async close(): Promise<void> {
-    if (this.ownsConnection) await Promise.all(this.readers.map((reader) => reader.client.close()));
+    if (!this.ownsConnection) return;
+    await Promise.all(this.readers.map((reader) => reader.client.close()));
+    this.engineSession?.close();
   }
 
   /**

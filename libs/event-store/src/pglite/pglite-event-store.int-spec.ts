@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStoreContract } from '../event-store.contract';
+import { START_OF_LOG } from '../event-store.port';
 import { SqlEventStore } from '../sql/sql-event-store';
 import { DataDirectoryInUseError, PgliteExecutor } from './pglite-executor';
 
@@ -97,6 +98,55 @@ describe('PGlite data directory', () => {
     const executor = await PgliteExecutor.open(dir);
     expect(await executor.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     await executor.close();
+  });
+
+  it('initialises a new directory, then reopens it with its events and the shared buffers asked for', async () => {
+    const dir = join(root, 'pglite');
+    const store = new SqlEventStore(await PgliteExecutor.open(dir));
+    // initdb ran (in a child process) before this process opened the directory.
+    expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
+    await store.migrate();
+    await store.append({
+      streamId: 'lesson-exchange-1',
+      streamType: 'lesson-exchange',
+      expectedVersion: 0,
+      idempotencyKey: 'initialised-then-reopened',
+      metadata: {
+        actor: 'test',
+        actorRole: null,
+        actorScope: null,
+        commandId: null,
+        correlationId: null,
+      },
+      events: [
+        {
+          eventId: '00000000-0000-4000-8000-000000000001',
+          type: 'LessonExchanged',
+          schemaVersion: 1,
+          occurredAt: '2024-10-15T00:00:00.000Z',
+          districtCode: '440103',
+          data: { exchangeId: 'e-1' },
+        },
+      ],
+    });
+    await store.close();
+
+    const executor = await PgliteExecutor.open(dir, { sharedBuffersMb: 16 });
+    try {
+      expect(await executor.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+      const reopened = new SqlEventStore(executor);
+      await reopened.migrate();
+      const events = await reopened.readAll({ after: START_OF_LOG, limit: 10 });
+      expect(events.map((event) => [event.streamId, event.type, event.data])).toEqual([
+        ['lesson-exchange-1', 'LessonExchanged', { exchangeId: 'e-1' }],
+      ]);
+    } finally {
+      await executor.close();
+    }
+    // Without the option: 32 MB, not PGlite's 128 MB.
+    const defaults = await PgliteExecutor.open(dir);
+    expect(await defaults.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '32MB' }]);
+    await defaults.close();
   });
 
   it('takes over a lock naming its own pid that it does not hold (a restart that got the same pid)', async () => {

@@ -1,4 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlExecutor, SqlParameter, SqlQueryable } from '../sql/sql-executor';
 
@@ -12,8 +14,14 @@ export class PgliteExecutor implements SqlExecutor {
     private readonly lockFile: string | undefined,
   ) {}
 
-  /** `dataDir` undefined keeps the database in memory (tests). */
-  static async open(dataDir?: string): Promise<PgliteExecutor> {
+  /**
+   * `dataDir` undefined keeps the database in memory (tests). A new data directory is
+   * initialised in a child process first (`initialiseInAnotherProcess`).
+   */
+  static async open(
+    dataDir?: string,
+    options: PgliteExecutorOptions = {},
+  ): Promise<PgliteExecutor> {
     if (dataDir === undefined) {
       const db = new PGlite();
       await db.waitReady;
@@ -22,7 +30,14 @@ export class PgliteExecutor implements SqlExecutor {
     mkdirSync(dataDir, { recursive: true });
     const lockFile = reserved.delete(dataDir) ? lockFileOf(dataDir) : claimDataDirectory(dataDir);
     try {
-      const db = new PGlite(dataDir);
+      if (!isInitialised(dataDir)) await initialiseInAnotherProcess(dataDir);
+      const db = new PGlite(dataDir, {
+        startParams: [
+          ...PGlite.defaultStartParams,
+          '-c',
+          `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`,
+        ],
+      });
       await db.waitReady;
       return new PgliteExecutor(db, lockFile);
     } catch (error) {
@@ -69,6 +84,47 @@ export class PgliteExecutor implements SqlExecutor {
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
     if (this.lockFile !== undefined) release(this.lockFile);
+  }
+}
+
+export interface PgliteExecutorOptions {
+  /**
+   * PostgreSQL's `shared_buffers`, in MiB. They live in this process's WebAssembly heap, which
+   * never gives memory back: what they hold stays resident for good.
+   */
+  readonly sharedBuffersMb?: number;
+}
+
+/** PGlite's own is PostgreSQL's 128 MB, sized for a server with the machine to itself. */
+const DEFAULT_SHARED_BUFFERS_MB = 32;
+
+/** PGlite's test for an initialised cluster, the one its `waitReady` makes before initdb. */
+const isInitialised = (dataDir: string): boolean => existsSync(join(dataDir, 'PG_VERSION'));
+
+/**
+ * Runs initdb on `dataDir` in a short-lived child process. PGlite runs initdb inside the
+ * process that opens a new directory, and the WebAssembly memory it grows to (hundreds of MiB)
+ * is never returned: the api would carry it for its whole life. The child opens the directory,
+ * which initialises it, and closes it; the caller then opens a directory that only resumes.
+ */
+async function initialiseInAnotherProcess(dataDir: string): Promise<void> {
+  const script =
+    `const { PGlite } = require(${JSON.stringify(require.resolve('@electric-sql/pglite'))});` +
+    `const db = new PGlite(${JSON.stringify(dataDir)});` +
+    `db.waitReady.then(() => db.close()).then(` +
+    `  () => process.exit(0),` +
+    `  (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const code = await new Promise<number | null>((exited, failed) => {
+    child.once('error', failed);
+    child.once('exit', exited);
+  });
+  if (code !== 0 || !isInitialised(dataDir)) {
+    throw new Error(`Initialising the embedded database ${dataDir} failed (${code}): ${stderr}`);
   }
 }
 

@@ -76,6 +76,24 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the embedded engines’ memory knobs: PGlite shared buffers and chDB caches, in MiB', () => {
+    expect(loadConfig({})).toMatchObject({ pgliteSharedBuffersMb: 32, chdbCacheMb: 128 });
+    expect(
+      loadConfig({ JUNHENG_PGLITE_SHARED_BUFFERS_MB: '128', JUNHENG_CHDB_CACHE_MB: '1024' }),
+    ).toMatchObject({ pgliteSharedBuffersMb: 128, chdbCacheMb: 1024 });
+    let error: unknown;
+    try {
+      loadConfig({ JUNHENG_PGLITE_SHARED_BUFFERS_MB: '0', JUNHENG_CHDB_CACHE_MB: '1.5' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect([...(error as ConfigurationError).problems].sort()).toEqual([
+      'JUNHENG_CHDB_CACHE_MB must be an integer from 1 to 1048576, got "1.5"',
+      'JUNHENG_PGLITE_SHARED_BUFFERS_MB must be an integer from 1 to 65536, got "0"',
+    ]);
+  });
+
   it('reads the school system of each province, refusing what is none', () => {
     expect(loadConfig({}).schoolSystem).toBe('6+3');
     expect(loadConfig({ JUNHENG_SCHOOL_SYSTEM: '6+3, 31:5+4' }).schoolSystem).toBe('6+3,31:5+4');

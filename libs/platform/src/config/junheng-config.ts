@@ -118,6 +118,18 @@ export interface JunhengConfig {
   readonly chdbReadConnections: number;
   readonly figureCacheRows: number;
   /**
+   * PGlite only: PostgreSQL's `shared_buffers`, in MiB (JUNHENG_PGLITE_SHARED_BUFFERS_MB). The
+   * buffers live in the api's own WebAssembly heap, which never shrinks, so every page they
+   * hold is resident in the api for good; the operating system's page cache sits behind them.
+   */
+  readonly pgliteSharedBuffersMb: number;
+  /**
+   * chDB only: the most each of ClickHouse's in-memory caches (marks, primary index, skip
+   * indexes, query conditions, compiled expressions) may hold, in MiB (JUNHENG_CHDB_CACHE_MB).
+   * The engine sizes them for a dedicated server (GiBs each); embedded, they grow in the api.
+   */
+  readonly chdbCacheMb: number;
+  /**
    * Skip what a table already holds and deduplicate retried inserts. Off only for the crash
    * tests' negative control (JUNHENG_PROJECTOR_EXACTLY_ONCE=false).
    */
@@ -332,6 +344,8 @@ export function loadConfig(env: Environment = process.env): JunhengConfig {
       1,
       64,
     ),
+    pgliteSharedBuffersMb: integer('JUNHENG_PGLITE_SHARED_BUFFERS_MB', 32, 1, 65_536),
+    chdbCacheMb: integer('JUNHENG_CHDB_CACHE_MB', 128, 1, 1_048_576),
     projectorExactlyOnce: flag('JUNHENG_PROJECTOR_EXACTLY_ONCE', true),
     analyticsFreezeMerges: flag('JUNHENG_ANALYTICS_FREEZE_MERGES', false),
     faultKillAt:
