@@ -115,9 +115,9 @@ describe('the bench’s synthetic province', () => {
     ]);
     const agreement = await rollupsAgreeWithFacts(analytics, questions);
     expect(agreement.differences).toEqual([]);
-    // Six student rollups at four grains; basic, high-quality balance (three grains) and the
-    // school minimums (four) over the report values.
-    expect(agreement.questions).toBe((6 * 4 + 3 + 3 + 4) * questions.length);
+    // Six student rollups at four grains; basic, high-quality balance and the urban-rural gap
+    // (three grains each) and the school minimums (four) over the report values.
+    expect(agreement.questions).toBe((6 * 4 + 3 + 3 + 4 + 3) * questions.length);
     expect(agreement.rows).toBeGreaterThan(2_000);
   });
 });

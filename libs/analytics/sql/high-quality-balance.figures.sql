@@ -48,7 +48,7 @@ school_values AS (
   WINDOW school AS (PARTITION BY school_code)
 ),
 conditions AS (
-  SELECT * FROM school_values
+  SELECT *, CAST([], 'Array(String)') AS joined_ids FROM school_values
   WHERE conditions_id != '' AND measure NOT IN ('primary_enrolment', 'junior_enrolment')
 ),
 attributed_conditions AS (
@@ -69,9 +69,11 @@ school_resources AS (
            report.attributed_group AS urban_rural_group,
            report.attributed_weak AS weak,
            report.measure AS measure,
-           -- Both reports behind every resource of a staffed school, as the reports' form.
-           if(report.staffing_id = '', [report.conditions_id],
-              [report.conditions_id, report.staffing_id]) AS event_ids,
+           -- Both reports behind every resource of a staffed school, as the reports' form,
+           -- and a joined measure's own events after them.
+           arrayConcat(if(report.staffing_id = '', [report.conditions_id],
+                          [report.conditions_id, report.staffing_id]),
+                       report.joined_ids) AS event_ids,
            report.primary_enrolment + {juniorWeight:Float64} * report.junior_enrolment AS weighted,
            arrayJoin(['primary', 'junior']) AS level,
            toUInt32(if(level = 'primary', report.primary_enrolment, report.junior_enrolment)) AS enrolment,

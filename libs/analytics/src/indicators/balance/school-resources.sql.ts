@@ -161,9 +161,19 @@ school_levels AS (
  * No FINAL: a redelivered report's rows are copies, and the last value of a quantity is the
  * same whichever copy gives it.
  */
-export const SCHOOL_RESOURCES = [
-  SCHOOL_PERIODS,
-  `
+export const SCHOOL_RESOURCES: readonly string[] = schoolResourceValues();
+
+/**
+ * The WITH clauses of `SCHOOL_RESOURCES` with `joined` measures beside the reports' (as
+ * `schoolResources` joins them to the reports' form): each school with a conditions report
+ * gets a row per joined measure, its quantity 0 where the source has no row for the school.
+ * The sources' WITH clauses come before these.
+ */
+export function schoolResourceValues(joined: readonly JoinedMeasure[] = []): string[] {
+  const enrolments = ENROLMENT_MEASURES.map((measure) => `'${measure}'`).join(', ');
+  return [
+    SCHOOL_PERIODS,
+    `
 last_values AS (
   SELECT school_code, measure,
          argMax(tuple(amount, toString(event_id), reported_on, toString(district_code), report),
@@ -172,7 +182,7 @@ last_values AS (
   WHERE recorded_at <= {asOf:DateTime64(3, 'UTC')} AND school_year = {schoolYear:UInt16}
   GROUP BY school_code, measure
 )`,
-  `
+    `
 school_values AS (
   SELECT school_code, measure, last.1 AS amount,
          anyIf(last.1, measure = 'primary_enrolment') OVER school AS primary_enrolment,
@@ -184,15 +194,48 @@ school_values AS (
   FROM last_values
   WINDOW school AS (PARTITION BY school_code)
 )`,
-  // The conditions report is what makes a school count (see SCHOOL_RESOURCES_FROM_REPORTS);
-  // without a staffing report the school has no teacher rows: unknown, not zero.
-  `
+    // The conditions report is what makes a school count (see SCHOOL_RESOURCES_FROM_REPORTS);
+    // without a staffing report the school has no teacher rows: unknown, not zero.
+    joined.length === 0
+      ? `
 conditions AS (
-  SELECT * FROM school_values
-  WHERE conditions_id != '' AND measure NOT IN (${ENROLMENT_MEASURES.map((measure) => `'${measure}'`).join(', ')})
+  SELECT *, CAST([], 'Array(String)') AS joined_ids FROM school_values
+  WHERE conditions_id != '' AND measure NOT IN (${enrolments})
+)`
+      : // The joined measures take the place of the school's primary enrolment row: one row
+        // per school, so each source is joined without naming school_values twice.
+        `
+conditions AS (
+  SELECT school_code, primary_enrolment, junior_enrolment, conditions_id, staffing_id,
+         reported_on, district_code,
+         measured.1 AS measure, measured.2 AS amount, measured.3 AS joined_ids
+  FROM (
+    SELECT value.school_code AS school_code, toString(value.measure) AS reported_measure,
+           value.amount AS reported_amount, value.primary_enrolment AS primary_enrolment,
+           value.junior_enrolment AS junior_enrolment, value.conditions_id AS conditions_id,
+           value.staffing_id AS staffing_id, value.reported_on AS reported_on,
+           value.district_code AS district_code${joined
+             .map(
+               ({ measure, source, quantity }) => `,
+           toFloat64(${source}.${quantity}) AS ${measure}_quantity, ${source}.ids AS ${measure}_ids`,
+             )
+             .join('')}
+    FROM school_values AS value${joined
+      .map(
+        ({ source }) => `
+    LEFT JOIN ${source} ON ${source}.school_code = value.school_code`,
+      )
+      .join('')}
+    WHERE value.conditions_id != '' AND value.measure != 'junior_enrolment'
+  )
+  ARRAY JOIN if(reported_measure = 'primary_enrolment',
+                [${joined
+                  .map(({ measure }) => `('${measure}', ${measure}_quantity, ${measure}_ids)`)
+                  .join(',\n                 ')}],
+                [(reported_measure, reported_amount, CAST([], 'Array(String)'))]) AS measured
 )`,
-  attributedOn('conditions', 'conditions', 'school_code', 'reported_on', 'district_code'),
-  `
+    attributedOn('conditions', 'conditions', 'school_code', 'reported_on', 'district_code'),
+    `
 school_resources AS (
   SELECT school_code, district_code, urban_rural_group, weak, level, enrolment, event_ids,
          measure, amount, value
@@ -202,29 +245,35 @@ school_resources AS (
            report.attributed_group AS urban_rural_group,
            report.attributed_weak AS weak,
            report.measure AS measure,
-           -- Both reports behind every resource of a staffed school, as the reports' form.
-           if(report.staffing_id = '', [report.conditions_id],
-              [report.conditions_id, report.staffing_id]) AS event_ids,
+           -- Both reports behind every resource of a staffed school, as the reports' form,
+           -- and a joined measure's own events after them.
+           arrayConcat(if(report.staffing_id = '', [report.conditions_id],
+                          [report.conditions_id, report.staffing_id]),
+                       report.joined_ids) AS event_ids,
            report.primary_enrolment + {juniorWeight:Float64} * report.junior_enrolment AS weighted,
            arrayJoin(['primary', 'junior']) AS level,
            toUInt32(if(level = 'primary', report.primary_enrolment, report.junior_enrolment)) AS enrolment,
            -- The level's share of the school's quantity, in the order the reports' form computes it.
            report.amount * (if(level = 'primary', report.primary_enrolment,
                                {juniorWeight:Float64} * report.junior_enrolment) / weighted) AS amount,
-           amount * ${scaleOf('report.measure')} / enrolment AS value
+           amount * ${scaleOf('report.measure', joined)} / enrolment AS value
     FROM attributed_conditions AS report
     WHERE weighted > 0
   )
   WHERE enrolment > 0
 )`,
-];
+  ];
+}
 
-/** Per student (1) or per 100 students (100) of the resource named in `measure`. */
-function scaleOf(measure: string): string {
-  const per100 = (Object.keys(RESOURCES) as Resource[]).filter(
-    (resource) => RESOURCES[resource].scale === 100,
-  );
-  return `if(${measure} IN (${per100.map((resource) => `'${resource}'`).join(', ')}), 100, 1)`;
+/** Per student (1) or per 100 students (100) of the resource or joined measure in `measure`. */
+function scaleOf(measure: string, joined: readonly JoinedMeasure[]): string {
+  const per100 = [
+    ...(Object.keys(RESOURCES) as Resource[]).filter(
+      (resource) => RESOURCES[resource].scale === 100,
+    ),
+    ...joined.filter(({ scale }) => scale === 100).map(({ measure }) => measure),
+  ];
+  return `if(${measure} IN (${per100.map((name) => `'${name}'`).join(', ')}), 100, 1)`;
 }
 
 /** The columns of `school_levels`, named one by one where a join would qualify `school.*`. */

@@ -242,9 +242,9 @@ describe('indicator consistency', () => {
   });
 
   // The indicators read from rollups, a question each per grain: six over student rollups at
-  // four grains; basic and high-quality balance (three) and the school minimums (four) over
-  // the report values.
-  const ROLLUP_GRAINS = 6 * 4 + 3 + 3 + 4;
+  // four grains; basic and high-quality balance, the school minimums (four grains) and the
+  // urban-rural gap over the report values.
+  const ROLLUP_GRAINS = 6 * 4 + 3 + 3 + 4 + 3;
 
   it('the rollups answer as the facts do, for every grain, period, level, group and as-of', async () => {
     const questions = [2023, 2024].flatMap((schoolYear) => [

@@ -2,7 +2,12 @@ import { withClauses } from '../indicator';
 import type { IndicatorDefinition } from '../indicator';
 import { numberCell } from '../indicator-thresholds';
 import { CONTRIBUTING_EVENTS, SCOPED } from '../sql-fragments';
-import { SCHOOL_RESOURCES_FROM_REPORTS, schoolResources } from '../balance/school-resources.sql';
+import {
+  SCHOOL_RESOURCES_FROM_REPORTS,
+  schoolResourceValues,
+  schoolResources,
+} from '../balance/school-resources.sql';
+import type { JoinedMeasure } from '../balance/school-resources.sql';
 
 /**
  * 城乡差距: for each resource, the rural (乡村) schools' value per student over the urban (城区)
@@ -19,9 +24,8 @@ import { SCHOOL_RESOURCES_FROM_REPORTS, schoolResources } from '../balance/schoo
  * band breaches.
  * Source: domain.md indicator 3.
  */
-const CONTRIBUTIONS = withClauses(
-  // The report resources, then funds and rotated teachers joined to the same school levels.
-  ...SCHOOL_RESOURCES_FROM_REPORTS.slice(0, -1),
+// Funds allocated and teachers rotated in during the school year, per school.
+const SOURCES = [
   `
 school_funds AS (
   SELECT school_code, sum(amount_fen) / 100 AS yuan, groupArray(toString(event_id)) AS ids
@@ -39,33 +43,42 @@ school_rotations AS (
     AND type = 'started' AND event_date BETWEEN {yearStart:Date} AND {yearEnd:Date}
   GROUP BY to_school_code
 )`,
-  schoolResources([
-    { measure: 'funds', source: 'school_funds', quantity: 'yuan', scale: 1 },
-    {
-      measure: 'rotated_teachers_received',
-      source: 'school_rotations',
-      quantity: 'teachers',
-      scale: 100,
-    },
-  ]),
-  `
+];
+
+const JOINED: readonly JoinedMeasure[] = [
+  { measure: 'funds', source: 'school_funds', quantity: 'yuan', scale: 1 },
+  {
+    measure: 'rotated_teachers_received',
+    source: 'school_rotations',
+    quantity: 'teachers',
+    scale: 100,
+  },
+];
+
+const CONTRIBUTIONS_OF = `
 contributions AS (
   SELECT school_code, district_code, urban_rural_group, level, enrolment, event_ids, measure, value
   FROM school_resources
-)`,
+)`;
+
+// The figures from the reports' values (the rollup), their facts from the reports: the report
+// resources, then funds and rotated teachers joined to the same school levels.
+const CONTRIBUTIONS = withClauses(
+  ...SOURCES,
+  ...schoolResourceValues(JOINED),
+  CONTRIBUTIONS_OF,
+  SCOPED,
+);
+const FACTS = withClauses(
+  ...SCHOOL_RESOURCES_FROM_REPORTS.slice(0, -1),
+  ...SOURCES,
+  schoolResources(JOINED),
+  CONTRIBUTIONS_OF,
   SCOPED,
 );
 
-export const urbanRuralGapIndicator: IndicatorDefinition = {
-  name: 'urban-rural-gap',
-  family: 'urban-rural-gap',
-  title: '城乡差距（乡村 ÷ 城区 生均）',
-  thresholdsInBrief: 'parity 0.97-1.03',
-  grains: ['district', 'city', 'province'],
-  byLevel: true,
-  byGroup: false,
-  byPeriod: false,
-  figuresSql: `${CONTRIBUTIONS}
+/** Each group's value per student and the rural ÷ urban ratio, by unit, level and resource. */
+const figures = (contributionsOf: string): string => `${contributionsOf}
 SELECT unit,
        level,
        measure AS indicator,
@@ -78,8 +91,20 @@ SELECT unit,
        if(urban > 0, rural / urban, NULL) AS ratio
 FROM scoped
 GROUP BY unit, level, measure
-ORDER BY unit, level, indicator`,
-  eventsSql: `${CONTRIBUTIONS}${CONTRIBUTING_EVENTS}`,
+ORDER BY unit, level, indicator`;
+
+export const urbanRuralGapIndicator: IndicatorDefinition = {
+  name: 'urban-rural-gap',
+  family: 'urban-rural-gap',
+  title: '城乡差距（乡村 ÷ 城区 生均）',
+  thresholdsInBrief: 'parity 0.97-1.03',
+  grains: ['district', 'city', 'province'],
+  byLevel: true,
+  byGroup: false,
+  byPeriod: false,
+  figuresSql: figures(CONTRIBUTIONS),
+  factsSql: figures(FACTS),
+  eventsSql: `${FACTS}${CONTRIBUTING_EVENTS}`,
   headline: { column: 'ratio', valueUnit: 'ratio', dimension: 'indicator' },
   verdict: (row, _grain, thresholds) => {
     const ratio = numberCell(row.ratio);
